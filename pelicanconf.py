@@ -1,0 +1,72 @@
+"""Settings for a local build: the embedded defaults, used on the sample content.
+
+Every setting of the social hub is listed here with a comment; publishconf.py
+overrides what changes for the published site.
+"""
+
+from __future__ import annotations
+
+# --- The company: name, logo and colours are settings, not code -------------
+SITENAME = "Lumen Social Hub"
+COMPANY_NAME = "Lumen Mobile"
+COMPANY_LOGO = "/images/brand/logo.png"  # a path under content/
+COMPANY_TAGLINE = "Bloggers, #FF thank-yous and short films from the Lumen community"
+BRAND_COLORS = {"accent": "#0b5cad", "accent_dark": "#7cb8ff"}
+SITEURL = ""  # empty for local preview; publishconf.py sets the real one
+DEFAULT_LANG = "en"
+TIMEZONE = "Europe/Oslo"
+
+# --- Where things are --------------------------------------------------------
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = [
+    "hub_items",  # first: reads and validates every file into the model
+    "hub",
+    "bloggers",
+    "follow_friday",
+    "contests",
+    "comments",
+    "feeds",
+]
+STATIC_PATHS = ["images", "media"]
+
+# --- The hub -------------------------------------------------------------------
+HUB_PAGE_SIZE = 12  # cards per hub page
+FEED_ITEM_COUNT = 50  # items per feed
+COMMENT_SERVICE_URL = "http://127.0.0.1:8001"  # where the comment form posts
+COMMENTS_MANIFEST = "comments-manifest.json"  # read by the comment service
+
+# --- Pelican's own pages and feeds are off: our plugins write every page -----
+ARTICLE_PATHS: list[str] = []
+PAGE_PATHS: list[str] = []
+DIRECT_TEMPLATES: list[str] = []
+FILENAME_METADATA = ""  # dates come from the Date field, never from file names
+FORMATTED_FIELDS: list[str] = []  # we render Markdown fields ourselves
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+DELETE_OUTPUT_DIRECTORY = False  # the build keeps thumbnails between runs
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CACHE_PATH = ".cache/pelican"
+RELATIVE_URLS = False
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        "markdown.extensions.sane_lists": {},
+    },
+    "output_format": "html5",
+}
+
+# --- Templates ---------------------------------------------------------------
+from socialhub.templating import JINJA_FILTERS  # noqa: E402, F401 - a Pelican setting
+
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+LOCAL_PREVIEW_URL = "http://127.0.0.1:8000"  # absolute URLs of a local build (feeds, sitemap)
+USE_FOLDER_AS_CATEGORY = False  # the folder is the kind of item, not a category
+CATEGORY_SAVE_AS = ""  # no categories: the folder gives the kind of item

@@ -1,0 +1,118 @@
+"""hub: the hub (all items, per kind, paginated), company posts, tags, 404, sitemap, robots.
+
+It also writes the manifest of commentable items that the comment service reads.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any
+from xml.sax.saxutils import escape
+
+from pelican import signals
+from pelican.generators import Generator
+
+from socialhub.kinds import STREAM_KINDS
+from socialhub.model import Site
+from socialhub.pages import paginate
+from socialhub.urls import absolute
+
+log = logging.getLogger(__name__)
+
+# The hub's filters: /hub/<slug>/ shows one kind of item.
+HUB_FILTERS = tuple((kind.hub_slug, kind.name, kind.plural.capitalize()) for kind in STREAM_KINDS)
+
+
+class HubGenerator(Generator):
+    """Writes the pages that list items: the hub, its filters, tags; and site-wide files."""
+
+    def generate_context(self) -> None:
+        """Share the hub's filters with every template (the navigation uses them)."""
+        self.context["hub_filters"] = HUB_FILTERS
+
+    def generate_output(self, writer: Any) -> None:
+        """Write every page of this plugin."""
+        site: Site = self.context["hub"]
+        size = int(self.settings.get("HUB_PAGE_SIZE", 12))
+        template = self.get_template("hub")
+        for pager in paginate(site.items, size, "hub/"):
+            self._write(writer, pager.save_as(), template, pager=pager, hub_filter="")
+            if pager.number == 1:
+                # Why twice: "/" and "/hub/" are both the hub's first page; the
+                # canonical link of "/" points at "/hub/".
+                self._write(writer, "index.html", template, pager=pager, hub_filter="")
+        for hub_slug, kind, _label in HUB_FILTERS:
+            for pager in paginate(site.items_of_kind(kind), size, f"hub/{hub_slug}/"):
+                self._write(writer, pager.save_as(), template, pager=pager, hub_filter=hub_slug)
+        post_template = self.get_template("post")
+        for item in site.items_of_kind("post"):
+            self._write(writer, f"{item.url}index.html", post_template, item=item)
+        tags = site.tags()
+        self._write(writer, "tags/index.html", self.get_template("tags"), tags=tags)
+        tag_template = self.get_template("tag")
+        for tag in tags:
+            for pager in paginate(tag.items, size, tag.url):
+                self._write(writer, pager.save_as(), tag_template, tag=tag, pager=pager)
+        self._write(writer, "404.html", self.get_template("404"))
+        self._write_sitemap(site)
+        self._write_text("robots.txt", self._robots())
+        self._write_text(
+            self.settings.get("COMMENTS_MANIFEST", "comments-manifest.json"),
+            json.dumps(comments_manifest(site, self.settings), indent=1, sort_keys=True),
+        )
+
+    def _write(self, writer: Any, save_as: str, template: Any, **variables: Any) -> None:
+        writer.write_file(save_as, template, self.context, relative_urls=False, **variables)
+
+    def _write_text(self, save_as: str, text: str) -> None:
+        path = os.path.join(self.output_path, save_as)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+
+    def _robots(self) -> str:
+        return f"User-agent: *\nAllow: /\n\nSitemap: {absolute(self.settings, 'sitemap.xml')}\n"
+
+    def _write_sitemap(self, site: Site) -> None:
+        entries = [("", None), ("hub/", None), ("bloggers/", None), ("follow-friday/", None)]
+        entries += [("contests/", None), ("tags/", None), ("feeds/", None)]
+        entries += [(item.url, item.updated) for item in site.items]
+        entries += [(blogger.url, None) for blogger in site.bloggers.values()]
+        entries += [(contest.url, None) for contest in site.contests.values()]
+        entries += [(tag.url, None) for tag in site.tags()]
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        ]
+        for path, updated in entries:
+            lastmod = f"<lastmod>{updated.isoformat()}</lastmod>" if updated else ""
+            lines.append(f"<url><loc>{escape(absolute(self.settings, path))}</loc>{lastmod}</url>")
+        lines.append("</urlset>")
+        self._write_text("sitemap.xml", "\n".join(lines) + "\n")
+
+
+def comments_manifest(site: Site, settings: dict[str, Any]) -> dict[str, Any]:
+    """What the comment service needs to know: every commentable item and its comments."""
+    items = {
+        item.slug: {
+            "url": f"/{item.url}",
+            "title": item.title,
+            "kind": item.kind,
+            "comments_open": item.comments_open,
+            "comment_ids": [comment.id for comment in site.comments_of(item)],
+        }
+        for item in site.items
+    }
+    return {"site_url": settings.get("SITEURL", ""), "items": items}
+
+
+def get_generators(_pelican: Any) -> type[Generator]:
+    """Give Pelican the hub's generator."""
+    return HubGenerator
+
+
+def register() -> None:
+    """Connect the plugin to Pelican's signals."""
+    signals.get_generators.connect(get_generators)

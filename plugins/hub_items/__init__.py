@@ -1,0 +1,176 @@
+"""hub_items: read every content file, validate it, and put the site model in the context.
+
+The first of our plugins: the others only read ``context["hub"]``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from markdown import Markdown
+from pelican import signals
+from pelican.generators import Generator
+from pelican.readers import MarkdownReader
+from pelican.utils import pelican_open
+
+from socialhub.assemble import build_site
+from socialhub.errors import Problem
+from socialhub.kinds import KINDS, kind_for_folder
+from socialhub.sanitize import render_comment
+from socialhub.urls import site_base
+from socialhub.validate import SourceFile
+
+log = logging.getLogger(__name__)
+
+# Folders under content/ that hold files copied as they are, not items.
+STATIC_FOLDERS = ("images", "media")
+
+
+class HubMarkdownReader(MarkdownReader):
+    """Pelican's Markdown reader, keeping every header value as the editor wrote it.
+
+    Why: Pelican turns ``Date`` and ``Tags`` into objects (and gives up on the
+    whole file when a date is wrong); we want the raw text so that validation
+    can say exactly what is wrong with every field at once.
+    """
+
+    def process_metadata(self, name: str, value: Any) -> Any:
+        """Keep the raw text."""
+        return value
+
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        """Render the body; a comment's body is rendered as Markdown with HTML escaped."""
+        self._source_path = source_path
+        self._md = Markdown(**self.settings["MARKDOWN"])
+        with pelican_open(source_path) as text:
+            content = self._md.convert(text)
+        metadata = self._parse_metadata(getattr(self._md, "Meta", {}))
+        if _top_folder(source_path, self.settings["PATH"]) == "comments":
+            content = render_comment(_body_of(text) if metadata else text)
+        return content, metadata
+
+
+def _body_of(text: str) -> str:
+    """The Markdown below a metadata header (the header ends at the first empty line)."""
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        if not line.strip():
+            return "\n".join(lines[number + 1 :])
+    return ""
+
+
+def _top_folder(path: str, content_dir: str) -> str:
+    relative = os.path.relpath(path, content_dir)
+    return relative.split(os.sep, 1)[0]
+
+
+class RawContent:
+    """What Pelican's ``Readers.read_file`` gives back to us: content and raw metadata."""
+
+    def __init__(self, content: str, metadata: dict[str, Any], **_: Any) -> None:
+        self.content = content or ""
+        self.metadata = metadata
+
+
+class HubItemsGenerator(Generator):
+    """Reads content/<kind>/*.md into the model; stops the build with every problem."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, readers_cache_name="hub", **kwargs)
+        reader = HubMarkdownReader(self.settings)
+        for extension in reader.file_extensions:
+            self.readers.readers[extension] = reader
+
+    def generate_context(self) -> None:
+        """Fill ``context["hub"]`` with the site model, or raise ContentError."""
+        sources, problems = self._read_all()
+        timezone = ZoneInfo(self.settings.get("TIMEZONE", "UTC"))
+        site = build_site(sources, self._exists, timezone, problems)
+        self.context["hub"] = site
+        self.context["SITE_BASE"] = site_base(self.settings)
+        self.readers.save_cache()
+        log.info(
+            "hub_items: %d items, %d bloggers, %d contests, %d drafts left out",
+            len(site.items),
+            len(site.bloggers),
+            len(site.contests),
+            len(site.drafts),
+        )
+
+    def _exists(self, site_path: str) -> bool:
+        return os.path.isfile(os.path.join(self.path, site_path.lstrip("/")))
+
+    def _read_all(self) -> tuple[list[SourceFile], list[Problem]]:
+        sources: list[SourceFile] = []
+        problems: list[Problem] = []
+        shown_root = os.path.basename(os.path.normpath(self.path))
+        for relative in _content_files(self.path):
+            shown = f"{shown_root}/{relative}"
+            parts = relative.split("/")
+            kind = kind_for_folder(parts[0]) if len(parts) > 1 else None
+            if parts[0] in STATIC_FOLDERS and len(parts) > 1:
+                continue
+            if kind is None:
+                folders = ", ".join(f"{shown_root}/{k}/" for k in _kind_folders())
+                problems.append(
+                    Problem(shown, "file", "not in a known folder", f"move it into one of {folders}")
+                )
+                continue
+            stem, extension = os.path.splitext(parts[-1])
+            if extension != ".md":
+                problems.append(
+                    Problem(
+                        shown,
+                        "file",
+                        f"'{extension or parts[-1]}' files are not read in {shown_root}/{parts[0]}/",
+                        "write items as Markdown files ending in .md; put pictures in "
+                        f"{shown_root}/images/",
+                    )
+                )
+                continue
+            parent = parts[1] if kind.name == "comment" and len(parts) == 3 else ""
+            try:
+                raw = self.readers.read_file(self.path, relative, content_class=RawContent)
+            except UnicodeDecodeError as error:
+                problems.append(
+                    Problem(
+                        shown,
+                        "file",
+                        f"not UTF-8 text (byte 0x{error.object[error.start]:02x} at "
+                        f"offset {error.start})",
+                        "re-save the file with UTF-8 encoding",
+                    )
+                )
+                continue
+            metadata = {k: v for k, v in raw.metadata.items() if k != "reader"}
+            sources.append(SourceFile(shown, kind, stem, metadata, raw.content, parent))
+        return sources, problems
+
+
+def _kind_folders() -> list[str]:
+    return [kind.folder for kind in KINDS]
+
+
+def _content_files(root: str) -> list[str]:
+    """Every file under root, as sorted relative POSIX paths; hidden files skipped."""
+    found = []
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                relative = os.path.relpath(os.path.join(folder, name), root)
+                found.append(relative.replace(os.sep, "/"))
+    return found
+
+
+def get_generators(_pelican: Any) -> type[Generator]:
+    """Give Pelican our reading generator."""
+    return HubItemsGenerator
+
+
+def register() -> None:
+    """Connect the plugin to Pelican's signals."""
+    signals.get_generators.connect(get_generators)

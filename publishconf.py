@@ -1,0 +1,17 @@
+"""Settings for publishing: the real site URL and comment service, no drafts."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402, F403 - publishing extends the local settings
+
+SITEURL = os.environ.get("HUB_SITEURL", "https://hub.lumen-mobile.example")
+COMMENT_SERVICE_URL = os.environ.get(
+    "HUB_COMMENT_SERVICE_URL", "https://comments.lumen-mobile.example"
+)
+OUTPUT_PATH = "public"
+DELETE_OUTPUT_DIRECTORY = True
+LOAD_CONTENT_CACHE = False

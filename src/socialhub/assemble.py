@@ -1,0 +1,400 @@
+"""Checked files → the linked site model; every broken reference is a problem.
+
+``validate.py`` checks each file alone; this module checks what files say about
+each other (a featured post's blogger, a video's contest, a contest's winners,
+a comment's item and reply-to) and builds the ``Site``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bs4 import BeautifulSoup
+
+from socialhub.errors import ContentError, Problem
+from socialhub.kinds import Kind
+from socialhub.model import (
+    Blogger,
+    Comment,
+    Contest,
+    FeaturedPost,
+    Image,
+    Item,
+    Post,
+    Shoutout,
+    Site,
+    Video,
+)
+from socialhub.sanitize import clean_html
+from socialhub.text import plain_text, render_markdown
+from socialhub.validate import Checked, FileExists, SourceFile, check_file, did_you_mean
+
+ITEM_URLS = {
+    "post": "posts/{slug}/",
+    "follow-friday": "follow-friday/{slug}/",
+    "video": "videos/{slug}/",
+}
+
+
+def build_site(
+    sources: Iterable[SourceFile],
+    exists: FileExists,
+    timezone: ZoneInfo,
+    extra_problems: Iterable[Problem] = (),
+) -> Site:
+    """Check every file and every link between files; raise ContentError on any problem."""
+    problems = list(extra_problems)
+    checked_files = [check_file(source, exists, timezone) for source in sources]
+    for checked in checked_files:
+        problems.extend(checked.problems)
+    by_kind: dict[str, list[Checked]] = {}
+    for checked in checked_files:
+        by_kind.setdefault(checked.source.kind.name, []).append(checked)
+    problems.extend(_check_links(by_kind))
+    if problems:
+        raise ContentError(sorted(set(problems)))
+    return _make_site(by_kind)
+
+
+def _check_links(by_kind: dict[str, list[Checked]]) -> list[Problem]:
+    """Every reference between files, and slugs that two items share."""
+    problems: list[Problem] = []
+
+    def problem(checked: Checked, field: str, message: str, fix: str) -> None:
+        problems.append(Problem(checked.source.path, field, message, fix))
+
+    bloggers = {c.source.slug for c in by_kind.get("blogger", [])}
+    contests = {c.source.slug for c in by_kind.get("contest", [])}
+    videos = {c.source.slug: c for c in by_kind.get("video", [])}
+    stream = [c for name in ("post", "featured", "follow-friday", "video") for c in by_kind.get(name, [])]
+
+    seen: dict[str, Checked] = {}
+    for checked in stream:
+        slug = checked.source.slug
+        if slug in seen:
+            problem(
+                checked,
+                "file",
+                f"the slug '{slug}' is also used by {seen[slug].source.path}",
+                "rename one of the two files: comments and feeds need each item's "
+                "slug to be unique",
+            )
+        else:
+            seen[slug] = checked
+
+    for checked in by_kind.get("featured", []):
+        blogger = checked.values.get("blogger")
+        if blogger and blogger not in bloggers:
+            hint = did_you_mean(blogger, bloggers) or "add the blogger to content/bloggers/"
+            problem(checked, "blogger", f"no blogger '{blogger}'", hint)
+
+    for checked in by_kind.get("video", []):
+        contest = checked.values.get("contest")
+        if contest and contest not in contests:
+            hint = did_you_mean(contest, contests) or "add the contest to content/contests/"
+            problem(checked, "contest", f"no contest '{contest}'", hint)
+
+    for checked in by_kind.get("contest", []):
+        _check_contest(checked, videos, problem)
+
+    commentable = {slug for slug, c in seen.items() if c.source.kind.commentable}
+    _check_comments(by_kind.get("comment", []), commentable, problem)
+    return problems
+
+
+def _check_contest(checked: Checked, videos: dict[str, Checked], problem: Any) -> None:
+    values = checked.values
+    slug = checked.source.slug
+    opens, closes = values.get("opens"), values.get("closes")
+    if opens and closes and closes < opens:
+        problem(
+            checked,
+            "closes",
+            f"{closes:%Y-%m-%d} is before the contest opens ({opens:%Y-%m-%d})",
+            "swap the dates or fix one of them",
+        )
+    winners = values.get("winners", ())
+    status = values.get("status")
+    if status in ("open", "judging") and winners:
+        problem(
+            checked,
+            "winners",
+            f"a contest still {status} has no winners yet",
+            "remove the Winners line, or set Status: closed",
+        )
+    if status == "closed" and not winners and "winners" not in checked.source.meta:
+        problem(
+            checked,
+            "winners",
+            "missing: a closed contest names its winners",
+            "add 'Winners: <video-slug>, …' with the winning videos' file names",
+        )
+    for winner in winners:
+        video = videos.get(winner)
+        if video is None:
+            hint = did_you_mean(winner, videos) or "give the slug of a file in content/videos/"
+            problem(checked, "winners", f"no video '{winner}'", hint)
+        elif video.values.get("contest") not in (None, slug):
+            problem(
+                checked,
+                "winners",
+                f"the video '{winner}' was entered in "
+                f"'{video.values.get('contest')}', not in this contest",
+                "list only this contest's videos",
+            )
+        elif video.values.get("award") != "winner":
+            problem(
+                checked,
+                "winners",
+                f"the video '{winner}' is listed as a winner but its Award is "
+                f"'{video.values.get('award')}'",
+                f"set 'Award: winner' in {video.source.path}",
+            )
+    for video in videos.values():
+        if video.values.get("contest") == slug and video.values.get("award") == "winner":
+            if video.source.slug not in winners and status == "closed":
+                problem(
+                    video,
+                    "award",
+                    f"'winner', but the contest '{slug}' does not list it in its Winners",
+                    f"add '{video.source.slug}' to Winners in {checked.source.path}, "
+                    "or change the Award",
+                )
+            elif status != "closed":
+                problem(
+                    video,
+                    "award",
+                    f"'winner', but the contest '{slug}' is still {status}",
+                    "wait until the contest is closed, or use Award: finalist",
+                )
+
+
+def _check_comments(comments: list[Checked], commentable: set[str], problem: Any) -> None:
+    by_item: dict[str, dict[str, Checked]] = {}
+    for checked in comments:
+        item = checked.source.parent
+        if not item:
+            problem(
+                checked,
+                "file",
+                "a comment must be in the folder of the item it is about",
+                "move it to content/comments/<item-slug>/",
+            )
+            continue
+        if item not in commentable:
+            hint = did_you_mean(item, commentable) or "name the folder after an item's slug"
+            problem(checked, "item", f"no post, featured post, #FF or video '{item}'", hint)
+        by_item.setdefault(item, {})[checked.source.slug] = checked
+    for thread in by_item.values():
+        for checked in thread.values():
+            if checked.values.get("source") == "webmention" and not checked.values.get(
+                "source_url"
+            ):
+                problem(
+                    checked,
+                    "source-url",
+                    "missing: a Webmention needs the page that links here",
+                    "add 'Source-URL: https://…'",
+                )
+            parent = checked.values.get("reply_to")
+            if not parent:
+                continue
+            if parent == checked.source.slug:
+                problem(checked, "reply-to", "a comment cannot answer itself", "remove Reply-To")
+            elif parent not in thread:
+                hint = did_you_mean(parent, thread) or "give the file name of a comment in this folder"
+                problem(checked, "reply-to", f"no comment '{parent}' on this item", hint)
+            elif _loops(checked.source.slug, thread):
+                problem(
+                    checked,
+                    "reply-to",
+                    "these comments answer each other in a circle",
+                    "one comment of the thread must have no Reply-To",
+                )
+
+
+def _loops(start: str, thread: dict[str, Checked]) -> bool:
+    seen = {start}
+    current = thread[start].values.get("reply_to")
+    while current and current in thread:
+        if current in seen:
+            return True
+        seen.add(current)
+        current = thread[current].values.get("reply_to")
+    return False
+
+
+def _make_site(by_kind: dict[str, list[Checked]]) -> Site:
+    """Turn checked files into model objects; only called when there is no problem."""
+    drafts: list[str] = []
+    items: list[Item] = []
+    for name in ("post", "featured", "follow-friday", "video"):
+        for checked in by_kind.get(name, []):
+            if checked.values.get("status") == "draft":
+                drafts.append(checked.source.path)
+                continue
+            items.append(_make_item(checked))
+    items.sort(key=lambda item: (item.date, item.slug), reverse=True)
+    published = {item.slug for item in items}
+    bloggers = {c.source.slug: _make_blogger(c) for c in by_kind.get("blogger", [])}
+    contests = {c.source.slug: _make_contest(c) for c in by_kind.get("contest", [])}
+    comments: dict[str, list[Comment]] = {}
+    for checked in by_kind.get("comment", []):
+        if checked.source.parent in published:
+            comment = _make_comment(checked)
+            comments.setdefault(comment.item, []).append(comment)
+    return Site(
+        items=tuple(items),
+        bloggers=dict(sorted(bloggers.items())),
+        contests=dict(sorted(contests.items())),
+        comments={
+            slug: tuple(sorted(found, key=lambda c: (c.date, c.id)))
+            for slug, found in sorted(comments.items())
+        },
+        drafts=tuple(sorted(drafts)),
+    )
+
+
+def _common(checked: Checked, url: str) -> dict[str, Any]:
+    values = checked.values
+    return {
+        "kind": checked.source.kind.name,
+        "slug": checked.source.slug,
+        "source_path": checked.source.path,
+        "title": values["title"],
+        "date": values["date"],
+        "modified": values.get("modified"),
+        "tags": values.get("tags", ()),
+        "comments_open": values.get("comments", True),
+        "url": url,
+        "body_html": checked.source.body_html,
+        "summary_html": render_markdown(values.get("summary", "")),
+    }
+
+
+def _make_item(checked: Checked) -> Item:
+    values = checked.values
+    kind: Kind = checked.source.kind
+    slug = checked.source.slug
+    if kind.name == "featured":
+        common = _common(checked, f"bloggers/{values['blogger']}/{slug}/")
+        common["summary_html"] = f"<p>{_escape(values['excerpt'])}</p>"
+        return FeaturedPost(
+            **common,
+            blogger=values["blogger"],
+            original_url=values["original_url"],
+            excerpt=values["excerpt"],
+            editor_note_html=render_markdown(values.get("editor_note", "")),
+            device=values.get("device", ""),
+            verdict=values["verdict"],
+            collected=values.get("collected", False),
+            entry_id=values.get("entry_id", ""),
+        )
+    common = _common(checked, ITEM_URLS[kind.name].format(slug=slug))
+    if kind.name == "post":
+        cover = values.get("image")
+        return Post(
+            **common,
+            author=values["author"],
+            cover=Image(src=cover.src, alt="") if cover else None,
+        )
+    if kind.name == "follow-friday":
+        common["summary_html"] = f"<p>{_escape(values['caption'])}</p>"
+        common["body_html"] = _without_images(checked.source.body_html)
+        return Shoutout(
+            **common,
+            handles=values["handles"],
+            caption=values["caption"],
+            original_url=values["original_url"],
+            reshares=values.get("reshares", 0),
+            images=values.get("images", ()),
+        )
+    duration, seconds = values["duration"]
+    poster = values["poster"]
+    common["summary_html"] = render_markdown(_first_paragraph(checked.source.body_html))
+    return Video(
+        **common,
+        entrant=values["entrant"],
+        contest=values["contest"],
+        source=values["video_url"],
+        poster=Image(src=poster.src, alt=f"Still from {values['title']}"),
+        duration=duration,
+        duration_seconds=seconds,
+        award=values["award"],
+    )
+
+
+def _make_blogger(checked: Checked) -> Blogger:
+    values = checked.values
+    avatar = values["avatar"]
+    return Blogger(
+        slug=checked.source.slug,
+        source_path=checked.source.path,
+        name=values["name"],
+        blog_name=values["blog_name"],
+        blog_url=values["blog_url"],
+        feed_url=values["feed_url"],
+        avatar=Image(src=avatar.src, alt=values["name"]),
+        handles=values.get("handles", ()),
+        devices=values.get("devices", ()),
+        member_since=values["member_since"].date(),
+        collect_filter=values.get("collect_filter", ()),
+        bio_html=checked.source.body_html,
+        url=f"bloggers/{checked.source.slug}/",
+    )
+
+
+def _make_contest(checked: Checked) -> Contest:
+    values = checked.values
+    return Contest(
+        slug=checked.source.slug,
+        source_path=checked.source.path,
+        name=values["name"],
+        device=values["device"],
+        opens=values["opens"].date(),
+        closes=values["closes"].date(),
+        status=values["status"],
+        prizes=values["prizes"],
+        winners=values.get("winners", ()),
+        summary_html=render_markdown(values["summary"]),
+        rules_html=checked.source.body_html,
+        url=f"contests/{checked.source.slug}/",
+    )
+
+
+def _make_comment(checked: Checked) -> Comment:
+    values = checked.values
+    return Comment(
+        id=checked.source.slug,
+        item=checked.source.parent,
+        source_path=checked.source.path,
+        author=values["author"],
+        website=values.get("website", ""),
+        date=values["date"],
+        reply_to=values.get("reply_to", ""),
+        source=values["source"],
+        source_url=values.get("source_url", ""),
+        body_html=clean_html(checked.source.body_html),
+    )
+
+
+def _escape(text: str) -> str:
+    return escape(text, quote=False)
+
+
+def _without_images(html: str) -> str:
+    """The body's text without its pictures (the theme shows those as a gallery)."""
+    soup = BeautifulSoup(html, "html.parser")
+    for image in soup.find_all("img"):
+        image.decompose()
+    for paragraph in soup.find_all("p"):
+        if not paragraph.get_text(strip=True) and not paragraph.find(True):
+            paragraph.decompose()
+    return str(soup).strip()
+
+
+def _first_paragraph(html: str) -> str:
+    return plain_text(html.split("</p>", 1)[0])

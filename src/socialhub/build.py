@@ -1,0 +1,61 @@
+"""Run a Pelican build of the hub and summarise it; bad content becomes problems, not tracebacks."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pelican import Pelican
+from pelican.log import console
+from pelican.settings import read_settings
+
+
+@dataclass
+class BuildReport:
+    """What a build did: where, how long, how many files, which warnings."""
+
+    output: Path
+    seconds: float
+    files: int
+    warnings: list[str] = field(default_factory=list)
+
+
+class _WarningCollector(logging.Handler):
+    """Keeps every warning logged during a build, so the summary can show them."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Remember the message."""
+        self.messages.append(record.getMessage())
+
+
+def load_settings(settings_file: str | Path, overrides: dict[str, Any] | None = None) -> dict:
+    """Pelican's settings from a settings file, with ``overrides`` applied."""
+    return read_settings(str(settings_file), override=dict(overrides or {}))
+
+
+def run_build(settings_file: str | Path, overrides: dict[str, Any] | None = None) -> BuildReport:
+    """Build the site; raises ContentError (with every problem) when content is wrong."""
+    settings = load_settings(settings_file, overrides)
+    collector = _WarningCollector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    # Why quiet: Pelican's own closing line counts articles and pages, which this
+    # site does not have; the command line prints our summary instead.
+    was_quiet = console.quiet
+    console.quiet = True
+    started = time.perf_counter()
+    try:
+        Pelican(settings).run()
+    finally:
+        console.quiet = was_quiet
+        root.removeHandler(collector)
+    output = Path(settings["OUTPUT_PATH"])
+    files = sum(1 for path in output.rglob("*") if path.is_file())
+    return BuildReport(output, time.perf_counter() - started, files, collector.messages)

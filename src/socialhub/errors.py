@@ -1,0 +1,39 @@
+"""The small exception tree; bad content is a ContentError carrying problems."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one content file, and how to fix it."""
+
+    path: str
+    field: str
+    message: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.path}: {self.field}: {self.message}"
+        return f"{text}; {self.fix}" if self.fix else text
+
+
+class SocialHubError(Exception):
+    """The root of every error the social hub raises on purpose."""
+
+
+class ContentError(SocialHubError):
+    """Content files are wrong; carries every problem found, one per line."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        lines = [str(problem) for problem in self.problems]
+        super().__init__(f"{count} {noun} in content:\n" + "\n".join(lines))
+
+
+class ConfigError(SocialHubError):
+    """A setting is missing or has a wrong value."""

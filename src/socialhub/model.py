@@ -1,0 +1,315 @@
+"""The item model: frozen dataclasses for every kind, and the site that links them.
+
+The model is complete before any page is written; templates, feeds and the
+comment manifest read it and never change it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from socialhub.text import slugify
+
+
+@dataclass(frozen=True, kw_only=True)
+class Image:
+    """A picture on the site: a path under content/, with its alt text."""
+
+    src: str  # site path, such as /images/follow-friday/x.png
+    alt: str
+    caption: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class VideoSource:
+    """Where a contest video plays: YouTube, Vimeo or a file on this site."""
+
+    provider: str  # "youtube", "vimeo" or "file"
+    url: str  # the URL the editor gave (a site path for files)
+    video_id: str = ""  # provider's id; empty for files
+
+    @property
+    def watch_url(self) -> str:
+        """The page where the video plays on its own site (the no-JS link)."""
+        if self.provider == "youtube":
+            return f"https://www.youtube.com/watch?v={self.video_id}"
+        if self.provider == "vimeo":
+            return f"https://vimeo.com/{self.video_id}"
+        return self.url
+
+    @property
+    def embed_url(self) -> str:
+        """The privacy-enhanced player, loaded only when the reader presses play."""
+        if self.provider == "youtube":
+            return f"https://www.youtube-nocookie.com/embed/{self.video_id}?autoplay=1"
+        if self.provider == "vimeo":
+            return f"https://player.vimeo.com/video/{self.video_id}?dnt=1&autoplay=1"
+        return self.url
+
+    @property
+    def media_type(self) -> str:
+        """The MIME type of a video file (empty for hosted videos)."""
+        extension = self.url.rsplit(".", 1)[-1].lower()
+        return {"mp4": "video/mp4", "webm": "video/webm", "ogv": "video/ogg"}.get(
+            extension, ""
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Item:
+    """What every stream item has: it is dated, has a page, and shows in the hub."""
+
+    kind: str
+    slug: str
+    source_path: str
+    title: str
+    date: datetime
+    modified: datetime | None
+    tags: tuple[str, ...]
+    summary_html: str
+    body_html: str
+    comments_open: bool
+    url: str  # site path without leading slash, such as posts/hello/
+
+    @property
+    def updated(self) -> datetime:
+        """When the item last changed: its modified date, else its date."""
+        return self.modified or self.date
+
+    @property
+    def image(self) -> Image | None:
+        """The picture that stands for the item on cards and link previews."""
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Post(Item):
+    """A company post."""
+
+    author: str
+    cover: Image | None
+
+    @property
+    def image(self) -> Image | None:
+        """The post's optional cover picture."""
+        return self.cover
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeaturedPost(Item):
+    """A blogger's post featured on the hub, linking back to the original."""
+
+    blogger: str  # the blogger's slug
+    original_url: str
+    excerpt: str
+    editor_note_html: str
+    device: str
+    verdict: str
+    collected: bool
+    entry_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Shoutout(Item):
+    """An #FF (Follow Friday) thank-you with one or more pictures."""
+
+    handles: tuple[str, ...]
+    caption: str
+    original_url: str
+    reshares: int
+    images: tuple[Image, ...]
+
+    @property
+    def image(self) -> Image | None:
+        """The first picture of the shout-out."""
+        return self.images[0] if self.images else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Video(Item):
+    """A contest entry."""
+
+    entrant: str
+    contest: str  # the contest's slug
+    source: VideoSource
+    poster: Image
+    duration: str
+    duration_seconds: int
+    award: str
+
+    @property
+    def image(self) -> Image | None:
+        """The video's poster."""
+        return self.poster
+
+
+@dataclass(frozen=True, kw_only=True)
+class Blogger:
+    """A blogger of the relations program."""
+
+    slug: str
+    source_path: str
+    name: str
+    blog_name: str
+    blog_url: str
+    feed_url: str
+    avatar: Image
+    handles: tuple[str, ...]
+    devices: tuple[str, ...]
+    member_since: date
+    collect_filter: tuple[str, ...]
+    bio_html: str
+    url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Contest:
+    """A short-film contest."""
+
+    slug: str
+    source_path: str
+    name: str
+    device: str
+    opens: date
+    closes: date
+    status: str
+    prizes: tuple[str, ...]
+    winners: tuple[str, ...]  # video slugs
+    summary_html: str
+    rules_html: str
+    url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Comment:
+    """An approved comment or Webmention on a stream item."""
+
+    id: str
+    item: str  # the item's slug
+    source_path: str
+    author: str
+    website: str
+    date: datetime
+    reply_to: str
+    source: str  # "form" or "webmention"
+    source_url: str
+    body_html: str
+
+    @property
+    def anchor(self) -> str:
+        """The fragment that links to this comment on its item's page."""
+        return f"comment-{self.id}"
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A comment and the replies under it, oldest first."""
+
+    comment: Comment
+    replies: tuple[Thread, ...] = ()
+
+    def walk(self) -> Iterator[Comment]:
+        """This comment, then every reply below it, depth first."""
+        yield self.comment
+        for reply in self.replies:
+            yield from reply.walk()
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A tag and the items that carry it, newest first."""
+
+    name: str
+    slug: str
+    items: tuple[Item, ...]
+
+    @property
+    def url(self) -> str:
+        """The tag's page."""
+        return f"tags/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Site:
+    """Every published item, linked: the one thing plugins share."""
+
+    items: tuple[Item, ...]  # newest first
+    bloggers: dict[str, Blogger]
+    contests: dict[str, Contest]
+    comments: dict[str, tuple[Comment, ...]]  # item slug -> comments, oldest first
+    drafts: tuple[str, ...] = ()  # source paths of items left out as drafts
+    _by_slug: dict[str, Item] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_slug.update({item.slug: item for item in self.items})
+
+    def item(self, slug: str) -> Item | None:
+        """The stream item with this slug, or None."""
+        return self._by_slug.get(slug)
+
+    def items_of_kind(self, kind: str) -> tuple[Item, ...]:
+        """The items of one kind, newest first."""
+        return tuple(item for item in self.items if item.kind == kind)
+
+    def blogger_of(self, item: FeaturedPost) -> Blogger:
+        """The blogger who wrote a featured post."""
+        return self.bloggers[item.blogger]
+
+    def featured_by(self, blogger: Blogger) -> tuple[FeaturedPost, ...]:
+        """A blogger's featured posts, newest first."""
+        return tuple(
+            item
+            for item in self.items
+            if isinstance(item, FeaturedPost) and item.blogger == blogger.slug
+        )
+
+    def contest_of(self, video: Video) -> Contest:
+        """The contest a video was entered in."""
+        return self.contests[video.contest]
+
+    def videos_of(self, contest: Contest) -> tuple[Video, ...]:
+        """A contest's videos: winners, then finalists, then the rest, newest first."""
+        rank = {"winner": 0, "finalist": 1, "honourable-mention": 2, "entry": 3}
+        videos = [
+            item
+            for item in self.items
+            if isinstance(item, Video) and item.contest == contest.slug
+        ]
+        return tuple(sorted(videos, key=lambda video: rank.get(video.award, 9)))
+
+    def comments_of(self, item: Item) -> tuple[Comment, ...]:
+        """Every comment and mention on an item, oldest first."""
+        return self.comments.get(item.slug, ())
+
+    def threads_of(self, item: Item) -> tuple[Thread, ...]:
+        """The comments (not mentions) on an item, threaded, oldest first."""
+        comments = [c for c in self.comments_of(item) if c.source == "form"]
+        children: dict[str, list[Comment]] = {}
+        for comment in comments:
+            children.setdefault(comment.reply_to, []).append(comment)
+
+        def build(comment: Comment) -> Thread:
+            replies = tuple(build(reply) for reply in children.get(comment.id, []))
+            return Thread(comment, replies)
+
+        return tuple(build(comment) for comment in children.get("", []))
+
+    def mentions_of(self, item: Item) -> tuple[Comment, ...]:
+        """The Webmentions of an item, oldest first."""
+        return tuple(c for c in self.comments_of(item) if c.source == "webmention")
+
+    def tags(self) -> tuple[Tag, ...]:
+        """Every tag in use, by name, each with its items newest first."""
+        grouped: dict[str, list[Item]] = {}
+        names: dict[str, str] = {}
+        for item in self.items:
+            for name in item.tags:
+                slug = slugify(name)
+                names.setdefault(slug, name)
+                grouped.setdefault(slug, []).append(item)
+        return tuple(
+            Tag(names[slug], slug, tuple(grouped[slug]))
+            for slug in sorted(grouped, key=lambda s: names[s].lower())
+        )

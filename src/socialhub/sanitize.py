@@ -1,0 +1,49 @@
+"""The one HTML policy (nh3) for everything that comes from outside the repo.
+
+Comments, Webmentions and collected feed content all pass through here before
+they reach a page or a feed. Editors' own Markdown is trusted and not cleaned.
+"""
+
+from __future__ import annotations
+
+import markdown
+import nh3
+
+# Tags a comment or a quoted post may keep: text structure and links, no media
+# (a remote image is a tracking pixel), no forms, no scripts, no frames.
+ALLOWED_TAGS: set[str] = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "i", "li",
+    "ol", "p", "pre", "q", "s", "strong", "sub", "sup", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+}
+URL_SCHEMES: set[str] = {"http", "https", "mailto"}
+
+
+def clean_html(html: str) -> str:
+    """Sanitize outside HTML: allowed tags only, safe links marked nofollow ugc."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow ugc noopener",
+        strip_comments=True,
+    )
+
+
+def clean_text(text: str) -> str:
+    """Outside text that must stay plain (titles, names): every tag removed."""
+    return " ".join(nh3.clean(text, tags=set(), attributes={}).split())
+
+
+def render_comment(markdown_text: str) -> str:
+    """Render a comment's Markdown to sanitized HTML; raw HTML in it is escaped."""
+    md = markdown.Markdown(extensions=["markdown.extensions.sane_lists"])
+    # Why: comments are Markdown, never HTML; escaping before rendering turns any
+    # tag a commenter types into visible text instead of markup.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return clean_html(md.convert(markdown_text))

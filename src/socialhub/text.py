@@ -1,0 +1,41 @@
+"""Small text helpers: slugs, Markdown for editors' fields, plain text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import markdown
+from bs4 import BeautifulSoup
+
+_MARKDOWN_EXTENSIONS = ["markdown.extensions.extra", "markdown.extensions.sane_lists"]
+
+
+def slugify(text: str) -> str:
+    """A URL slug: lower-case ASCII words joined by hyphens."""
+    normalized = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", normalized.lower())
+    return "-".join(words)
+
+
+def render_markdown(text: str) -> str:
+    """Render an editor's Markdown (trusted: it is committed to the repo) to HTML."""
+    if not text.strip():
+        return ""
+    return markdown.markdown(text, extensions=_MARKDOWN_EXTENSIONS, output_format="html")
+
+
+def plain_text(html: str) -> str:
+    """The visible text of an HTML fragment, whitespace collapsed."""
+    if not html:
+        return ""
+    text = BeautifulSoup(html, "html.parser").get_text(" ")
+    return " ".join(text.split())
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut plain text at a word boundary so it is at most ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.")
+    return cut + "…"

@@ -1,0 +1,452 @@
+"""Content metadata → typed values and a list of problems: every problem, not the first.
+
+This module checks one file at a time against its kind (``kinds.py``);
+``assemble.py`` checks the references between files.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from bs4 import BeautifulSoup
+
+from socialhub.errors import Problem
+from socialhub.kinds import Field, FieldType, Kind, field_key
+from socialhub.model import Image, VideoSource
+
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
+VIDEO_EXTENSIONS = (".mp4", ".webm", ".ogv")
+_HANDLE = re.compile(r"^@[A-Za-z0-9_][A-Za-z0-9_.-]*(@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)?$")
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_DURATION = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d)$")
+_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
+_ORDINALS = ("1st", "2nd", "3rd")
+
+# The value of an optional field that is left out and has no default.
+_EMPTY: dict[FieldType, Any] = {
+    FieldType.LIST: (),
+    FieldType.HANDLES: (),
+    FieldType.LINES: (),
+    FieldType.REFS: (),
+    FieldType.TEXT: "",
+    FieldType.MARKDOWN: "",
+    FieldType.URL: "",
+    FieldType.REF: "",
+    FieldType.HANDLE: "",
+}
+
+# Why a list of strings: Markdown's meta extension gives one entry per line of a
+# field, so a value written over several indented lines arrives as a list.
+RawValue = str | list[str]
+FileExists = Callable[[str], bool]
+
+
+@dataclass
+class SourceFile:
+    """One content file as read: its place, its raw header and its rendered body."""
+
+    path: str  # as shown to editors, such as content/posts/hello.md
+    kind: Kind
+    slug: str
+    meta: dict[str, RawValue]
+    body_html: str
+    parent: str = ""  # for comments: the item slug given by the folder
+
+
+@dataclass
+class Checked:
+    """A file's typed values, and the problems found in it."""
+
+    source: SourceFile
+    values: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, field_name: str, message: str, fix: str = "") -> None:
+        """Record a problem with this file."""
+        self.problems.append(Problem(self.source.path, field_name, message, fix))
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A "did you mean 'x'?" hint when a candidate is close to ``word``."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th…"""
+    return _ORDINALS[number - 1] if number <= 3 else f"{number}th"
+
+
+def check_file(source: SourceFile, exists: FileExists, timezone: ZoneInfo) -> Checked:
+    """Check one file against its kind: unknown, missing and malformed fields, body."""
+    checked = Checked(source)
+    kind = source.kind
+    if not source.meta and not source.body_html.strip():
+        checked.problem(
+            "file",
+            "the file is empty",
+            f'start from a template: invoke new {kind.name} "<title>"',
+        )
+        return checked
+    given: dict[str, RawValue] = {}
+    for key, raw in source.meta.items():
+        name = field_key(key)
+        spec = kind.field(name)
+        if spec is None:
+            labels = [f.label for f in kind.fields]
+            hint = did_you_mean(key.capitalize(), labels) or (
+                "remove it or use one of: " + ", ".join(labels)
+            )
+            checked.problem(key.lower(), f"unknown field for a {kind.label}", hint)
+            continue
+        given[name] = raw
+    for spec in kind.fields:
+        label = spec.label.lower()
+        raw = given.get(spec.name)
+        text = _as_text(raw, spec)
+        if not text:
+            if spec.required:
+                checked.problem(
+                    label,
+                    "missing" if raw is None else "is empty",
+                    f"add a line '{spec.label}: {spec.example}' ({spec.help})",
+                )
+                continue
+            if not spec.default:
+                # An optional field left out or empty: its empty value, nothing to parse.
+                checked.values[spec.name] = _EMPTY.get(spec.type)
+                continue
+            text = spec.default
+        if text.startswith("TODO"):
+            checked.problem(
+                label,
+                "still holds the scaffold's placeholder",
+                f"replace it: {spec.help} (e.g. {spec.example})",
+            )
+            continue
+        value = _parse(checked, spec, label, text, exists, timezone)
+        if value is not None:
+            checked.values[spec.name] = value
+    _check_body(checked, exists)
+    return checked
+
+
+def _as_text(raw: RawValue | None, spec: Field) -> str:
+    """A raw header value as one string; lines are kept only for LINES fields."""
+    if raw is None:
+        return ""
+    if isinstance(raw, list):
+        joiner = "\n" if spec.type is FieldType.LINES else " "
+        return joiner.join(line.strip() for line in raw if line.strip())
+    return raw.strip()
+
+
+def _split_list(text: str) -> list[str]:
+    """Split a comma-separated value, dropping empty entries."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _parse(  # noqa: C901, PLR0911, PLR0912 - one branch per field type reads best
+    checked: Checked,
+    spec: Field,
+    label: str,
+    text: str,
+    exists: FileExists,
+    timezone: ZoneInfo,
+) -> Any:
+    """Parse one field's text by its type; record a problem and return None if bad."""
+    kind = spec.type
+    if kind in (FieldType.TEXT, FieldType.MARKDOWN):
+        if "<" in text and kind is FieldType.TEXT and re.search(r"<[a-zA-Z/]", text):
+            checked.problem(label, "contains HTML", "write plain text without tags")
+            return None
+        return text
+    if kind in (FieldType.DATE, FieldType.FRIDAY):
+        parsed = parse_date(text, timezone)
+        if parsed is None:
+            checked.problem(
+                label,
+                f"'{text}' is not a date",
+                f"write it as YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. {spec.example}",
+            )
+            return None
+        if kind is FieldType.FRIDAY and parsed.weekday() != 4:
+            friday = parsed.date().toordinal() + (4 - parsed.weekday())
+            checked.problem(
+                label,
+                f"{parsed:%Y-%m-%d} is a {parsed:%A}, not a Friday",
+                f"#FF is posted on Fridays: use the Friday of that week, "
+                f"{date.fromordinal(friday):%Y-%m-%d}",
+            )
+            return None
+        return parsed
+    if kind is FieldType.URL:
+        if not is_web_url(text):
+            checked.problem(
+                label,
+                f"'{text}' is not an absolute http(s) URL",
+                f"write the full address, e.g. {spec.example}",
+            )
+            return None
+        return text
+    if kind is FieldType.HANDLE:
+        return _parse_handles(checked, label, text, spec)[0] if text else ""
+    if kind is FieldType.HANDLES:
+        return tuple(_parse_handles(checked, label, text, spec))
+    if kind is FieldType.LIST:
+        return tuple(_split_list(text))
+    if kind is FieldType.LINES:
+        return tuple(line.strip() for line in text.splitlines() if line.strip())
+    if kind is FieldType.ENUM:
+        word = text.lower()
+        if word not in spec.choices:
+            hint = did_you_mean(word, spec.choices)
+            options = ", ".join(spec.choices)
+            checked.problem(
+                label,
+                f"'{text}' is not one of: {options}",
+                hint or f"use one of: {options}",
+            )
+            return None
+        return word
+    if kind is FieldType.BOOL:
+        word = text.lower()
+        if word in ("yes", "true", "on"):
+            return True
+        if word in ("no", "false", "off"):
+            return False
+        checked.problem(label, f"'{text}' is not yes or no", "write yes or no")
+        return None
+    if kind is FieldType.INT:
+        if not text.isdigit():
+            checked.problem(
+                label,
+                f"'{text}' is not a whole number",
+                f"write digits only, e.g. {spec.example}",
+            )
+            return None
+        return int(text)
+    if kind is FieldType.DURATION:
+        match = _DURATION.match(text)
+        if not match:
+            checked.problem(
+                label,
+                f"'{text}' is not a duration",
+                f"write minutes:seconds or hours:minutes:seconds, e.g. {spec.example}",
+            )
+            return None
+        hours, minutes, seconds = (int(part or 0) for part in match.groups())
+        return (text, hours * 3600 + minutes * 60 + seconds)
+    if kind is FieldType.IMAGE:
+        return _parse_image(checked, label, text, exists)
+    if kind is FieldType.VIDEO:
+        return _parse_video(checked, label, text, exists)
+    if kind is FieldType.REF:
+        return _parse_slug(checked, label, text)
+    if kind is FieldType.REFS:
+        slugs = [_parse_slug(checked, label, part) for part in _split_list(text)]
+        return tuple(slug for slug in slugs if slug)
+    raise AssertionError(f"no parser for {kind}")  # the table and this code disagree
+
+
+def parse_date(text: str, timezone: ZoneInfo) -> datetime | None:
+    """A date or date-time in the site's time zone, or None when unreadable."""
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).replace(tzinfo=timezone)
+        except ValueError:
+            continue
+    return None
+
+
+def is_web_url(text: str) -> bool:
+    """True for an absolute http or https URL with a host."""
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in text
+
+
+def _parse_handles(checked: Checked, label: str, text: str, spec: Field) -> list[str]:
+    handles = []
+    for handle in _split_list(text):
+        if not _HANDLE.match(handle):
+            checked.problem(
+                label,
+                f"'{handle}' is not a handle",
+                f"write @name or @name@server, e.g. {spec.example.split(',')[0]}",
+            )
+            continue
+        handles.append(handle)
+    return handles
+
+
+def _parse_slug(checked: Checked, label: str, text: str) -> str:
+    slug = text.strip().lower()
+    if not _SLUG.match(slug):
+        checked.problem(
+            label,
+            f"'{text}' is not a slug",
+            "write the other file's name without .md, lower-case words joined by hyphens",
+        )
+        return ""
+    return slug
+
+
+def site_path(text: str) -> str:
+    """Normalise an editor's local path (``images/x.png``, ``{static}/images/x.png``)."""
+    path = text.strip()
+    for prefix in ("{static}", "{attach}", "{filename}"):
+        if path.startswith(prefix):
+            path = path[len(prefix) :]
+    return "/" + path.lstrip("/")
+
+
+def _parse_image(checked: Checked, label: str, text: str, exists: FileExists) -> Any:
+    if is_web_url(text):
+        checked.problem(
+            label,
+            f"'{text}' is on another site",
+            "save the picture under content/images/ and give its path: "
+            "readers' browsers must not call other sites",
+        )
+        return None
+    path = site_path(text)
+    if not path.lower().endswith(IMAGE_EXTENSIONS):
+        checked.problem(
+            label,
+            f"'{text}' is not an image file",
+            "use a .png, .jpg, .gif or .webp file under content/images/",
+        )
+        return None
+    if not exists(path):
+        checked.problem(
+            label,
+            f"the image {path} does not exist",
+            f"put the file at content{path} or fix the path",
+        )
+        return None
+    return Image(src=path, alt="")
+
+
+def video_source(text: str) -> VideoSource | None:
+    """Recognise a YouTube or Vimeo URL, or a local video path; None otherwise."""
+    if not is_web_url(text):
+        path = site_path(text)
+        if path.lower().endswith(VIDEO_EXTENSIONS):
+            return VideoSource(provider="file", url=path)
+        return None
+    parts = urlsplit(text)
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    segments = [s for s in parts.path.split("/") if s]
+    if host in ("youtube.com", "youtube-nocookie.com"):
+        query = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p)
+        video_id = query.get("v", "")
+        if not video_id and len(segments) == 2 and segments[0] in ("embed", "shorts"):
+            video_id = segments[1]
+        if _YOUTUBE_ID.match(video_id):
+            return VideoSource(provider="youtube", url=text, video_id=video_id)
+    if host == "youtu.be" and len(segments) == 1 and _YOUTUBE_ID.match(segments[0]):
+        return VideoSource(provider="youtube", url=text, video_id=segments[0])
+    if host in ("vimeo.com", "player.vimeo.com"):
+        numbers = [s for s in segments if s.isdigit()]
+        if numbers:
+            return VideoSource(provider="vimeo", url=text, video_id=numbers[-1])
+    return None
+
+
+def _parse_video(checked: Checked, label: str, text: str, exists: FileExists) -> Any:
+    source = video_source(text)
+    if source is None:
+        checked.problem(
+            label,
+            f"'{text}' is not a YouTube or Vimeo video, nor a video file",
+            "give a youtube.com/watch?v=…, youtu.be/…, vimeo.com/<number> URL, "
+            "or a .mp4/.webm file under content/media/",
+        )
+        return None
+    if source.provider == "file" and not exists(source.url):
+        checked.problem(
+            label,
+            f"the video {source.url} does not exist",
+            f"put the file at content{source.url} or fix the path",
+        )
+        return None
+    return source
+
+
+def _check_body(checked: Checked, exists: FileExists) -> None:
+    """The body must be there when the kind needs one; its images must exist."""
+    source = checked.source
+    body = source.kind.body
+    soup = BeautifulSoup(source.body_html, "html.parser")
+    has_text = bool(soup.get_text().strip()) or soup.find("img") is not None
+    if body is None:
+        if has_text:
+            checked.problem(
+                "body",
+                f"a {source.kind.label} has no body, but this file has text below "
+                "its header",
+                "move the text into a field (see invoke new "
+                f"{source.kind.name}) or delete it; "
+                "a header line without 'Field: value' also ends the header",
+            )
+        return
+    if body.required and not has_text:
+        checked.problem(
+            body.role,
+            f"missing: a {source.kind.label} needs {body.help}",
+            "write it below the header, after one empty line",
+        )
+    if soup.get_text().strip().startswith("TODO"):
+        checked.problem(
+            body.role,
+            "still holds the scaffold's placeholder",
+            f"replace the TODO line with {body.help}",
+        )
+    images = soup.find_all("img")
+    found: list[Image] = []
+    for number, tag in enumerate(images, start=1):
+        src = str(tag.get("src", ""))
+        alt = str(tag.get("alt", "")).strip()
+        place = f"the {ordinal(number)} image ({src})"
+        if not alt:
+            checked.problem(
+                body.role,
+                f"{place} has no alt text",
+                "describe the picture between the brackets: ![what it shows](path)",
+            )
+        if is_web_url(src):
+            checked.problem(
+                body.role,
+                f"{place} is on another site",
+                "save it under content/images/: readers' browsers must not call other "
+                "sites",
+            )
+            continue
+        path = site_path(src)
+        if not exists(path):
+            checked.problem(
+                body.role,
+                f"{place} does not exist",
+                f"put the file at content{path} or fix the path",
+            )
+            continue
+        found.append(Image(src=path, alt=alt, caption=str(tag.get("title", "")).strip()))
+    if source.kind.name == "follow-friday":
+        if not images and has_text:
+            checked.problem(
+                body.role,
+                "no picture: an #FF shout-out needs at least one image",
+                f"add one below the header: {body.example}",
+            )
+        checked.values["images"] = tuple(found)

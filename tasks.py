@@ -1,0 +1,95 @@
+"""The command line of the social hub (invoke): `invoke --list` shows every task."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+
+from invoke import Collection, task
+from invoke.exceptions import Exit
+
+from socialhub.build import run_build
+from socialhub.errors import ContentError, SocialHubError
+from socialhub.kinds import KINDS, KINDS_BY_NAME
+from socialhub.scaffold import new_item
+
+ROOT = Path(__file__).resolve().parent
+CONTENT = ROOT / "content"
+
+
+def _build(settings: str, output: str | None = None) -> bool:
+    """Build once and print a summary; False (after printing every problem) on bad content."""
+    overrides = {"OUTPUT_PATH": output} if output else None
+    try:
+        report = run_build(ROOT / settings, overrides)
+    except ContentError as error:
+        print(error, file=sys.stderr)
+        print("The site was not built: fix the files above and run again.", file=sys.stderr)
+        return False
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(
+        f"Built {report.files} files into {report.output} in {report.seconds:.2f} s"
+        f" with {len(report.warnings)} warnings."
+    )
+    return True
+
+
+@task(help={"settings": "settings file (default pelicanconf.py)", "output": "output folder"})
+def build(c, settings="pelicanconf.py", output=None):
+    """Build the site into output/ (validating every content file first)."""
+    if not _build(settings, output):
+        raise Exit(code=1)
+
+
+@task(help={"port": "port to serve on (default 8000)", "host": "address (default 127.0.0.1)"})
+def serve(c, port=8000, host="127.0.0.1"):
+    """Build, serve on http://127.0.0.1:8000, rebuild and reload the page on every change."""
+    from livereload import Server  # why here: only this task needs the dev server
+
+    _build("pelicanconf.py")
+    server = Server()
+    for watched in ("content", "theme", "plugins", "src/socialhub", "pelicanconf.py"):
+        server.watch(str(ROOT / watched), lambda: _build("pelicanconf.py"), delay=0.2)
+    print(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)")
+    server.serve(root=str(ROOT / "output"), host=host, port=int(port), open_url_delay=None)
+
+
+@task(
+    positional=["kind", "title"],
+    help={
+        "kind": "one of: " + ", ".join(kind.name for kind in KINDS),
+        "title": "the item's title (its name for a blogger or a contest)",
+        "item": "for a comment: the slug of the item it is about",
+    },
+)
+def new(c, kind, title, item=""):
+    """Write a new content file for KIND with every field present and explained."""
+    spec = KINDS_BY_NAME.get(kind)
+    if spec is None:
+        names = ", ".join(k.name for k in KINDS)
+        raise Exit(f"unknown kind '{kind}'; use one of: {names}", code=2)
+    try:
+        path = new_item(CONTENT, spec, title, date.today(), item)
+    except SocialHubError as error:
+        raise Exit(str(error), code=1) from None
+    print(f"Wrote {path.relative_to(ROOT)}: replace every TODO, then run invoke build.")
+
+
+@task
+def clean(c):
+    """Remove the built site and the build caches."""
+    for folder in ("output", ".cache/pelican"):
+        shutil.rmtree(ROOT / folder, ignore_errors=True)
+    print("Removed output/ and .cache/pelican/.")
+
+
+@task(help={"args": "extra arguments for pytest"})
+def test(c, args=""):
+    """Run the whole test suite (browser and validator tests included)."""
+    c.run(f"{sys.executable} -m pytest {args}", pty=False)
+
+
+ns = Collection(build, serve, new, clean, test)
