@@ -19,9 +19,14 @@ ROOT = Path(__file__).resolve().parent
 CONTENT = ROOT / "content"
 
 
-def _build(settings: str, output: str | None = None) -> bool:
+def _build(settings: str, output: str | None = None, content: str | None = None) -> bool:
     """Build once and print a summary; False (after printing every problem) on bad content."""
-    overrides = {"OUTPUT_PATH": output} if output else None
+    overrides = {}
+    if output:
+        overrides["OUTPUT_PATH"] = str(Path(output).resolve())
+    if content:
+        overrides["PATH"] = str(Path(content).resolve())
+        overrides["CACHE_PATH"] = str(Path(output or "output").resolve().parent / ".cache")
     try:
         report = run_build(ROOT / settings, overrides)
     except ContentError as error:
@@ -37,10 +42,16 @@ def _build(settings: str, output: str | None = None) -> bool:
     return True
 
 
-@task(help={"settings": "settings file (default pelicanconf.py)", "output": "output folder"})
-def build(c, settings="pelicanconf.py", output=None):
+@task(
+    help={
+        "settings": "settings file (default pelicanconf.py)",
+        "output": "output folder (default output/)",
+        "content": "content folder (default content/)",
+    }
+)
+def build(c, settings="pelicanconf.py", output=None, content=None):
     """Build the site into output/ (validating every content file first)."""
-    if not _build(settings, output):
+    if not _build(settings, output, content):
         raise Exit(code=1)
 
 
@@ -63,19 +74,22 @@ def serve(c, port=8000, host="127.0.0.1"):
         "kind": "one of: " + ", ".join(kind.name for kind in KINDS),
         "title": "the item's title (its name for a blogger or a contest)",
         "item": "for a comment: the slug of the item it is about",
+        "content": "content folder (default content/)",
     },
 )
-def new(c, kind, title, item=""):
+def new(c, kind, title, item="", content=None):
     """Write a new content file for KIND with every field present and explained."""
     spec = KINDS_BY_NAME.get(kind)
     if spec is None:
         names = ", ".join(k.name for k in KINDS)
         raise Exit(f"unknown kind '{kind}'; use one of: {names}", code=2)
     try:
-        path = new_item(CONTENT, spec, title, date.today(), item)
+        folder = Path(content).resolve() if content else CONTENT
+        path = new_item(folder, spec, title, date.today(), item)
     except SocialHubError as error:
         raise Exit(str(error), code=1) from None
-    print(f"Wrote {path.relative_to(ROOT)}: replace every TODO, then run invoke build.")
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    print(f"Wrote {shown}: replace every TODO, then run invoke build.")
 
 
 @task

@@ -139,8 +139,8 @@ class HubItemsGenerator(Generator):
                     Problem(
                         shown,
                         "file",
-                        f"not UTF-8 text (byte 0x{error.object[error.start]:02x} at "
-                        f"offset {error.start})",
+                        f"not UTF-8 text (byte 0x{error.object[error.start]:02x} on line "
+                        f"{_line_of(error.object, error.start)})",
                         "re-save the file with UTF-8 encoding",
                     )
                 )
@@ -148,6 +148,11 @@ class HubItemsGenerator(Generator):
             metadata = {k: v for k, v in raw.metadata.items() if k != "reader"}
             sources.append(SourceFile(shown, kind, stem, metadata, raw.content, parent))
         return sources, problems
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    """The 1-based line number of a byte offset."""
+    return data.count(b"\n", 0, offset) + 1
 
 
 def _kind_folders() -> list[str]:

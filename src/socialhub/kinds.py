@@ -335,8 +335,8 @@ FOLLOW_FRIDAY = Kind(
     ),
     body=Body(
         "images",
-        'one or more Markdown images, each with alt text and a caption: '
-        '![what the picture shows](/images/follow-friday/x.png "caption")',
+        "one or more Markdown images, each with alt text and a caption: "
+        '`![what the picture shows](/images/follow-friday/x.png "caption")`',
         '![The name NINA spelled with twelve phones on a desk]'
         '(/images/follow-friday/example.png "Nina, in phones")',
     ),

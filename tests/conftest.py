@@ -1,0 +1,51 @@
+"""Shared fixtures: real builds of the sample content and of small test sites."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from socialhub.build import run_build
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+MINIMAL = DATA / "sites" / "minimal" / "content"
+
+
+def build_site(content: Path, output: Path, **settings: object) -> Path:
+    """Build ``content`` into ``output`` with the project's settings; return ``output``."""
+    overrides = {
+        "PATH": str(content),
+        "OUTPUT_PATH": str(output),
+        "CACHE_PATH": str(output.parent / f".cache-{output.name}"),
+        **settings,
+    }
+    run_build(ROOT / "pelicanconf.py", overrides)
+    return output
+
+
+@pytest.fixture(scope="session")
+def sample_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample content (content/) built once for the whole session."""
+    return build_site(ROOT / "content", tmp_path_factory.mktemp("sample") / "output")
+
+
+@pytest.fixture
+def minimal_copy(tmp_path: Path) -> Path:
+    """A fresh copy of the minimal test site's content, to break on purpose."""
+    target = tmp_path / "content"
+    shutil.copytree(MINIMAL, target)
+    return target
+
+
+@pytest.fixture
+def build(tmp_path: Path) -> Callable[..., Path]:
+    """Build a content folder into tmp_path/output."""
+
+    def run(content: Path, **settings: object) -> Path:
+        return build_site(content, tmp_path / "output", **settings)
+
+    return run
