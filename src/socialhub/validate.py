@@ -413,6 +413,7 @@ def _check_body(checked: Checked, exists: FileExists) -> None:
             "still holds the scaffold's placeholder",
             f"replace the TODO line with {body.help}",
         )
+        return
     images = soup.find_all("img")
     found: list[Image] = []
     for number, tag in enumerate(images, start=1):
