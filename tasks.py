@@ -9,6 +9,7 @@ from pathlib import Path
 
 from invoke import Collection, task
 from invoke.exceptions import Exit
+from livereload import Server
 
 from socialhub.build import run_build
 from socialhub.errors import ContentError, SocialHubError
@@ -58,8 +59,6 @@ def build(c, settings="pelicanconf.py", output=None, content=None):
 @task(help={"port": "port to serve on (default 8000)", "host": "address (default 127.0.0.1)"})
 def serve(c, port=8000, host="127.0.0.1"):
     """Build, serve on http://127.0.0.1:8000, rebuild and reload the page on every change."""
-    from livereload import Server  # why here: only this task needs the dev server
-
     _build("pelicanconf.py")
     server = Server()
     for watched in ("content", "theme", "plugins", "src/socialhub", "pelicanconf.py"):

@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 
 from pelican import signals
 from pelican.generators import Generator
+from PIL import Image as PILImage
 
 from socialhub.kinds import STREAM_KINDS
 from socialhub.model import Site
@@ -56,6 +57,7 @@ class HubGenerator(Generator):
             for pager in paginate(tag.items, size, tag.url):
                 self._write(writer, pager.save_as(), tag_template, tag=tag, pager=pager)
         self._write(writer, "404.html", self.get_template("404"))
+        self._write_favicon()
         self._write_sitemap(site)
         self._write_text("robots.txt", self._robots())
         self._write_text(
@@ -71,6 +73,19 @@ class HubGenerator(Generator):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
+
+    def _write_favicon(self) -> None:
+        """favicon.ico from the company logo (a setting), redone only when the logo changes."""
+        logo = os.path.join(self.path, str(self.settings.get("COMPANY_LOGO", "")).lstrip("/"))
+        if not os.path.isfile(logo):
+            log.warning("hub: COMPANY_LOGO %s does not exist; no favicon written", logo)
+            return
+        target = os.path.join(self.output_path, "favicon.ico")
+        if os.path.exists(target) and os.path.getmtime(target) >= os.path.getmtime(logo):
+            return
+        os.makedirs(self.output_path, exist_ok=True)
+        with PILImage.open(logo) as image:
+            image.convert("RGBA").save(target, sizes=[(16, 16), (32, 32), (48, 48)])
 
     def _robots(self) -> str:
         return f"User-agent: *\nAllow: /\n\nSitemap: {absolute(self.settings, 'sitemap.xml')}\n"

@@ -116,7 +116,9 @@ class HubItemsGenerator(Generator):
             if kind is None:
                 folders = ", ".join(f"{shown_root}/{k}/" for k in _kind_folders())
                 problems.append(
-                    Problem(shown, "file", "not in a known folder", f"move it into one of {folders}")
+                    Problem(
+                        shown, "file", "not in a known folder", f"move it into one of {folders}"
+                    )
                 )
                 continue
             stem, extension = os.path.splitext(parts[-1])
@@ -125,7 +127,8 @@ class HubItemsGenerator(Generator):
                     Problem(
                         shown,
                         "file",
-                        f"'{extension or parts[-1]}' files are not read in {shown_root}/{parts[0]}/",
+                        f"'{extension or parts[-1]}' files are not read in "
+                        f"{shown_root}/{parts[0]}/",
                         "write items as Markdown files ending in .md; put pictures in "
                         f"{shown_root}/images/",
                     )

@@ -69,7 +69,9 @@ def _check_links(by_kind: dict[str, list[Checked]]) -> list[Problem]:
     bloggers = {c.source.slug for c in by_kind.get("blogger", [])}
     contests = {c.source.slug for c in by_kind.get("contest", [])}
     videos = {c.source.slug: c for c in by_kind.get("video", [])}
-    stream = [c for name in ("post", "featured", "follow-friday", "video") for c in by_kind.get(name, [])]
+    stream = [
+        c for name in ("post", "featured", "follow-friday", "video") for c in by_kind.get(name, [])
+    ]
 
     seen: dict[str, Checked] = {}
     for checked in stream:
@@ -205,7 +207,9 @@ def _check_comments(comments: list[Checked], commentable: set[str], problem: Any
             if parent == checked.source.slug:
                 problem(checked, "reply-to", "a comment cannot answer itself", "remove Reply-To")
             elif parent not in thread:
-                hint = did_you_mean(parent, thread) or "give the file name of a comment in this folder"
+                hint = (
+                    did_you_mean(parent, thread) or "give the file name of a comment in this folder"
+                )
                 problem(checked, "reply-to", f"no comment '{parent}' on this item", hint)
             elif _loops(checked.source.slug, thread):
                 problem(

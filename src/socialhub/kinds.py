@@ -8,7 +8,7 @@ Field names are spelled in content files with capitals and hyphens
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -50,9 +50,7 @@ class Field:
     @property
     def label(self) -> str:
         """The field's name as an editor writes it in a file header."""
-        return "-".join(part.capitalize() for part in self.name.split("_")).replace(
-            "Url", "URL"
-        )
+        return "-".join(part.capitalize() for part in self.name.split("_")).replace("Url", "URL")
 
 
 @dataclass(frozen=True)
@@ -297,9 +295,7 @@ FOLLOW_FRIDAY = Kind(
     commentable=True,
     hub_slug="follow-friday",
     fields=(
-        Field(
-            "title", FieldType.TEXT, "a short title", "#FF: spelled in phones", True
-        ),
+        Field("title", FieldType.TEXT, "a short title", "#FF: spelled in phones", True),
         Field(
             "date",
             FieldType.FRIDAY,
@@ -337,7 +333,7 @@ FOLLOW_FRIDAY = Kind(
         "images",
         "one or more Markdown images, each with alt text and a caption: "
         '`![what the picture shows](/images/follow-friday/x.png "caption")`',
-        '![The name NINA spelled with twelve phones on a desk]'
+        "![The name NINA spelled with twelve phones on a desk]"
         '(/images/follow-friday/example.png "Nina, in phones")',
     ),
 )
@@ -447,9 +443,7 @@ COMMENT = Kind(
     title_field="author",
     fields=(
         Field("author", FieldType.TEXT, "the commenter's name", "Sam Reader", True),
-        Field(
-            "website", FieldType.URL, "the commenter's site", "https://sam.example/", default=""
-        ),
+        Field("website", FieldType.URL, "the commenter's site", "https://sam.example/", default=""),
         Field("date", FieldType.DATE, "when it was posted", "2026-11-21 18:30", True),
         Field(
             "reply_to",

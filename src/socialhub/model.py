@@ -52,9 +52,7 @@ class VideoSource:
     def media_type(self) -> str:
         """The MIME type of a video file (empty for hosted videos)."""
         extension = self.url.rsplit(".", 1)[-1].lower()
-        return {"mp4": "video/mp4", "webm": "video/webm", "ogv": "video/ogg"}.get(
-            extension, ""
-        )
+        return {"mp4": "video/mp4", "webm": "video/webm", "ogv": "video/ogg"}.get(extension, "")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -273,9 +271,7 @@ class Site:
         """A contest's videos: winners, then finalists, then the rest, newest first."""
         rank = {"winner": 0, "finalist": 1, "honourable-mention": 2, "entry": 3}
         videos = [
-            item
-            for item in self.items
-            if isinstance(item, Video) and item.contest == contest.slug
+            item for item in self.items if isinstance(item, Video) and item.contest == contest.slug
         ]
         return tuple(sorted(videos, key=lambda video: rank.get(video.award, 9)))
 

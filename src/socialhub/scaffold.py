@@ -57,9 +57,7 @@ def scaffold_text(kind: Kind, title: str, today: date) -> str:
     return "\n".join(lines) + "\n"
 
 
-def new_item(
-    content_dir: Path, kind: Kind, title: str, today: date, item: str = ""
-) -> Path:
+def new_item(content_dir: Path, kind: Kind, title: str, today: date, item: str = "") -> Path:
     """Write a new file for ``kind`` at a slug derived from ``title``; never overwrite."""
     slug = slugify(title)
     if not slug:

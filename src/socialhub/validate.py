@@ -154,7 +154,7 @@ def _split_list(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def _parse(  # noqa: C901, PLR0911, PLR0912 - one branch per field type reads best
+def _parse(  # noqa: PLR0911, PLR0912, PLR0917 - one branch per field type reads best
     checked: Checked,
     spec: Field,
     label: str,
@@ -394,8 +394,7 @@ def _check_body(checked: Checked, exists: FileExists) -> None:
         if has_text:
             checked.problem(
                 "body",
-                f"a {source.kind.label} has no body, but this file has text below "
-                "its header",
+                f"a {source.kind.label} has no body, but this file has text below its header",
                 "move the text into a field (see invoke new "
                 f"{source.kind.name}) or delete it; "
                 "a header line without 'Field: value' also ends the header",
@@ -430,8 +429,7 @@ def _check_body(checked: Checked, exists: FileExists) -> None:
             checked.problem(
                 body.role,
                 f"{place} is on another site",
-                "save it under content/images/: readers' browsers must not call other "
-                "sites",
+                "save it under content/images/: readers' browsers must not call other sites",
             )
             continue
         path = site_path(src)

@@ -232,7 +232,7 @@ CASES = [
         SHOUTOUT + "\nThanks to everyone!\n",
         (
             "content/follow-friday/bad.md: images: no picture: an #FF shout-out needs at least "
-            'one image; add one below the header: ![The name NINA spelled with twelve phones on '
+            "one image; add one below the header: ![The name NINA spelled with twelve phones on "
             'a desk](/images/follow-friday/example.png "Nina, in phones")',
         ),
     ),
@@ -374,7 +374,7 @@ CASES = [
         "posts/bad.md",
         "",
         (
-            'content/posts/bad.md: file: the file is empty; start from a template: invoke new '
+            "content/posts/bad.md: file: the file is empty; start from a template: invoke new "
             'post "<title>"',
         ),
     ),
@@ -453,8 +453,16 @@ def test_all_bad_files_at_once_are_all_reported_without_traceback(
         _write(minimal_copy, Case(case.name, path, case.text, ()))
         paths.append(f"content/{path}")
     result = subprocess.run(
-        [sys.executable, "-m", "invoke", "build", "--content", str(minimal_copy),
-         "--output", str(tmp_path / "output")],
+        [
+            sys.executable,
+            "-m",
+            "invoke",
+            "build",
+            "--content",
+            str(minimal_copy),
+            "--output",
+            str(tmp_path / "output"),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

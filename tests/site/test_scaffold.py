@@ -66,9 +66,7 @@ def test_scaffold_has_every_field_and_validates_once_filled(
     assert path == minimal_copy / spec.folder / "brand-new-thing.md"
     text = path.read_text(encoding="utf-8")
     header = text.split("\n\n", 1)[0]
-    assert [line.split(":", 1)[0] for line in header.splitlines()] == [
-        f.label for f in spec.fields
-    ]
+    assert [line.split(":", 1)[0] for line in header.splitlines()] == [f.label for f in spec.fields]
     for field in spec.fields:
         assert f"  {field.label} (" in text  # explained in the guide below the header
     if any(f.required and f.name not in ("title", "name", "date") for f in spec.fields):
