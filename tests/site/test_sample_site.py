@@ -1,0 +1,324 @@
+"""The sample content, built for real: what a reader sees on every page of the map.
+
+The expectations come from the content files themselves (read here with a tiny
+header parser, independent of the build), so the tests follow the sample as it
+grows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from socialhub.build import run_build
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTENT = ROOT / "content"
+STREAM_FOLDERS = {"posts": "post", "featured": "featured", "follow-friday": "follow-friday"}
+STREAM_FOLDERS["videos"] = "video"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A content file as the tests see it: folder, slug and header."""
+
+    folder: str
+    slug: str
+    header: dict[str, str]
+    body: str
+
+    @property
+    def url(self) -> str:
+        """Where the build must publish it."""
+        if self.folder == "featured":
+            return f"/bloggers/{self.header['blogger']}/{self.slug}/"
+        if self.folder == "follow-friday":
+            return f"/follow-friday/{self.slug}/"
+        return f"/{self.folder}/{self.slug}/"
+
+
+def read_entry(path: Path) -> Entry:
+    """Parse a content file's header (Key: value lines up to the first empty line)."""
+    text = path.read_text(encoding="utf-8")
+    head, _, body = text.partition("\n\n")
+    header: dict[str, str] = {}
+    key = ""
+    for line in head.splitlines():
+        if line.startswith("    ") and key:
+            header[key] += "\n" + line.strip()
+            continue
+        key, _, value = line.partition(":")
+        key = key.strip().lower()
+        header[key] = value.strip()
+    return Entry(path.parent.name, path.stem, header, body)
+
+
+def entries(folder: str) -> list[Entry]:
+    """Every published file of one folder."""
+    found = [read_entry(path) for path in sorted((CONTENT / folder).glob("*.md"))]
+    return [entry for entry in found if entry.header.get("status", "published") != "draft"]
+
+
+def stream_entries() -> list[Entry]:
+    """Every published stream item."""
+    return [entry for folder in STREAM_FOLDERS for entry in entries(folder)]
+
+
+def page(output: Path, url: str) -> BeautifulSoup:
+    """The parsed HTML at a site URL."""
+    path = output / url.lstrip("/")
+    if url.endswith("/"):
+        path = path / "index.html"
+    assert path.is_file(), f"{url} was not written"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def html_files(output: Path) -> Iterator[Path]:
+    """Every HTML page of the built site."""
+    yield from sorted(output.rglob("*.html"))
+
+
+pytestmark = pytest.mark.skipif(
+    not (CONTENT / "posts").is_dir(), reason="the sample content is not in this checkout"
+)
+
+
+def test_sample_has_every_kind_in_the_numbers_promised() -> None:
+    """At least 6 bloggers, 12 featured posts, 6 #FF, 2 contests, 8 videos, 6 posts."""
+    assert len(entries("bloggers")) >= 6
+    assert len(entries("featured")) >= 12
+    assert len(entries("follow-friday")) >= 6
+    assert len(entries("contests")) == 2
+    assert len(entries("videos")) >= 8
+    assert len(entries("posts")) >= 6
+    providers = {
+        "youtube" if "youtu" in url else "vimeo" if "vimeo" in url else "file"
+        for url in (entry.header["video-url"] for entry in entries("videos"))
+    }
+    assert providers == {"youtube", "vimeo", "file"}
+    statuses = {entry.header["status"] for entry in entries("contests")}
+    assert {"open", "closed"} <= statuses
+    verdicts = {entry.header.get("verdict", "mixed") for entry in entries("featured")}
+    assert {"praise", "criticism"} <= verdicts
+    bloggers_featured = {entry.header["blogger"] for entry in entries("featured")}
+    assert bloggers_featured == {entry.slug for entry in entries("bloggers")}
+
+
+def test_build_of_the_sample_has_no_warning(tmp_path: Path) -> None:
+    """`invoke build` on the sample logs no warning at all."""
+    report = run_build(
+        ROOT / "pelicanconf.py",
+        {"OUTPUT_PATH": str(tmp_path / "out"), "CACHE_PATH": str(tmp_path / "cache")},
+    )
+    assert report.warnings == []
+
+
+def test_every_url_of_the_map_exists(sample_output: Path) -> None:
+    """Each page of PRODUCT.md's URL map is written."""
+    urls = ["/", "/hub/", "/bloggers/", "/follow-friday/", "/contests/", "/tags/", "/feeds/"]
+    urls += ["/hub/posts/", "/hub/bloggers/", "/hub/follow-friday/", "/hub/videos/"]
+    urls += [entry.url for entry in stream_entries()]
+    urls += [f"/bloggers/{entry.slug}/" for entry in entries("bloggers")]
+    urls += [f"/contests/{entry.slug}/" for entry in entries("contests")]
+    for url in urls:
+        page(sample_output, url)
+    for name in ("404.html", "sitemap.xml", "robots.txt", "favicon.ico"):
+        assert (sample_output / name).is_file(), name
+
+
+def _hub_pages(output: Path, base: str) -> list[BeautifulSoup]:
+    pages = [page(output, base)]
+    while (link := pages[-1].find("a", rel="next")) is not None:
+        pages.append(page(output, link["href"]))
+    return pages
+
+
+def _card_links(soup: BeautifulSoup) -> list[str]:
+    return [a["href"] for a in soup.select("main .card__title a")]
+
+
+def test_hub_lists_every_item_once_newest_first_over_its_pages(sample_output: Path) -> None:
+    """Following "Older" from /hub/ shows every stream item once, by date, newest first."""
+    pages = _hub_pages(sample_output, "/hub/")
+    assert len(pages) >= 2, "the sample should need more than one hub page"
+    links = [link for soup in pages for link in _card_links(soup)]
+    expected = sorted(stream_entries(), key=lambda e: (e.header["date"], e.slug), reverse=True)
+    assert links == [entry.url for entry in expected]
+    assert _card_links(page(sample_output, "/")) == _card_links(pages[0])
+    numbers = [a.get_text() for a in pages[1].select(".pagination a:not([rel])")]
+    assert numbers == [str(n) for n in range(1, len(pages) + 1)]
+
+
+@pytest.mark.parametrize(
+    ("hub_slug", "folder"),
+    [("posts", "posts"), ("bloggers", "featured"), ("follow-friday", "follow-friday")]
+    + [("videos", "videos")],
+)
+def test_hub_filter_shows_only_its_kind(sample_output: Path, hub_slug: str, folder: str) -> None:
+    """/hub/<kind>/ lists exactly the items of that kind, and works as plain links."""
+    links = [
+        link
+        for soup in _hub_pages(sample_output, f"/hub/{hub_slug}/")
+        for link in _card_links(soup)
+    ]
+    assert sorted(links) == sorted(entry.url for entry in entries(folder))
+    current = page(sample_output, f"/hub/{hub_slug}/").select_one(".filters [aria-current]")
+    assert current is not None
+    assert current["href"] == f"/hub/{hub_slug}/"
+
+
+def test_each_item_page_shows_its_fields(sample_output: Path) -> None:
+    """An item's page has its title as heading, and the fields a reader needs."""
+    for entry in stream_entries():
+        soup = page(sample_output, entry.url)
+        assert soup.h1.get_text(strip=True) == entry.header["title"], entry.url
+        text = soup.main.get_text(" ", strip=True)
+        if entry.folder == "posts":
+            assert entry.header["author"] in text
+        if entry.folder == "featured":
+            original = soup.find("a", href=entry.header["original-url"])
+            assert original is not None, entry.url
+            assert entry.header["excerpt"][:40] in text
+            blogger_link = soup.find("a", href=f"/bloggers/{entry.header['blogger']}/")
+            assert blogger_link is not None
+        if entry.folder == "follow-friday":
+            for handle in entry.header["handles"].split(","):
+                assert handle.strip() in text
+            images = soup.select("main figure img")
+            assert images
+            assert all(img.get("alt") for img in images)
+            assert soup.find("a", href=entry.header["original-url"]) is not None
+        if entry.folder == "videos":
+            assert entry.header["entrant"] in text
+            assert soup.find("a", href=f"/contests/{entry.header['contest']}/") is not None
+        for tag in filter(None, (t.strip() for t in entry.header.get("tags", "").split(","))):
+            assert soup.select_one(f'.tags a:-soup-contains("{tag}")') is not None
+
+
+def test_bloggers_directory_and_pages(sample_output: Path) -> None:
+    """The directory lists every blogger; a blogger's page lists their featured posts."""
+    directory = page(sample_output, "/bloggers/")
+    listed = {a["href"] for a in directory.select(".blogger-card h2 a")}
+    assert listed == {f"/bloggers/{entry.slug}/" for entry in entries("bloggers")}
+    for blogger in entries("bloggers"):
+        soup = page(sample_output, f"/bloggers/{blogger.slug}/")
+        assert soup.h1.get_text(strip=True) == blogger.header["name"]
+        assert soup.find("a", href=blogger.header["blog-url"]) is not None
+        assert soup.find("a", href=blogger.header["feed-url"]) is not None
+        theirs = {e.url for e in entries("featured") if e.header["blogger"] == blogger.slug}
+        assert set(_card_links(soup)) == theirs
+
+
+def test_gallery_shows_every_shoutout_picture(sample_output: Path) -> None:
+    """The #FF gallery has every picture, each with its alt text, linking to its shout-out."""
+    soup = page(sample_output, "/follow-friday/")
+    shown = {(img["src"], img["alt"]) for img in soup.select(".gallery img")}
+    expected = set()
+    for entry in entries("follow-friday"):
+        for alt, src in re.findall(r"!\[([^\]]+)\]\((\S+)", entry.body):
+            expected.add((src, alt))
+    assert shown == expected
+
+
+def test_contests_grouped_with_their_videos_and_winners(sample_output: Path) -> None:
+    """Contests by status; each contest lists its videos; winners are named."""
+    contests = page(sample_output, "/contests/")
+    for contest in entries("contests"):
+        section = contests.find(id=f"status-{contest.header['status']}").parent
+        assert section.find("a", href=f"/contests/{contest.slug}/") is not None
+        soup = page(sample_output, f"/contests/{contest.slug}/")
+        videos = {e.url for e in entries("videos") if e.header["contest"] == contest.slug}
+        assert set(_card_links(soup)) == videos
+        for winner in filter(None, contest.header.get("winners", "").split(",")):
+            winners = soup.find(id="award-winner").parent
+            assert winners.find("a", href=f"/videos/{winner.strip()}/") is not None
+
+
+def test_every_internal_link_resolves(sample_output: Path) -> None:
+    """Every link and image on every page points at a file the build wrote."""
+    broken = []
+    for path in html_files(sample_output):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+        ids = {tag["id"] for tag in soup.find_all(id=True)}
+        for tag, attribute in (("a", "href"), ("img", "src"), ("link", "href")):
+            for element in soup.find_all(tag):
+                target = element.get(attribute, "")
+                parts = urlsplit(target)
+                if parts.scheme or parts.netloc:
+                    continue
+                if not parts.path:
+                    if parts.fragment and parts.fragment not in ids:
+                        broken.append(f"{path}: #{parts.fragment}")
+                    continue
+                local = sample_output / unquote(parts.path).lstrip("/")
+                if parts.path.endswith("/"):
+                    local = local / "index.html"
+                if not local.is_file():
+                    broken.append(f"{path.relative_to(sample_output)}: {target}")
+    assert broken == []
+
+
+def test_comments_are_threaded_and_mentions_shown(sample_output: Path) -> None:
+    """A thread two deep is nested two deep; a Webmention shows as 'Mentioned by'."""
+    deepest = 0
+    mentions = 0
+    for folder in sorted((CONTENT / "comments").iterdir()):
+        item = next(e for e in stream_entries() if e.slug == folder.name)
+        soup = page(sample_output, item.url)
+        for comment in folder.glob("*.md"):
+            entry = read_entry(comment)
+            anchor = soup.find(id=f"comment-{comment.stem}")
+            assert anchor is not None, comment
+            if entry.header.get("source") == "webmention":
+                mentions += 1
+                assert anchor.find_parent(class_="mentions") is not None
+            depth = len(anchor.find_parents(class_="comment-replies"))
+            deepest = max(deepest, depth)
+    assert deepest >= 2
+    assert mentions >= 1
+
+
+def test_closed_comments_say_so_and_have_no_form(sample_output: Path) -> None:
+    """An item with Comments: no shows a note and no form; others have the form."""
+    for entry in stream_entries():
+        soup = page(sample_output, entry.url)
+        closed = entry.header.get("comments", "yes") == "no"
+        assert (soup.find("form", class_="comment-form") is None) == closed, entry.url
+        assert (soup.find(class_="comments-closed") is not None) == closed, entry.url
+
+
+def test_tags_pages_list_their_items(sample_output: Path) -> None:
+    """Every tag has a page listing exactly the items that carry it."""
+    from socialhub.text import slugify
+
+    tagged: dict[str, set[str]] = {}
+    for entry in stream_entries():
+        for tag in filter(None, (t.strip() for t in entry.header.get("tags", "").split(","))):
+            tagged.setdefault(slugify(tag), set()).add(entry.url)
+    assert tagged
+    for slug, urls in tagged.items():
+        links = [link for soup in _hub_pages(sample_output, f"/tags/{slug}/") for link in
+                 _card_links(soup)]
+        assert set(links) == urls
+
+
+def test_the_build_is_a_pure_function_of_the_repository(
+    sample_output: Path, tmp_path: Path
+) -> None:
+    """Building the same content twice gives the same files, byte for byte."""
+    again = tmp_path / "again"
+    run_build(
+        ROOT / "pelicanconf.py",
+        {"OUTPUT_PATH": str(again), "CACHE_PATH": str(tmp_path / "cache")},
+    )
+    first = {p.relative_to(sample_output): p.read_bytes() for p in sample_output.rglob("*")
+             if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
