@@ -56,15 +56,29 @@ def build(c, settings="pelicanconf.py", output=None, content=None):
         raise Exit(code=1)
 
 
-@task(help={"port": "port to serve on (default 8000)", "host": "address (default 127.0.0.1)"})
-def serve(c, port=8000, host="127.0.0.1"):
+@task(
+    help={
+        "port": "port to serve on (default 8000)",
+        "host": "address (default 127.0.0.1)",
+        "content": "content folder (default content/)",
+        "output": "output folder (default output/)",
+    }
+)
+def serve(c, port=8000, host="127.0.0.1", content=None, output=None):
     """Build, serve on http://127.0.0.1:8000, rebuild and reload the page on every change."""
-    _build("pelicanconf.py")
+    output_dir = Path(output).resolve() if output else ROOT / "output"
+
+    def rebuild() -> None:
+        _build("pelicanconf.py", str(output_dir), content)
+
+    rebuild()
     server = Server()
-    for watched in ("content", "theme", "plugins", "src/socialhub", "pelicanconf.py"):
-        server.watch(str(ROOT / watched), lambda: _build("pelicanconf.py"), delay=0.2)
-    print(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)")
-    server.serve(root=str(ROOT / "output"), host=host, port=int(port), open_url_delay=None)
+    content_dir = Path(content).resolve() if content else CONTENT
+    for watched in (content_dir, ROOT / "theme", ROOT / "plugins", ROOT / "src" / "socialhub"):
+        server.watch(str(watched), rebuild, delay=0.1)
+    server.watch(str(ROOT / "pelicanconf.py"), rebuild, delay=0.1)
+    print(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
+    server.serve(root=str(output_dir), host=host, port=int(port), open_url_delay=None)
 
 
 @task(

@@ -303,8 +303,11 @@ def test_tags_pages_list_their_items(sample_output: Path) -> None:
             tagged.setdefault(slugify(tag), set()).add(entry.url)
     assert tagged
     for slug, urls in tagged.items():
-        links = [link for soup in _hub_pages(sample_output, f"/tags/{slug}/") for link in
-                 _card_links(soup)]
+        links = [
+            link
+            for soup in _hub_pages(sample_output, f"/tags/{slug}/")
+            for link in _card_links(soup)
+        ]
         assert set(links) == urls
 
 
@@ -317,8 +320,11 @@ def test_the_build_is_a_pure_function_of_the_repository(
         ROOT / "pelicanconf.py",
         {"OUTPUT_PATH": str(again), "CACHE_PATH": str(tmp_path / "cache")},
     )
-    first = {p.relative_to(sample_output): p.read_bytes() for p in sample_output.rglob("*")
-             if p.is_file()}
+    first = {
+        p.relative_to(sample_output): p.read_bytes()
+        for p in sample_output.rglob("*")
+        if p.is_file()
+    }
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []

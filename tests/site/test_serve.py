@@ -1,0 +1,63 @@
+"""`invoke serve`: serves the built site on 127.0.0.1 and rebuilds when a content file changes."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def _wait_for(url: str, text: str, seconds: float) -> str:
+    deadline = time.monotonic() + seconds
+    last = ""
+    while time.monotonic() < deadline:
+        try:
+            last = _get(url)
+        except OSError:
+            last = ""
+        if text in last:
+            return last
+        time.sleep(0.1)
+    raise AssertionError(f"{url} never showed {text!r}")
+
+
+@pytest.mark.slow
+def test_serve_rebuilds_and_reloads_on_a_content_change(minimal_copy: Path, tmp_path: Path) -> None:
+    """The page shows an edited title after the file is saved, and carries the reload script."""
+    port = _free_port()
+    command = [sys.executable, "-m", "invoke", "serve", "--port", str(port)]
+    command += ["--content", str(minimal_copy), "--output", str(tmp_path / "out")]
+    server = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/posts/first-post/"
+        page = _wait_for(url, "First post", 60)
+        assert "livereload.js" in page
+        source = minimal_copy / "posts" / "first-post.md"
+        source.write_text(
+            source.read_text(encoding="utf-8").replace("Title: First post", "Title: Edited"),
+            encoding="utf-8",
+        )
+        _wait_for(url, "Edited", 30)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
