@@ -17,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from socialhub.build import run_build
+from socialhub.text import slugify
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
@@ -157,8 +158,12 @@ def test_hub_lists_every_item_once_newest_first_over_its_pages(sample_output: Pa
 
 @pytest.mark.parametrize(
     ("hub_slug", "folder"),
-    [("posts", "posts"), ("bloggers", "featured"), ("follow-friday", "follow-friday")]
-    + [("videos", "videos")],
+    [
+        ("posts", "posts"),
+        ("bloggers", "featured"),
+        ("follow-friday", "follow-friday"),
+        ("videos", "videos"),
+    ],
 )
 def test_hub_filter_shows_only_its_kind(sample_output: Path, hub_slug: str, folder: str) -> None:
     """/hub/<kind>/ lists exactly the items of that kind, and works as plain links."""
@@ -295,8 +300,6 @@ def test_closed_comments_say_so_and_have_no_form(sample_output: Path) -> None:
 
 def test_tags_pages_list_their_items(sample_output: Path) -> None:
     """Every tag has a page listing exactly the items that carry it."""
-    from socialhub.text import slugify
-
     tagged: dict[str, set[str]] = {}
     for entry in stream_entries():
         for tag in filter(None, (t.strip() for t in entry.header.get("tags", "").split(","))):
