@@ -6,7 +6,7 @@ import os
 import sys
 
 sys.path.append(os.curdir)
-from pelicanconf import *  # noqa: E402, F403 - publishing extends the local settings
+from pelicanconf import *  # noqa: F403 - publishing extends the local settings
 
 SITEURL = os.environ.get("HUB_SITEURL", "https://hub.lumen-mobile.example")
 COMMENT_SERVICE_URL = os.environ.get(
@@ -15,3 +15,8 @@ COMMENT_SERVICE_URL = os.environ.get(
 OUTPUT_PATH = "public"
 DELETE_OUTPUT_DIRECTORY = True
 LOAD_CONTENT_CACHE = False
+
+# Where `invoke publish` sends the site: a folder, user@host:/path (rsync over
+# SSH) or s3://bucket/prefix (needs pip install -e '.[s3]').
+PUBLISH_DESTINATION = os.environ.get("HUB_PUBLISH_DESTINATION", "/var/www/hub")
+PUBLISH_SSH_COMMAND = os.environ.get("HUB_PUBLISH_SSH_COMMAND", "ssh")  # rsync's -e

@@ -11,9 +11,11 @@ from invoke import Collection, task
 from invoke.exceptions import Exit
 from livereload import Server
 
-from socialhub.build import run_build
-from socialhub.errors import ContentError, SocialHubError
+from socialhub.build import load_settings, run_build
+from socialhub.errors import ConfigError, ContentError, SocialHubError
 from socialhub.kinds import KINDS, KINDS_BY_NAME
+from socialhub.publish import describe, parse_destination
+from socialhub.publish import publish as publish_site
 from socialhub.scaffold import new_item
 
 ROOT = Path(__file__).resolve().parent
@@ -105,6 +107,33 @@ def new(c, kind, title, item="", content=None):
     print(f"Wrote {shown}: replace every TODO, then run invoke build.")
 
 
+@task(
+    help={
+        "dry_run": "show what would change at the destination, change nothing",
+        "destination": "override PUBLISH_DESTINATION (folder, user@host:/path, s3://bucket)",
+        "content": "content folder (default content/)",
+        "output": "build folder (default public/)",
+    }
+)
+def publish(c, dry_run=False, destination=None, content=None, output=None):
+    """Build with publishconf.py into a clean folder and sync it to PUBLISH_DESTINATION."""
+    if not _build("publishconf.py", output, content):
+        raise Exit("Nothing was published.", code=1)
+    settings = load_settings(ROOT / "publishconf.py")
+    source = Path(output).resolve() if output else Path(settings["OUTPUT_PATH"])
+    try:
+        target = parse_destination(
+            destination or settings.get("PUBLISH_DESTINATION", ""),
+            settings.get("PUBLISH_SSH_COMMAND", ""),
+        )
+        changes = publish_site(source, target, dry_run)
+    except ConfigError as error:
+        raise Exit(f"Nothing was published: {error}", code=1) from None
+    for line in changes:
+        print(f"  {line}")
+    print(describe(changes, target, dry_run))
+
+
 @task
 def clean(c):
     """Remove the built site and the build caches."""
@@ -119,4 +148,4 @@ def test(c, args=""):
     c.run(f"{sys.executable} -m pytest {args}", pty=False)
 
 
-ns = Collection(build, serve, new, clean, test)
+ns = Collection(build, serve, new, publish, clean, test)
