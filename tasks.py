@@ -13,6 +13,7 @@ from livereload import Server
 
 from socialhub.build import load_settings, run_build
 from socialhub.errors import ConfigError, ContentError, SocialHubError
+from socialhub.guide import update_guide
 from socialhub.kinds import KINDS, KINDS_BY_NAME
 from socialhub.publish import describe, parse_destination
 from socialhub.publish import publish as publish_site
@@ -135,6 +136,13 @@ def publish(c, dry_run=False, destination=None, content=None, output=None):
 
 
 @task
+def docs(c):
+    """Regenerate the parts of docs/ made from the code (the fields of every kind)."""
+    changed = update_guide(ROOT / "docs" / "editing.md")
+    print("docs/editing.md " + ("updated." if changed else "was up to date."))
+
+
+@task
 def clean(c):
     """Remove the built site and the build caches."""
     for folder in ("output", ".cache/pelican"):
@@ -148,4 +156,4 @@ def test(c, args=""):
     c.run(f"{sys.executable} -m pytest {args}", pty=False)
 
 
-ns = Collection(build, serve, new, publish, clean, test)
+ns = Collection(build, serve, new, publish, docs, clean, test)

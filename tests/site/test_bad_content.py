@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from socialhub.errors import ContentError
+from socialhub.guide import MESSAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -475,3 +476,10 @@ def test_all_bad_files_at_once_are_all_reported_without_traceback(
     for path in paths:
         assert any(line.startswith(f"{path}: ") for line in lines), path
     assert not (tmp_path / "output" / "index.html").exists()
+
+
+def test_every_message_in_the_editors_guide_is_what_the_build_prints() -> None:
+    """The guide quotes messages word for word: each must be one of this table's."""
+    produced = {line for case in CASES for line in case.expected}
+    for message, _meaning in MESSAGES:
+        assert message in produced, message
