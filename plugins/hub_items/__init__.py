@@ -6,6 +6,7 @@ The first of our plugins: the others only read ``context["hub"]``.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -100,6 +101,31 @@ class HubItemsGenerator(Generator):
             len(site.drafts),
         )
 
+    def _read_uncached_in_parallel(self, files: list[str]) -> None:
+        """Fill the reader's cache for new or changed files, on every core.
+
+        Why: rendering Markdown is most of the cost of a cold build, and each
+        file is independent; the sequential pass that follows then finds every
+        file in the cache.
+        """
+        paths = [
+            os.path.join(self.path, relative)
+            for relative in files
+            if relative.endswith(".md") and relative.split("/")[0] not in STATIC_FOLDERS
+        ]
+        uncached = [p for p in paths if self.readers.get_cached_data(p, None) is None]
+        workers = min(os.cpu_count() or 1, int(self.settings.get("HUB_BUILD_WORKERS", 0) or 99))
+        if len(uncached) < PARALLEL_READ_THRESHOLD or workers < 2:
+            return
+        global _POOL_READER  # noqa: PLW0603 - handed to forked workers, see _read_raw
+        _POOL_READER = self.readers.readers["md"]
+        chunk = max(1, len(uncached) // (workers * 8))
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for path, result in pool.imap_unordered(_read_raw, uncached, chunksize=chunk):
+                if result is not None:
+                    self.readers.cache_data(path, result)
+        _POOL_READER = None
+
     def _exists(self, site_path: str) -> bool:
         return os.path.isfile(os.path.join(self.path, site_path.lstrip("/")))
 
@@ -107,7 +133,9 @@ class HubItemsGenerator(Generator):
         sources: list[SourceFile] = []
         problems: list[Problem] = []
         shown_root = os.path.basename(os.path.normpath(self.path))
-        for relative in _content_files(self.path):
+        files = _content_files(self.path)
+        self._read_uncached_in_parallel(files)
+        for relative in files:
             shown = f"{shown_root}/{relative}"
             parts = relative.split("/")
             kind = kind_for_folder(parts[0]) if len(parts) > 1 else None
@@ -151,6 +179,20 @@ class HubItemsGenerator(Generator):
             metadata = {k: v for k, v in raw.metadata.items() if k != "reader"}
             sources.append(SourceFile(shown, kind, stem, metadata, raw.content, parent))
         return sources, problems
+
+
+# Below this many new files, starting worker processes costs more than it saves.
+PARALLEL_READ_THRESHOLD = 48
+_POOL_READER: HubMarkdownReader | None = None
+
+
+def _read_raw(path: str) -> tuple[str, tuple[str, dict[str, Any]] | None]:
+    """In a worker: read one file; None when it fails (the main process reports why)."""
+    assert _POOL_READER is not None
+    try:
+        return path, _POOL_READER.read(path)
+    except Exception:  # why broad: the sequential pass reads it again and reports it
+        return path, None
 
 
 def _line_of(data: bytes, offset: int) -> int:

@@ -18,11 +18,16 @@ def slugify(text: str) -> str:
     return "-".join(words)
 
 
+# Why one shared instance: building a Markdown object costs more than converting
+# a short field with it, and there is one per item.
+_MARKDOWN = markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS, output_format="html")
+
+
 def render_markdown(text: str) -> str:
     """Render an editor's Markdown (trusted: it is committed to the repo) to HTML."""
     if not text.strip():
         return ""
-    return markdown.markdown(text, extensions=_MARKDOWN_EXTENSIONS, output_format="html")
+    return _MARKDOWN.reset().convert(text)
 
 
 def plain_text(html: str) -> str:
