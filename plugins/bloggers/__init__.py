@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
 
 from socialhub.model import FeaturedPost, Site
+from socialhub.render import PageJob, PagePlan, item_digest, items_digest
+
+log = logging.getLogger(__name__)
 
 
 class BloggersGenerator(Generator):
@@ -16,24 +20,23 @@ class BloggersGenerator(Generator):
     def generate_output(self, writer: Any) -> None:
         """Write every page of this plugin."""
         site: Site = self.context["hub"]
+        plan = PagePlan("bloggers", site, self.settings, self.output_path)
         bloggers = sorted(site.bloggers.values(), key=lambda b: b.name.lower())
-        self._write(writer, "bloggers/index.html", "bloggers", bloggers=bloggers)
+        plan.add("bloggers/index.html", "bloggers", bloggers=bloggers)
         for blogger in bloggers:
-            self._write(writer, f"{blogger.url}index.html", "blogger", blogger=blogger)
+            shown = (blogger, items_digest(site, site.featured_by(blogger)))
+            plan.add(f"{blogger.url}index.html", "blogger", shown, blogger=blogger)
         for item in site.items_of_kind("featured"):
             assert isinstance(item, FeaturedPost)
-            self._write(
-                writer,
-                f"{item.url}index.html",
-                "featured",
-                item=item,
-                blogger=site.blogger_of(item),
-            )
+            blogger = site.blogger_of(item)
+            shown = (item_digest(site, item),)
+            plan.add(f"{item.url}index.html", "featured", shown, item=item, blogger=blogger)
+        report = plan.write(lambda job: self._render(writer, job))
+        log.info("bloggers: %d pages rendered, %d unchanged", report.rendered, report.skipped)
 
-    def _write(self, writer: Any, save_as: str, template: str, **variables: Any) -> None:
-        writer.write_file(
-            save_as, self.get_template(template), self.context, relative_urls=False, **variables
-        )
+    def _render(self, writer: Any, job: PageJob) -> None:
+        template = self.get_template(job.template)
+        writer.write_file(job.save_as, template, self.context, relative_urls=False, **job.variables)
 
 
 def get_generators(_pelican: Any) -> type[Generator]:

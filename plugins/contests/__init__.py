@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
 
 from socialhub.model import Site, Video
+from socialhub.render import PageJob, PagePlan, item_digest, items_digest
+
+log = logging.getLogger(__name__)
 
 STATUS_ORDER = ("open", "judging", "closed")
 
@@ -18,30 +22,28 @@ class ContestsGenerator(Generator):
     def generate_output(self, writer: Any) -> None:
         """Write every page of this plugin."""
         site: Site = self.context["hub"]
+        plan = PagePlan("contests", site, self.settings, self.output_path)
         contests = sorted(site.contests.values(), key=lambda c: c.opens, reverse=True)
         groups = [
             (status, [contest for contest in contests if contest.status == status])
             for status in STATUS_ORDER
         ]
-        self._write(writer, "contests/index.html", "contests", groups=groups)
+        plan.add("contests/index.html", "contests", groups=groups)
         for contest in contests:
-            self._write(
-                writer,
-                f"{contest.url}index.html",
-                "contest",
-                contest=contest,
-                videos=site.videos_of(contest),
-            )
+            videos = site.videos_of(contest)
+            shown = (contest, items_digest(site, videos))
+            plan.add(f"{contest.url}index.html", "contest", shown, contest=contest, videos=videos)
         for item in site.items_of_kind("video"):
             assert isinstance(item, Video)
-            self._write(
-                writer, f"{item.url}index.html", "video", item=item, contest=site.contest_of(item)
-            )
+            contest = site.contest_of(item)
+            shown = (item_digest(site, item),)
+            plan.add(f"{item.url}index.html", "video", shown, item=item, contest=contest)
+        report = plan.write(lambda job: self._render(writer, job))
+        log.info("contests: %d pages rendered, %d unchanged", report.rendered, report.skipped)
 
-    def _write(self, writer: Any, save_as: str, template: str, **variables: Any) -> None:
-        writer.write_file(
-            save_as, self.get_template(template), self.context, relative_urls=False, **variables
-        )
+    def _render(self, writer: Any, job: PageJob) -> None:
+        template = self.get_template(job.template)
+        writer.write_file(job.save_as, template, self.context, relative_urls=False, **job.variables)
 
 
 def get_generators(_pelican: Any) -> type[Generator]:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
 
 from socialhub.model import Site
+from socialhub.render import PageJob, PagePlan, item_digest, items_digest
+
+log = logging.getLogger(__name__)
 
 
 class FollowFridayGenerator(Generator):
@@ -16,15 +20,18 @@ class FollowFridayGenerator(Generator):
     def generate_output(self, writer: Any) -> None:
         """Write every page of this plugin."""
         site: Site = self.context["hub"]
+        plan = PagePlan("follow_friday", site, self.settings, self.output_path)
         shoutouts = site.items_of_kind("follow-friday")
-        self._write(writer, "follow-friday/index.html", "follow_friday", shoutouts=shoutouts)
+        shown = (items_digest(site, shoutouts),)
+        plan.add("follow-friday/index.html", "follow_friday", shown, shoutouts=shoutouts)
         for item in shoutouts:
-            self._write(writer, f"{item.url}index.html", "shoutout", item=item)
+            plan.add(f"{item.url}index.html", "shoutout", (item_digest(site, item),), item=item)
+        report = plan.write(lambda job: self._render(writer, job))
+        log.info("follow_friday: %d pages rendered, %d unchanged", report.rendered, report.skipped)
 
-    def _write(self, writer: Any, save_as: str, template: str, **variables: Any) -> None:
-        writer.write_file(
-            save_as, self.get_template(template), self.context, relative_urls=False, **variables
-        )
+    def _render(self, writer: Any, job: PageJob) -> None:
+        template = self.get_template(job.template)
+        writer.write_file(job.save_as, template, self.context, relative_urls=False, **job.variables)
 
 
 def get_generators(_pelican: Any) -> type[Generator]:

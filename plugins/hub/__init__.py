@@ -18,6 +18,7 @@ from PIL import Image as PILImage
 from socialhub.kinds import STREAM_KINDS
 from socialhub.model import Site
 from socialhub.pages import paginate
+from socialhub.render import PageJob, PagePlan, item_digest, items_digest
 from socialhub.urls import absolute
 
 log = logging.getLogger(__name__)
@@ -37,26 +38,29 @@ class HubGenerator(Generator):
         """Write every page of this plugin."""
         site: Site = self.context["hub"]
         size = int(self.settings.get("HUB_PAGE_SIZE", 12))
-        template = self.get_template("hub")
+        plan = PagePlan("hub", site, self.settings, self.output_path)
         for pager in paginate(site.items, size, "hub/"):
-            self._write(writer, pager.save_as(), template, pager=pager, hub_filter="")
+            shown = (items_digest(site, pager.items), pager.number, pager.count)
+            plan.add(pager.save_as(), "hub", shown, pager=pager, hub_filter="")
             if pager.number == 1:
                 # Why twice: "/" and "/hub/" are both the hub's first page; the
                 # canonical link of "/" points at "/hub/".
-                self._write(writer, "index.html", template, pager=pager, hub_filter="")
+                plan.add("index.html", "hub", shown, pager=pager, hub_filter="")
         for hub_slug, kind, _label in HUB_FILTERS:
             for pager in paginate(site.items_of_kind(kind), size, f"hub/{hub_slug}/"):
-                self._write(writer, pager.save_as(), template, pager=pager, hub_filter=hub_slug)
-        post_template = self.get_template("post")
+                shown = (items_digest(site, pager.items), pager.number, pager.count, hub_slug)
+                plan.add(pager.save_as(), "hub", shown, pager=pager, hub_filter=hub_slug)
         for item in site.items_of_kind("post"):
-            self._write(writer, f"{item.url}index.html", post_template, item=item)
+            plan.add(f"{item.url}index.html", "post", (item_digest(site, item),), item=item)
         tags = site.tags()
-        self._write(writer, "tags/index.html", self.get_template("tags"), tags=tags)
-        tag_template = self.get_template("tag")
+        plan.add("tags/index.html", "tags", tags=tags)
         for tag in tags:
             for pager in paginate(tag.items, size, tag.url):
-                self._write(writer, pager.save_as(), tag_template, tag=tag, pager=pager)
-        self._write(writer, "404.html", self.get_template("404"))
+                shown = (tag.name, items_digest(site, pager.items), pager.number, pager.count)
+                plan.add(pager.save_as(), "tag", shown, tag=tag, pager=pager)
+        plan.add("404.html", "404")
+        report = plan.write(lambda job: self._render(writer, job))
+        log.info("hub: %d pages rendered, %d unchanged", report.rendered, report.skipped)
         self._write_favicon()
         self._write_sitemap(site)
         self._write_text("robots.txt", self._robots())
@@ -65,8 +69,9 @@ class HubGenerator(Generator):
             json.dumps(comments_manifest(site, self.settings), indent=1, sort_keys=True),
         )
 
-    def _write(self, writer: Any, save_as: str, template: Any, **variables: Any) -> None:
-        writer.write_file(save_as, template, self.context, relative_urls=False, **variables)
+    def _render(self, writer: Any, job: PageJob) -> None:
+        template = self.get_template(job.template)
+        writer.write_file(job.save_as, template, self.context, relative_urls=False, **job.variables)
 
     def _write_text(self, save_as: str, text: str) -> None:
         path = os.path.join(self.output_path, save_as)

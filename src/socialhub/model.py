@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from socialhub.text import slugify
 
@@ -239,9 +240,20 @@ class Site:
     comments: dict[str, tuple[Comment, ...]]  # item slug -> comments, oldest first
     drafts: tuple[str, ...] = ()  # source paths of items left out as drafts
     _by_slug: dict[str, Item] = field(default_factory=dict, repr=False)
+    # Values derived once per build from the frozen model (page fingerprints).
+    memo: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._by_slug.update({item.slug: item for item in self.items})
+
+    def inputs_of(self, item: Item) -> tuple[Any, ...]:
+        """Everything an item's page and card show: it, its comments, its blogger or contest."""
+        related: Any = None
+        if isinstance(item, FeaturedPost):
+            related = self.bloggers.get(item.blogger)
+        elif isinstance(item, Video):
+            related = self.contests.get(item.contest)
+        return (item, self.comments_of(item), related)
 
     def item(self, slug: str) -> Item | None:
         """The stream item with this slug, or None."""

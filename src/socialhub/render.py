@@ -1,0 +1,202 @@
+"""Write many pages fast: skip the ones whose inputs did not change, render the rest on every core.
+
+Pelican's content cache saves only the reading; every page is still rendered
+again. Here each page carries a fingerprint of everything it shows (its model
+objects, the theme, the settings); a page whose fingerprint matches the last
+build's and whose file is still there is not rendered again. Pages that the
+last build wrote and this one does not are deleted, so a removed item leaves no
+stale page behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from socialhub.model import Item, Site
+
+# Below this many pages to render, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 64
+
+
+@dataclass
+class PageJob:
+    """One page to write: where, with which template and variables, and what it shows."""
+
+    save_as: str
+    template: str
+    variables: dict[str, Any]
+    inputs: Sequence[Any] | None = None  # None: always render (site-wide pages)
+    fingerprint: str = field(default="", init=False)
+
+
+@dataclass
+class RenderReport:
+    """What one call of ``write_pages`` did."""
+
+    rendered: int = 0
+    skipped: int = 0
+    deleted: int = 0
+
+
+def digest(*parts: Any) -> str:
+    """A short stable hash of the ``repr`` of frozen model objects and plain values."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(repr(part).encode("utf-8", "surrogatepass"))
+        hasher.update(b"\x00")
+    return hasher.hexdigest()
+
+
+def item_digest(site: Site, item: Item) -> str:
+    """The digest of everything an item shows, computed once per build."""
+    key = ("item", item.slug)
+    if key not in site.memo:
+        site.memo[key] = digest(*site.inputs_of(item))
+    return site.memo[key]
+
+
+def items_digest(site: Site, items: Iterable[Item]) -> str:
+    """One digest for a list of items (a hub page, a tag page, a blogger's posts)."""
+    return digest([item_digest(site, item) for item in items])
+
+
+def code_stamp(folders: Iterable[Path]) -> str:
+    """A hash of every file's path, size and mtime under ``folders`` (theme, plugins, code)."""
+    entries = []
+    for folder in folders:
+        for root, _dirs, files in os.walk(folder):
+            for name in files:
+                if name.endswith((".pyc", ".pyo")):
+                    continue
+                path = os.path.join(root, name)
+                status = os.stat(path)
+                entries.append((path, status.st_size, status.st_mtime_ns))
+    return digest(sorted(entries))
+
+
+def settings_stamp(settings: dict[str, Any]) -> str:
+    """A hash of the settings that can change a page (functions by name, not by address)."""
+    plain = {}
+    for key, value in sorted(settings.items()):
+        if not key.isupper():
+            continue
+        if isinstance(value, dict):
+            plain[key] = {k: getattr(v, "__qualname__", v) for k, v in value.items()}
+        else:
+            plain[key] = getattr(value, "__qualname__", value)
+    return digest(plain)
+
+
+def _load_state(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _save_state(path: Path, state: dict[str, str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+# The jobs and the render function, handed to forked workers by inheritance.
+_JOBS: Sequence[PageJob] = ()
+_RENDER: Callable[[PageJob], None] | None = None
+
+
+def _render_index(index: int) -> int:
+    assert _RENDER is not None
+    _RENDER(_JOBS[index])
+    return index
+
+
+def write_pages(
+    jobs: Sequence[PageJob],
+    render: Callable[[PageJob], None],
+    output_path: Path,
+    state_path: Path,
+    stamp: str,
+    *,
+    workers: int = 0,
+) -> RenderReport:
+    """Render the jobs whose fingerprint changed (on ``workers`` processes), delete stale pages."""
+    global _JOBS, _RENDER  # why global: forked workers inherit them, see _render_index
+    previous = _load_state(state_path)
+    seen: set[str] = set()
+    todo: list[int] = []
+    report = RenderReport()
+    for index, job in enumerate(jobs):
+        if job.save_as in seen:
+            raise ValueError(f"two pages would be written to {job.save_as}")
+        seen.add(job.save_as)
+        job.fingerprint = digest(stamp, job.template, job.inputs) if job.inputs is not None else ""
+        unchanged = job.fingerprint and previous.get(job.save_as) == job.fingerprint
+        if unchanged and (output_path / job.save_as).is_file():
+            report.skipped += 1
+        else:
+            todo.append(index)
+    workers = workers or os.cpu_count() or 1
+    if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
+        _JOBS, _RENDER = jobs, render
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for _ in pool.imap_unordered(_render_index, todo, chunksize=8):
+                    pass
+        finally:
+            _JOBS, _RENDER = (), None
+    else:
+        for index in todo:
+            render(jobs[index])
+    report.rendered = len(todo)
+    for stale in sorted(set(previous) - seen):
+        target = output_path / stale
+        if target.is_file():
+            target.unlink()
+            report.deleted += 1
+    _save_state(state_path, {job.save_as: job.fingerprint for job in jobs})
+    return report
+
+
+class PagePlan:
+    """The pages one plugin writes in a build: add them, then write them all at once."""
+
+    def __init__(self, name: str, site: Site, settings: dict[str, Any], output_path: str) -> None:
+        self.name = name
+        self.site = site
+        self.settings = settings
+        self.output_path = Path(output_path)
+        self.jobs: list[PageJob] = []
+
+    def add(
+        self, save_as: str, template: str, inputs: Sequence[Any] | None = None, **variables: Any
+    ) -> None:
+        """Plan one page; ``inputs`` lists what it shows (None: render it every time)."""
+        self.jobs.append(PageJob(save_as, template, variables, inputs))
+
+    def stamp(self) -> str:
+        """What every page depends on: the theme, the plugins, the library, the settings."""
+        key = ("stamp", "")
+        if key not in self.site.memo:
+            folders = [Path(self.settings["THEME"]), Path(__file__).parent]
+            folders += [Path(path) for path in self.settings.get("PLUGIN_PATHS", [])]
+            self.site.memo[key] = digest(code_stamp(folders), settings_stamp(self.settings))
+        return self.site.memo[key]
+
+    def write(self, render: Callable[[PageJob], None]) -> RenderReport:
+        """Render what changed, skip the rest, delete this plugin's stale pages."""
+        cache = Path(self.settings.get("CACHE_PATH", ".cache"))
+        state = cache / "pages" / f"{digest(str(self.output_path.resolve()))}-{self.name}.json"
+        workers = int(self.settings.get("HUB_BUILD_WORKERS", 0) or 0)
+        return write_pages(
+            self.jobs, render, self.output_path, state, self.stamp(), workers=workers
+        )
