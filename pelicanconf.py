@@ -6,6 +6,8 @@ overrides what changes for the published site.
 
 from __future__ import annotations
 
+import os
+
 # --- The company: name, logo and colours are settings, not code -------------
 SITENAME = "Lumen Social Hub"
 COMPANY_NAME = "Lumen Mobile"
@@ -64,9 +66,25 @@ MARKDOWN = {
 }
 
 # --- Templates ---------------------------------------------------------------
+from jinja2 import FileSystemBytecodeCache  # noqa: E402
+
 from socialhub.templating import JINJA_FILTERS  # noqa: E402, F401 - a Pelican setting
 
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+def _jinja_cache() -> str:
+    """The folder of compiled templates (beside this file, whatever the working folder)."""
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".cache", "jinja")
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": True,
+    # Why: every generator compiles the templates again; compiled ones are kept here.
+    "bytecode_cache": FileSystemBytecodeCache(_jinja_cache()),
+}
 LOCAL_PREVIEW_URL = "http://127.0.0.1:8000"  # absolute URLs of a local build (feeds, sitemap)
 USE_FOLDER_AS_CATEGORY = False  # the folder is the kind of item, not a category
 CATEGORY_SAVE_AS = ""  # no categories: the folder gives the kind of item

@@ -22,7 +22,7 @@ from socialhub.errors import Problem
 from socialhub.kinds import KINDS, kind_for_folder
 from socialhub.sanitize import render_comment
 from socialhub.urls import site_base
-from socialhub.validate import SourceFile
+from socialhub.validate import RENDERED_KEY, SourceFile, render_markdown_fields
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +49,14 @@ class HubMarkdownReader(MarkdownReader):
         with pelican_open(source_path) as text:
             content = self._md.convert(text)
         metadata = self._parse_metadata(getattr(self._md, "Meta", {}))
-        if _top_folder(source_path, self.settings["PATH"]) == "comments":
+        folder = _top_folder(source_path, self.settings["PATH"])
+        if folder == "comments":
             content = render_comment(_body_of(text) if metadata else text)
+        kind = kind_for_folder(folder)
+        if kind is not None:
+            # Why here: the reader's output is cached, so Markdown fields are
+            # rendered once per change of the file, not once per build.
+            metadata[RENDERED_KEY] = render_markdown_fields(kind, metadata)
         return content, metadata
 
 
@@ -177,7 +183,8 @@ class HubItemsGenerator(Generator):
                 )
                 continue
             metadata = {k: v for k, v in raw.metadata.items() if k != "reader"}
-            sources.append(SourceFile(shown, kind, stem, metadata, raw.content, parent))
+            rendered = metadata.pop(RENDERED_KEY, {})
+            sources.append(SourceFile(shown, kind, stem, metadata, raw.content, parent, rendered))
         return sources, problems
 
 

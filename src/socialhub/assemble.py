@@ -29,7 +29,7 @@ from socialhub.model import (
     Video,
 )
 from socialhub.sanitize import clean_html
-from socialhub.text import plain_text, render_markdown
+from socialhub.text import plain_text
 from socialhub.validate import Checked, FileExists, SourceFile, check_file, did_you_mean
 
 ITEM_URLS = {
@@ -275,7 +275,7 @@ def _common(checked: Checked, url: str) -> dict[str, Any]:
         "comments_open": values.get("comments", True),
         "url": url,
         "body_html": checked.source.body_html,
-        "summary_html": render_markdown(values.get("summary", "")),
+        "summary_html": checked.html("summary"),
     }
 
 
@@ -291,7 +291,7 @@ def _make_item(checked: Checked) -> Item:
             blogger=values["blogger"],
             original_url=values["original_url"],
             excerpt=values["excerpt"],
-            editor_note_html=render_markdown(values.get("editor_note", "")),
+            editor_note_html=checked.html("editor_note"),
             device=values.get("device", ""),
             verdict=values["verdict"],
             collected=values.get("collected", False),
@@ -318,7 +318,7 @@ def _make_item(checked: Checked) -> Item:
         )
     duration, seconds = values["duration"]
     poster = values["poster"]
-    common["summary_html"] = render_markdown(_first_paragraph(checked.source.body_html))
+    common["summary_html"] = f"<p>{_escape(_first_paragraph(checked.source.body_html))}</p>"
     return Video(
         **common,
         entrant=values["entrant"],
@@ -363,7 +363,7 @@ def _make_contest(checked: Checked) -> Contest:
         status=values["status"],
         prizes=values["prizes"],
         winners=values.get("winners", ()),
-        summary_html=render_markdown(values["summary"]),
+        summary_html=checked.html("summary"),
         rules_html=checked.source.body_html,
         url=f"contests/{checked.source.slug}/",
     )

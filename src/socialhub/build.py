@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,5 +58,5 @@ def run_build(settings_file: str | Path, overrides: dict[str, Any] | None = None
         console.quiet = was_quiet
         root.removeHandler(collector)
     output = Path(settings["OUTPUT_PATH"])
-    files = sum(1 for path in output.rglob("*") if path.is_file())
+    files = sum(len(names) for _root, _dirs, names in os.walk(output))
     return BuildReport(output, time.perf_counter() - started, files, collector.messages)

@@ -81,17 +81,21 @@ def code_stamp(folders: Iterable[Path]) -> str:
     return digest(sorted(entries))
 
 
+def _stable(value: Any) -> Any:
+    """A value with a repr that is the same in every build (no object addresses)."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, dict):
+        return {str(key): _stable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_stable(item) for item in value]
+        return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
+    return getattr(value, "__qualname__", type(value).__qualname__)
+
+
 def settings_stamp(settings: dict[str, Any]) -> str:
     """A hash of the settings that can change a page (functions by name, not by address)."""
-    plain = {}
-    for key, value in sorted(settings.items()):
-        if not key.isupper():
-            continue
-        if isinstance(value, dict):
-            plain[key] = {k: getattr(v, "__qualname__", v) for k, v in value.items()}
-        else:
-            plain[key] = getattr(value, "__qualname__", value)
-    return digest(plain)
+    return digest({key: _stable(value) for key, value in sorted(settings.items()) if key.isupper()})
 
 
 def _load_state(path: Path) -> dict[str, str]:

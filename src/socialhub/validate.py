@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 from socialhub.errors import Problem
 from socialhub.kinds import Field, FieldType, Kind, field_key
 from socialhub.model import Image, VideoSource
+from socialhub.text import render_markdown
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
 VIDEO_EXTENSIONS = (".mp4", ".webm", ".ogv")
@@ -61,6 +62,21 @@ class SourceFile:
     meta: dict[str, RawValue]
     body_html: str
     parent: str = ""  # for comments: the item slug given by the folder
+    rendered: dict[str, str] = field(default_factory=dict)  # Markdown fields, as HTML
+
+
+# The metadata key under which a reader hands over pre-rendered Markdown fields.
+RENDERED_KEY = "_rendered_markdown"
+
+
+def render_markdown_fields(kind: Kind, meta: dict[str, RawValue]) -> dict[str, str]:
+    """HTML of every Markdown-typed field present in a raw header."""
+    rendered = {}
+    for key, raw in meta.items():
+        spec = kind.field(field_key(key))
+        if spec is not None and spec.type is FieldType.MARKDOWN:
+            rendered[spec.name] = render_markdown(_as_text(raw, spec))
+    return rendered
 
 
 @dataclass
@@ -70,6 +86,12 @@ class Checked:
     source: SourceFile
     values: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+
+    def html(self, name: str) -> str:
+        """A Markdown field as HTML: pre-rendered by the reader when it could."""
+        if name in self.source.rendered:
+            return self.source.rendered[name]
+        return render_markdown(self.values.get(name, "") or "")
 
     def problem(self, field_name: str, message: str, fix: str = "") -> None:
         """Record a problem with this file."""
