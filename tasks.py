@@ -23,14 +23,26 @@ ROOT = Path(__file__).resolve().parent
 CONTENT = ROOT / "content"
 
 
-def _build(settings: str, output: str | None = None, content: str | None = None) -> bool:
-    """Build once and print a summary; False (after printing every problem) on bad content."""
+def _overrides(output: str | None, content: str | None) -> dict[str, str]:
+    """Settings that the command line's --output and --content replace."""
     overrides = {}
     if output:
         overrides["OUTPUT_PATH"] = str(Path(output).resolve())
     if content:
         overrides["PATH"] = str(Path(content).resolve())
         overrides["CACHE_PATH"] = str(Path(output or "output").resolve().parent / ".cache")
+    return overrides
+
+
+def _build(settings: str, output: str | None = None, content: str | None = None) -> bool:
+    """Build once and print a summary; False (after printing every problem) on bad content."""
+    overrides = _overrides(output, content)
+    folder = Path(overrides.get("PATH", CONTENT))
+    if not folder.is_dir():
+        print(
+            f"There is no content folder at {folder}: create it or pass --content.", file=sys.stderr
+        )
+        return False
     try:
         report = run_build(ROOT / settings, overrides)
     except ContentError as error:
@@ -120,8 +132,8 @@ def publish(c, dry_run=False, destination=None, content=None, output=None):
     """Build with publishconf.py into a clean folder and sync it to PUBLISH_DESTINATION."""
     if not _build("publishconf.py", output, content):
         raise Exit("Nothing was published.", code=1)
-    settings = load_settings(ROOT / "publishconf.py")
-    source = Path(output).resolve() if output else Path(settings["OUTPUT_PATH"])
+    settings = load_settings(ROOT / "publishconf.py", _overrides(output, content))
+    source = Path(settings["OUTPUT_PATH"])
     try:
         target = parse_destination(
             destination or settings.get("PUBLISH_DESTINATION", ""),
