@@ -9,9 +9,9 @@ from pathlib import Path
 
 from invoke import Collection, task
 from invoke.exceptions import Exit
-from livereload import Server
 
 from socialhub.build import load_settings, run_build
+from socialhub.devserver import serve as preview
 from socialhub.errors import ConfigError, ContentError, SocialHubError
 from socialhub.guide import update_guide
 from socialhub.kinds import KINDS, KINDS_BY_NAME
@@ -87,13 +87,10 @@ def serve(c, port=8000, host="127.0.0.1", content=None, output=None):
         _build("pelicanconf.py", str(output_dir), content)
 
     rebuild()
-    server = Server()
     content_dir = Path(content).resolve() if content else CONTENT
-    for watched in (content_dir, ROOT / "theme", ROOT / "plugins", ROOT / "src" / "socialhub"):
-        server.watch(str(watched), rebuild, delay=0.1)
-    server.watch(str(ROOT / "pelicanconf.py"), rebuild, delay=0.1)
+    watched = [content_dir, ROOT / "theme", ROOT / "pelicanconf.py"]
     print(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
-    server.serve(root=str(output_dir), host=host, port=int(port), open_url_delay=None)
+    preview(output_dir, watched, rebuild, host=host, port=int(port))
 
 
 @task(

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -51,13 +52,24 @@ def test_serve_rebuilds_and_reloads_on_a_content_change(minimal_copy: Path, tmp_
     try:
         url = f"http://127.0.0.1:{port}/posts/first-post/"
         page = _wait_for(url, "First post", 60)
-        assert "livereload.js" in page
+        assert "/__hub_reload" in page
+        stream = urllib.request.urlopen(f"http://127.0.0.1:{port}/__hub_reload", timeout=20)
+        assert stream.readline() == b": connected\n"
         source = minimal_copy / "posts" / "first-post.md"
         source.write_text(
             source.read_text(encoding="utf-8").replace("Title: First post", "Title: Edited"),
             encoding="utf-8",
         )
+        lines = [stream.readline() for _ in range(3)]
+        assert b"event: reload\n" in lines, lines
+        stream.close()
         _wait_for(url, "Edited", 30)
+        assert urllib.request.urlopen(url, timeout=5).status == 200
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/no/such/page/", timeout=5)
+        assert missing.value.code == 404
+        assert "Page not found" in missing.value.read().decode()
+        missing.value.close()
     finally:
         server.terminate()
         server.wait(timeout=10)
