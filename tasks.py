@@ -52,8 +52,8 @@ def _build(settings: str, output: str | None = None, content: str | None = None)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(
-        f"Built {report.files} files into {report.output} in {report.seconds:.2f} s"
-        f" with {len(report.warnings)} warnings."
+        f"Built {report.output} in {report.seconds:.2f} s: {report.rendered} pages rendered,"
+        f" {report.unchanged} unchanged, {len(report.warnings)} warnings."
     )
     return True
 

@@ -66,7 +66,7 @@ class HubGenerator(Generator):
         self._write_text("robots.txt", self._robots())
         self._write_text(
             self.settings.get("COMMENTS_MANIFEST", "comments-manifest.json"),
-            json.dumps(comments_manifest(site, self.settings), indent=1, sort_keys=True),
+            json.dumps(comments_manifest(site, self.settings), sort_keys=True),
         )
 
     def _render(self, writer: Any, job: PageJob) -> None:

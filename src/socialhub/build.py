@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,14 +12,17 @@ from pelican import Pelican
 from pelican.log import console
 from pelican.settings import read_settings
 
+from socialhub import render
+
 
 @dataclass
 class BuildReport:
-    """What a build did: where, how long, how many files, which warnings."""
+    """What a build did: where, how long, how many pages, which warnings."""
 
     output: Path
     seconds: float
-    files: int
+    rendered: int  # pages rendered by this build
+    unchanged: int  # pages whose inputs had not changed since the last build
     warnings: list[str] = field(default_factory=list)
 
 
@@ -52,11 +54,17 @@ def run_build(settings_file: str | Path, overrides: dict[str, Any] | None = None
     was_quiet = console.quiet
     console.quiet = True
     started = time.perf_counter()
+    render.TOTALS.rendered = render.TOTALS.skipped = 0
     try:
         Pelican(settings).run()
     finally:
         console.quiet = was_quiet
         root.removeHandler(collector)
     output = Path(settings["OUTPUT_PATH"])
-    files = sum(len(names) for _root, _dirs, names in os.walk(output))
-    return BuildReport(output, time.perf_counter() - started, files, collector.messages)
+    return BuildReport(
+        output,
+        time.perf_counter() - started,
+        render.TOTALS.rendered,
+        render.TOTALS.skipped,
+        collector.messages,
+    )

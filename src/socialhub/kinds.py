@@ -8,6 +8,7 @@ Field names are spelled in content files with capitals and hyphens
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import Enum
 
@@ -50,7 +51,12 @@ class Field:
     @property
     def label(self) -> str:
         """The field's name as an editor writes it in a file header."""
-        return "-".join(part.capitalize() for part in self.name.split("_")).replace("Url", "URL")
+        return _label(self.name)
+
+
+@functools.cache
+def _label(name: str) -> str:
+    return "-".join(part.capitalize() for part in name.split("_")).replace("Url", "URL")
 
 
 @dataclass(frozen=True)

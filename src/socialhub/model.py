@@ -310,6 +310,11 @@ class Site:
 
     def tags(self) -> tuple[Tag, ...]:
         """Every tag in use, by name, each with its items newest first."""
+        if ("tags", "") not in self.memo:
+            self.memo[("tags", "")] = self._group_tags()
+        return self.memo[("tags", "")]
+
+    def _group_tags(self) -> tuple[Tag, ...]:
         grouped: dict[str, list[Item]] = {}
         names: dict[str, str] = {}
         for item in self.items:

@@ -64,7 +64,8 @@ def item_digest(site: Site, item: Item) -> str:
 
 def items_digest(site: Site, items: Iterable[Item]) -> str:
     """One digest for a list of items (a hub page, a tag page, a blogger's posts)."""
-    return digest([item_digest(site, item) for item in items])
+    joined = "".join([item_digest(site, item) for item in items])
+    return hashlib.blake2b(joined.encode("ascii"), digest_size=16).hexdigest()
 
 
 def code_stamp(folders: Iterable[Path]) -> str:
@@ -112,6 +113,9 @@ def _save_state(path: Path, state: dict[str, str]) -> None:
     temporary.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
     os.replace(temporary, path)
 
+
+# Pages rendered and skipped in this process's current build (read by build.py).
+TOTALS = RenderReport()
 
 # The jobs and the render function, handed to forked workers by inheritance.
 _JOBS: Sequence[PageJob] = ()
@@ -162,6 +166,8 @@ def write_pages(
         for index in todo:
             render(jobs[index])
     report.rendered = len(todo)
+    TOTALS.rendered += report.rendered
+    TOTALS.skipped += report.skipped
     for stale in sorted(set(previous) - seen):
         target = output_path / stale
         if target.is_file():

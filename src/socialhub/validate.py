@@ -28,7 +28,7 @@ _HANDLE = re.compile(r"^@[A-Za-z0-9_][A-Za-z0-9_.-]*(@[A-Za-z0-9-]+(\.[A-Za-z0-9
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _DURATION = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d)$")
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
-_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$")
 _ORDINALS = ("1st", "2nd", "3rd")
 _HTML_COMMENTS = re.compile(r"<!--.*?-->", re.DOTALL)
 _TAGS = re.compile(r"<[^>]*>")
@@ -283,12 +283,12 @@ def _parse(  # noqa: PLR0911, PLR0912, PLR0917 - one branch per field type reads
 
 def parse_date(text: str, timezone: ZoneInfo) -> datetime | None:
     """A date or date-time in the site's time zone, or None when unreadable."""
-    for pattern in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).replace(tzinfo=timezone)
-        except ValueError:
-            continue
-    return None
+    if not _DATE.match(text):
+        return None
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=timezone)
+    except ValueError:  # the right shape but no such day, such as 2026-13-45
+        return None
 
 
 def is_web_url(text: str) -> bool:
