@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
 
 from socialhub.model import FeaturedPost, Site
-from socialhub.render import PageJob, PagePlan, item_digest, items_digest
-
-log = logging.getLogger(__name__)
+from socialhub.render import PagePlan, item_digest, items_digest
 
 
 class BloggersGenerator(Generator):
@@ -31,12 +28,7 @@ class BloggersGenerator(Generator):
             blogger = site.blogger_of(item)
             shown = (item_digest(site, item),)
             plan.add(f"{item.url}index.html", "featured", shown, item=item, blogger=blogger)
-        report = plan.write(lambda job: self._render(writer, job))
-        log.info("bloggers: %d pages rendered, %d unchanged", report.rendered, report.skipped)
-
-    def _render(self, writer: Any, job: PageJob) -> None:
-        template = self.get_template(job.template)
-        writer.write_file(job.save_as, template, self.context, relative_urls=False, **job.variables)
+        plan.write_with(writer, self.get_template, self.context)
 
 
 def get_generators(_pelican: Any) -> type[Generator]:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
 
 from socialhub.model import Site
-from socialhub.render import PageJob, PagePlan, item_digest, items_digest
-
-log = logging.getLogger(__name__)
+from socialhub.render import PagePlan, item_digest, items_digest
 
 
 class FollowFridayGenerator(Generator):
@@ -26,12 +23,7 @@ class FollowFridayGenerator(Generator):
         plan.add("follow-friday/index.html", "follow_friday", shown, shoutouts=shoutouts)
         for item in shoutouts:
             plan.add(f"{item.url}index.html", "shoutout", (item_digest(site, item),), item=item)
-        report = plan.write(lambda job: self._render(writer, job))
-        log.info("follow_friday: %d pages rendered, %d unchanged", report.rendered, report.skipped)
-
-    def _render(self, writer: Any, job: PageJob) -> None:
-        template = self.get_template(job.template)
-        writer.write_file(job.save_as, template, self.context, relative_urls=False, **job.variables)
+        plan.write_with(writer, self.get_template, self.context)
 
 
 def get_generators(_pelican: Any) -> type[Generator]:

@@ -18,7 +18,7 @@ from PIL import Image as PILImage
 from socialhub.kinds import STREAM_KINDS
 from socialhub.model import Site
 from socialhub.pages import paginate
-from socialhub.render import PageJob, PagePlan, item_digest, items_digest
+from socialhub.render import PagePlan, item_digest, items_digest
 from socialhub.urls import absolute
 
 log = logging.getLogger(__name__)
@@ -59,19 +59,13 @@ class HubGenerator(Generator):
                 shown = (tag.name, items_digest(site, pager.items), pager.number, pager.count)
                 plan.add(pager.save_as(), "tag", shown, tag=tag, pager=pager)
         plan.add("404.html", "404")
-        report = plan.write(lambda job: self._render(writer, job))
-        log.info("hub: %d pages rendered, %d unchanged", report.rendered, report.skipped)
-        self._write_favicon()
+        plan.write_with(writer, self.get_template, self.context)
         self._write_sitemap(site)
         self._write_text("robots.txt", self._robots())
         self._write_text(
             self.settings.get("COMMENTS_MANIFEST", "comments-manifest.json"),
             json.dumps(comments_manifest(site, self.settings), sort_keys=True),
         )
-
-    def _render(self, writer: Any, job: PageJob) -> None:
-        template = self.get_template(job.template)
-        writer.write_file(job.save_as, template, self.context, relative_urls=False, **job.variables)
 
     def _write_text(self, save_as: str, text: str) -> None:
         path = os.path.join(self.output_path, save_as)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -20,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from socialhub.model import Item, Site
+
+log = logging.getLogger(__name__)
 
 # Below this many pages to render, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 64
@@ -201,6 +204,16 @@ class PagePlan:
             folders += [Path(path) for path in self.settings.get("PLUGIN_PATHS", [])]
             self.site.memo[key] = digest(code_stamp(folders), settings_stamp(self.settings))
         return self.site.memo[key]
+
+    def write_with(self, writer: Any, get_template: Callable[[str], Any], context: Any) -> None:
+        """Write the plan with Pelican's writer and a generator's templates and context."""
+
+        def render(job: PageJob) -> None:
+            template = get_template(job.template)
+            writer.write_file(job.save_as, template, context, relative_urls=False, **job.variables)
+
+        report = self.write(render)
+        log.info("%s: %d pages rendered, %d unchanged", self.name, report.rendered, report.skipped)
 
     def write(self, render: Callable[[PageJob], None]) -> RenderReport:
         """Render what changed, skip the rest, delete this plugin's stale pages."""
