@@ -7,6 +7,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
+from socialhub import media
 from socialhub.model import FeaturedPost, Site
 from socialhub.render import PagePlan, item_digest, items_digest
 
@@ -14,19 +15,26 @@ from socialhub.render import PagePlan, item_digest, items_digest
 class BloggersGenerator(Generator):
     """Writes /bloggers/, /bloggers/<slug>/ and /bloggers/<blogger>/<slug>/."""
 
+    def generate_context(self) -> None:
+        """Make the avatars' thumbnails (``thumbs(image)`` in templates)."""
+        site: Site = self.context["hub"]
+        avatars = [blogger.avatar for blogger in site.bloggers.values()]
+        media.prepare(self.context, self.settings, avatars, media.AVATAR_WIDTHS)
+
     def generate_output(self, writer: Any) -> None:
         """Write every page of this plugin."""
         site: Site = self.context["hub"]
         plan = PagePlan("bloggers", site, self.settings, self.output_path)
         bloggers = sorted(site.bloggers.values(), key=lambda b: b.name.lower())
+        pictures = media.thumbnailer(self.context, self.settings).stamp()
         plan.add("bloggers/index.html", "bloggers", bloggers=bloggers)
         for blogger in bloggers:
-            shown = (blogger, items_digest(site, site.featured_by(blogger)))
+            shown = (blogger, items_digest(site, site.featured_by(blogger)), pictures)
             plan.add(f"{blogger.url}index.html", "blogger", shown, blogger=blogger)
         for item in site.items_of_kind("featured"):
             assert isinstance(item, FeaturedPost)
             blogger = site.blogger_of(item)
-            shown = (item_digest(site, item),)
+            shown = (item_digest(site, item), pictures)
             plan.add(f"{item.url}index.html", "featured", shown, item=item, blogger=blogger)
         plan.write_with(writer, self.get_template, self.context)
 

@@ -7,6 +7,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
+from socialhub import media
 from socialhub.model import Site, Video
 from socialhub.render import PagePlan, item_digest, items_digest
 
@@ -15,6 +16,12 @@ STATUS_ORDER = ("open", "judging", "closed")
 
 class ContestsGenerator(Generator):
     """Writes /contests/, /contests/<slug>/ and /videos/<slug>/."""
+
+    def generate_context(self) -> None:
+        """Make the posters' thumbnails (``thumbs(image)`` in templates)."""
+        site: Site = self.context["hub"]
+        posters = [item.poster for item in site.items_of_kind("video") if isinstance(item, Video)]
+        media.prepare(self.context, self.settings, posters)
 
     def generate_output(self, writer: Any) -> None:
         """Write every page of this plugin."""
@@ -25,15 +32,16 @@ class ContestsGenerator(Generator):
             (status, [contest for contest in contests if contest.status == status])
             for status in STATUS_ORDER
         ]
+        pictures = media.thumbnailer(self.context, self.settings).stamp()
         plan.add("contests/index.html", "contests", groups=groups)
         for contest in contests:
             videos = site.videos_of(contest)
-            shown = (contest, items_digest(site, videos))
+            shown = (contest, items_digest(site, videos), pictures)
             plan.add(f"{contest.url}index.html", "contest", shown, contest=contest, videos=videos)
         for item in site.items_of_kind("video"):
             assert isinstance(item, Video)
             contest = site.contest_of(item)
-            shown = (item_digest(site, item),)
+            shown = (item_digest(site, item), pictures)
             plan.add(f"{item.url}index.html", "video", shown, item=item, contest=contest)
         plan.write_with(writer, self.get_template, self.context)
 

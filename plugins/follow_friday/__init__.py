@@ -7,6 +7,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
+from socialhub import media
 from socialhub.model import Site
 from socialhub.render import PagePlan, item_digest, items_digest
 
@@ -14,15 +15,23 @@ from socialhub.render import PagePlan, item_digest, items_digest
 class FollowFridayGenerator(Generator):
     """Writes /follow-friday/ and /follow-friday/<slug>/."""
 
+    def generate_context(self) -> None:
+        """Make the thumbnails of every #FF picture (``thumbs(image)`` in templates)."""
+        site: Site = self.context["hub"]
+        images = [image for item in site.items_of_kind("follow-friday") for image in item.images]
+        media.prepare(self.context, self.settings, images)
+
     def generate_output(self, writer: Any) -> None:
         """Write every page of this plugin."""
         site: Site = self.context["hub"]
         plan = PagePlan("follow_friday", site, self.settings, self.output_path)
         shoutouts = site.items_of_kind("follow-friday")
-        shown = (items_digest(site, shoutouts),)
+        pictures = media.thumbnailer(self.context, self.settings).stamp()
+        shown = (items_digest(site, shoutouts), pictures)
         plan.add("follow-friday/index.html", "follow_friday", shown, shoutouts=shoutouts)
         for item in shoutouts:
-            plan.add(f"{item.url}index.html", "shoutout", (item_digest(site, item),), item=item)
+            shown = (item_digest(site, item), pictures)
+            plan.add(f"{item.url}index.html", "shoutout", shown, item=item)
         plan.write_with(writer, self.get_template, self.context)
 
 

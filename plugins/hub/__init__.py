@@ -15,6 +15,7 @@ from pelican import signals
 from pelican.generators import Generator
 from PIL import Image as PILImage
 
+from socialhub import media
 from socialhub.kinds import STREAM_KINDS
 from socialhub.model import Site
 from socialhub.pages import paginate
@@ -31,16 +32,22 @@ class HubGenerator(Generator):
     """Writes the pages that list items: the hub, its filters, tags; and site-wide files."""
 
     def generate_context(self) -> None:
-        """Share the hub's filters with every template (the navigation uses them)."""
+        """Share the hub's filters; make the thumbnails of the pictures on cards."""
         self.context["hub_filters"] = HUB_FILTERS
+        site: Site = self.context["hub"]
+        images = [item.image for item in site.items if item.image is not None]
+        media.prepare(self.context, self.settings, images)
+        avatars = [blogger.avatar for blogger in site.bloggers.values()]
+        media.prepare(self.context, self.settings, avatars, media.AVATAR_WIDTHS)
 
     def generate_output(self, writer: Any) -> None:
         """Write every page of this plugin."""
         site: Site = self.context["hub"]
         size = int(self.settings.get("HUB_PAGE_SIZE", 12))
         plan = PagePlan("hub", site, self.settings, self.output_path)
+        pictures = media.thumbnailer(self.context, self.settings).stamp()
         for pager in paginate(site.items, size, "hub/"):
-            shown = (items_digest(site, pager.items), pager.number, pager.count)
+            shown = (items_digest(site, pager.items), pager.number, pager.count, pictures)
             plan.add(pager.save_as(), "hub", shown, pager=pager, hub_filter="")
             if pager.number == 1:
                 # Why twice: "/" and "/hub/" are both the hub's first page; the
@@ -49,17 +56,21 @@ class HubGenerator(Generator):
         for hub_slug, kind, _label in HUB_FILTERS:
             for pager in paginate(site.items_of_kind(kind), size, f"hub/{hub_slug}/"):
                 shown = (items_digest(site, pager.items), pager.number, pager.count, hub_slug)
+                shown += (pictures,)
                 plan.add(pager.save_as(), "hub", shown, pager=pager, hub_filter=hub_slug)
         for item in site.items_of_kind("post"):
-            plan.add(f"{item.url}index.html", "post", (item_digest(site, item),), item=item)
+            shown = (item_digest(site, item), pictures)
+            plan.add(f"{item.url}index.html", "post", shown, item=item)
         tags = site.tags()
         plan.add("tags/index.html", "tags", tags=tags)
         for tag in tags:
             for pager in paginate(tag.items, size, tag.url):
                 shown = (tag.name, items_digest(site, pager.items), pager.number, pager.count)
+                shown += (pictures,)
                 plan.add(pager.save_as(), "tag", shown, tag=tag, pager=pager)
         plan.add("404.html", "404")
         plan.write_with(writer, self.get_template, self.context)
+        self._write_favicon()
         self._write_sitemap(site)
         self._write_text("robots.txt", self._robots())
         self._write_text(
@@ -122,6 +133,11 @@ def comments_manifest(site: Site, settings: dict[str, Any]) -> dict[str, Any]:
     return {"site_url": settings.get("SITEURL", ""), "items": items}
 
 
+def add_thumbs(generator: Generator) -> None:
+    """Give every generator's templates ``thumbs(image)`` (srcset, width and height)."""
+    generator.env.globals["thumbs"] = media.lookup(generator.context)
+
+
 def get_generators(_pelican: Any) -> type[Generator]:
     """Give Pelican the hub's generator."""
     return HubGenerator
@@ -130,3 +146,4 @@ def get_generators(_pelican: Any) -> type[Generator]:
 def register() -> None:
     """Connect the plugin to Pelican's signals."""
     signals.get_generators.connect(get_generators)
+    signals.generator_init.connect(add_thumbs)

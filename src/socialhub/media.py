@@ -1,0 +1,300 @@
+"""Images for the theme: thumbnails in a few widths, cached between builds.
+
+Each picture on a page gets ``srcset``/``sizes`` candidates and its natural
+size (so the browser reserves its box before it loads). Thumbnails are written
+once into ``<output>/thumbs/`` and recorded in a small manifest under the build
+cache; a later build reuses them while the source file keeps its size and
+modification time, so an unchanged image is never decoded again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PIL import Image as PILImage
+from PIL import ImageOps, UnidentifiedImageError, features
+
+from socialhub.model import Image
+
+log = logging.getLogger(__name__)
+
+DEFAULT_WIDTHS = (320, 640, 960, 1280)
+AVATAR_WIDTHS = (96, 192, 320)
+LOGO_WIDTHS = (48, 96)
+THUMBS_FOLDER = "thumbs"
+MANIFEST_VERSION = 1
+# Below this many images to process, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 6
+# Why WebP: a third of the bytes of JPEG at the same look, and every current browser shows it.
+FORMAT = ("WEBP", "webp") if features.check("webp") else ("JPEG", "jpg")
+CONTEXT_KEY = "hub_thumbnailer"
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """One file of a picture at one width."""
+
+    src: str  # site path, such as /thumbs/follow-friday/x-jpg-320.webp
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture with its natural size and its renditions, narrowest first."""
+
+    src: str  # the original's site path
+    width: int
+    height: int
+    renditions: tuple[Rendition, ...]
+
+    def srcset(self, prefix: str = "") -> str:
+        """The ``srcset`` value; ``prefix`` is SITEURL."""
+        return ", ".join(f"{prefix}{r.src} {r.width}w" for r in self.renditions)
+
+    def pick(self, width: int) -> Rendition:
+        """The narrowest rendition at least ``width`` pixels wide (else the widest)."""
+        for rendition in self.renditions:
+            if rendition.width >= width:
+                return rendition
+        return self.renditions[-1]
+
+
+def _thumb_path(src: str, width: int) -> str:
+    """The site path of a thumbnail: /thumbs/<folder>/<stem>-<ext>-<width>.<format>."""
+    relative = src.lstrip("/")
+    if relative.startswith("images/"):
+        relative = relative[len("images/") :]
+    folder, _, name = relative.rpartition("/")
+    stem, _, extension = name.rpartition(".")
+    stem = f"{stem}-{extension.lower()}" if stem else extension
+    prefix = f"/{THUMBS_FOLDER}/{folder}/" if folder else f"/{THUMBS_FOLDER}/"
+    return f"{prefix}{stem}-{width}.{FORMAT[1]}"
+
+
+def _scaled_height(width: int, height: int, target: int) -> int:
+    return max(1, round(height * target / width))
+
+
+def _make_thumbnails(job: tuple[str, str, str, tuple[int, ...]]) -> dict[str, Any]:
+    """In a worker: open one image, write its thumbnails narrower than it; describe them."""
+    source, src, output_dir, widths = job
+    with PILImage.open(source) as opened:
+        image = ImageOps.exif_transpose(opened)
+        image.load()
+    width, height = image.size
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    image = image.convert("RGBA" if has_alpha else "RGB")
+    thumbs: dict[str, str] = {}
+    for target_width in widths:
+        if target_width >= width:
+            continue  # never upscaled: the original is the widest candidate
+        size = (target_width, _scaled_height(width, height, target_width))
+        small = image.resize(size, PILImage.Resampling.LANCZOS, reducing_gap=3.0)
+        site_path = _thumb_path(src, target_width)
+        target = Path(output_dir) / site_path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(target.name + ".tmp")
+        if FORMAT[0] == "WEBP":
+            small.save(temporary, "WEBP", quality=80, method=4)
+        else:
+            small.save(temporary, "JPEG", quality=82, optimize=True, progressive=True)
+        os.replace(temporary, target)
+        thumbs[str(target_width)] = site_path
+    return {"width": width, "height": height, "thumbs": thumbs}
+
+
+def _safe_make(job: tuple[str, str, str, tuple[int, ...]]) -> dict[str, Any] | None:
+    """``_make_thumbnails`` that reports an unreadable file as None instead of raising."""
+    try:
+        return _make_thumbnails(job)
+    except (OSError, UnidentifiedImageError, ValueError, PILImage.DecompressionBombError):
+        return None
+
+
+@dataclass
+class _Job:
+    src: str
+    path: Path
+    stamp: tuple[int, int]
+    widths: tuple[int, ...]
+
+
+class Thumbnailer:
+    """Makes and remembers the thumbnails of one output folder."""
+
+    def __init__(
+        self, content_dir: Path, output_dir: Path, manifest_path: Path, *, workers: int = 0
+    ) -> None:
+        self.content_dir = Path(content_dir)
+        self.output_dir = Path(output_dir)
+        self.manifest_path = Path(manifest_path)
+        self.workers = workers or os.cpu_count() or 1
+        self.pictures: dict[str, Picture] = {}
+        self.processed = 0  # images decoded by this instance (the cache's misses)
+        self._wanted: dict[str, set[int]] = {}  # widths asked for in this build, per source
+        self._entries: dict[str, dict[str, Any]] = self._load()
+
+    def _load(self) -> dict[str, dict[str, Any]]:
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+            return {}
+        entries = data.get("images")
+        return entries if isinstance(entries, dict) else {}
+
+    def _save(self) -> None:
+        self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.manifest_path.with_suffix(".tmp")
+        data = {"version": MANIFEST_VERSION, "format": FORMAT[1], "images": self._entries}
+        temporary.write_text(json.dumps(data, sort_keys=True, indent=1), encoding="utf-8")
+        os.replace(temporary, self.manifest_path)
+
+    def _cached(self, src: str, stamp: tuple[int, int], widths: tuple[int, ...]) -> bool:
+        """True when every wanted thumbnail of an unchanged source is on disk."""
+        entry = self._entries.get(src)
+        if not entry or tuple(entry.get("stamp", ())) != stamp:
+            return False
+        if entry.get("format") != FORMAT[1]:
+            return False
+        made = entry.get("thumbs", {})
+        wanted = [w for w in widths if w < entry["width"]]
+        return all(
+            str(w) in made and (self.output_dir / made[str(w)].lstrip("/")).is_file()
+            for w in wanted
+        )
+
+    def prepare(
+        self, images: Iterable[Image | str], widths: tuple[int, ...] = DEFAULT_WIDTHS
+    ) -> None:
+        """Make the missing thumbnails of ``images`` (on every core when there are many)."""
+        sources = sorted({image if isinstance(image, str) else image.src for image in images})
+        jobs: list[_Job] = []
+        for src in sources:
+            self._wanted.setdefault(src, set()).update(widths)
+            path = self.content_dir / src.lstrip("/")
+            try:
+                status = path.stat()
+            except OSError:
+                log.warning("media: %s does not exist; it is shown without thumbnails", src)
+                continue
+            stamp = (status.st_mtime_ns, status.st_size)
+            known = self._entries.get(src, {})
+            wanted = tuple(sorted(set(widths) | {int(w) for w in known.get("thumbs", {})}))
+            if not self._cached(src, stamp, wanted):
+                jobs.append(_Job(src, path, stamp, wanted))
+        if jobs:
+            self._run(jobs)
+            self._save()
+        for src in sources:
+            if src in self._entries:
+                self.pictures[src] = self._picture(src)
+
+    def _run(self, jobs: list[_Job]) -> None:
+        """Decode each job's image once and write its thumbnails, on every core when many."""
+        work = [(str(job.path), job.src, str(self.output_dir), job.widths) for job in jobs]
+        results: list[dict[str, Any] | None]
+        if len(work) >= PARALLEL_THRESHOLD and self.workers > 1:
+            with multiprocessing.get_context("fork").Pool(min(self.workers, len(work))) as pool:
+                results = pool.map(_safe_make, work)
+        else:
+            results = [_safe_make(item) for item in work]
+        for job, result in zip(jobs, results, strict=True):
+            self.processed += 1
+            if result is None:
+                log.warning("media: %s is not an image Pillow can read; no thumbnails", job.src)
+                self._entries.pop(job.src, None)
+                continue
+            self._entries[job.src] = {"stamp": list(job.stamp), "format": FORMAT[1], **result}
+
+    def prune(self) -> None:
+        """Forget the images whose source is gone, and delete their thumbnails."""
+        gone = [src for src in self._entries if not (self.content_dir / src.lstrip("/")).is_file()]
+        for src in gone:
+            for site_path in self._entries.pop(src).get("thumbs", {}).values():
+                (self.output_dir / site_path.lstrip("/")).unlink(missing_ok=True)
+        if gone:
+            self._save()
+
+    def _picture(self, src: str) -> Picture:
+        """The picture of a prepared source: the thumbnails asked for in this build."""
+        widths = self._wanted[src]
+        entry = self._entries[src]
+        width, height = entry["width"], entry["height"]
+        renditions = [
+            Rendition(entry["thumbs"][str(w)], w, _scaled_height(width, height, w))
+            for w in sorted(widths)
+            if str(w) in entry["thumbs"]
+        ]
+        # The original is the widest candidate unless it is wider than any width asked for.
+        if not renditions or width <= max(widths):
+            renditions.append(Rendition(src, width, height))
+        return Picture(src, width, height, tuple(renditions))
+
+    def stamp(self) -> str:
+        """A digest of every picture prepared so far: pages that show them depend on it."""
+        hasher = hashlib.blake2b(digest_size=16)
+        for src in sorted(self.pictures):
+            hasher.update(repr(self.pictures[src]).encode("utf-8"))
+        return hasher.hexdigest()
+
+    def __call__(self, image: Image | str | None) -> Picture | None:
+        """The prepared picture of ``image`` (the templates' ``thumbs``), or None."""
+        if image is None:
+            return None
+        src = image if isinstance(image, str) else image.src
+        return self.pictures.get(src)
+
+
+def thumbnailer(context: MutableMapping[str, Any], settings: Mapping[str, Any]) -> Thumbnailer:
+    """The build's one thumbnailer, made by the first plugin that asks for it."""
+    existing = context.get(CONTEXT_KEY)
+    if isinstance(existing, Thumbnailer):
+        return existing
+    cache = Path(settings.get("CACHE_PATH", ".cache"))
+    output = Path(settings["OUTPUT_PATH"]).resolve()
+    key = hashlib.blake2b(str(output).encode("utf-8"), digest_size=8).hexdigest()
+    made = Thumbnailer(
+        Path(settings["PATH"]),
+        output,
+        cache / "thumbs" / f"{key}-manifest.json",
+        workers=int(settings.get("HUB_BUILD_WORKERS", 0) or 0),
+    )
+    made.prune()
+    logo = str(settings.get("COMPANY_LOGO", ""))
+    if logo and (made.content_dir / logo.lstrip("/")).is_file():
+        made.prepare([logo], LOGO_WIDTHS)
+    context[CONTEXT_KEY] = made
+    return made
+
+
+def prepare(
+    context: MutableMapping[str, Any],
+    settings: Mapping[str, Any],
+    images: Iterable[Image | str],
+    widths: tuple[int, ...] = DEFAULT_WIDTHS,
+) -> Thumbnailer:
+    """Make the thumbnails of ``images`` with the build's thumbnailer (a plugin's one call)."""
+    made = thumbnailer(context, settings)
+    made.prepare(images, widths)
+    return made
+
+
+def lookup(context: Mapping[str, Any]) -> Callable[[Image | str | None], Picture | None]:
+    """The templates' ``thumbs(image)``: the picture a plugin prepared in this build, or None."""
+
+    def thumbs(image: Image | str | None) -> Picture | None:
+        made = context.get(CONTEXT_KEY)
+        return made(image) if isinstance(made, Thumbnailer) else None
+
+    return thumbs
