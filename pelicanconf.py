@@ -89,3 +89,4 @@ LOCAL_PREVIEW_URL = "http://127.0.0.1:8000"  # absolute URLs of a local build (f
 USE_FOLDER_AS_CATEGORY = False  # the folder is the kind of item, not a category
 CATEGORY_SAVE_AS = ""  # no categories: the folder gives the kind of item
 GZIP_CACHE = False  # compressing the cache costs more time than the disk it saves
+FEED_TAG_AUTHORITY = "hub.lumen-mobile.example,2026"  # feed ids: tag:<this>:/kind/slug

@@ -47,3 +47,30 @@ def render_comment(markdown_text: str) -> str:
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
     return clean_html(md.convert(markdown_text))
+
+
+# What a feed entry may carry: the editor's and the comments' structure and
+# pictures of this site; never scripts, frames, forms or styles, which feed
+# readers strip or, worse, run.
+FEED_TAGS: set[str] = ALLOWED_TAGS | {
+    "figure", "figcaption", "img", "h2", "h3", "h4", "h5", "h6", "hr", "table",
+    "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd", "span", "small", "mark",
+}  # fmt: skip
+FEED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height", "title"},
+    "th": {"scope"},
+}
+
+
+def clean_feed_html(html: str) -> str:
+    """The HTML policy for feed content: structure and pictures, nothing active."""
+    return nh3.clean(
+        html,
+        tags=FEED_TAGS,
+        attributes=FEED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )

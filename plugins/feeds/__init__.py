@@ -1,0 +1,144 @@
+"""feeds: every stream as RSS, Atom and JSON Feed, the feeds page, the OPML blogroll.
+
+Pelican's own feeds are off (pelicanconf.py); this plugin reads the model and
+hands it to socialhub.feeds. A feed, like a page, is written again only when
+what it shows has changed.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+from pelican.generators import Generator
+
+from socialhub.feeds.entries import Entry, SiteInfo, comment_entry, item_entry, tag_authority
+from socialhub.feeds.jsonfeed import render_json
+from socialhub.feeds.opml import render_opml
+from socialhub.feeds.streams import Stream, streams, streams_about
+from socialhub.feeds.write import FORMATS, FeedHead, render_atom, render_rss
+from socialhub.model import Comment, Item, Site
+from socialhub.render import PageJob, PagePlan, digest, item_digest
+from socialhub.urls import site_base
+
+RENDERERS = {"rss": render_rss, "atom": render_atom, "json": render_json}
+
+
+def site_info(settings: dict[str, Any]) -> SiteInfo:
+    """The facts about the site that feed entries need."""
+    base = site_base(settings)
+    return SiteInfo(
+        base=base,
+        name=settings["SITENAME"],
+        company=settings.get("COMPANY_NAME", settings["SITENAME"]),
+        content_dir=settings["PATH"],
+        tag_authority=tag_authority(settings.get("FEED_TAG_AUTHORITY", ""), base),
+    )
+
+
+class FeedsGenerator(Generator):
+    """Writes every feed, /feeds/ and /bloggers.opml."""
+
+    def generate_output(self, writer: Any) -> None:
+        """Plan one job per stream and format; write what changed."""
+        site: Site = self.context["hub"]
+        self.info = site_info(self.settings)
+        self.limit = int(self.settings.get("FEED_ITEM_COUNT", 50))
+        self.newest = max((item.updated for item in site.items), default=None)
+        self._entries: dict[str, list[Entry]] = {}
+        plan = PagePlan("feeds", site, self.settings, self.output_path)
+        all_streams = streams(site)
+        for stream in all_streams:
+            things = stream.things(site)[: self.limit]
+            shown = (stream, self.limit, [self._digest(site, thing) for thing in things])
+            for fmt, (extension, _type) in FORMATS.items():
+                plan.add(stream.path + extension, fmt, shown, stream=stream, things=things)
+        plan.write(functools.partial(self._write_feed, site))
+        pages = PagePlan("feeds-page", site, self.settings, self.output_path)
+        groups = [(name, [s for s in all_streams if s.group == name]) for name in GROUPS]
+        pages.add("feeds/index.html", "feeds", groups=groups, formats=FORMATS)
+        pages.write_with(writer, self.get_template, self.context)
+        self._write_opml(site)
+
+    def _digest(self, site: Site, thing: Item | Comment) -> str:
+        if isinstance(thing, Item):
+            return item_digest(site, thing)
+        item = site.item(thing.item)
+        return digest(thing, item.title if item else "")
+
+    def _write_feed(self, site: Site, job: PageJob) -> None:
+        stream: Stream = job.variables["stream"]
+        entries = self._entries.get(stream.path)
+        if entries is None:
+            entries = [
+                item_entry(site, thing, self.info)
+                if isinstance(thing, Item)
+                else comment_entry(site, thing, self.info)
+                for thing in job.variables["things"]
+            ]
+            self._entries[stream.path] = entries
+        updated = max((entry.updated for entry in entries), default=self.newest)
+        head = FeedHead(
+            stream=stream,
+            info=self.info,
+            language=self.settings.get("DEFAULT_LANG", "en"),
+            logo=self.info.url(self.settings.get("COMPANY_LOGO", "/favicon.ico")),
+            icon=self.info.url("favicon.ico"),
+            stylesheet=f"{self.settings.get('SITEURL', '')}/theme/feed.xsl",
+            updated=updated or site.items[0].date,
+        )
+        path = Path(self.output_path) / job.save_as
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(RENDERERS[job.template](head, entries))
+
+    def _write_opml(self, site: Site) -> None:
+        title = f"{self.settings.get('COMPANY_NAME', '')} featured bloggers"
+        owner = self.settings.get("COMPANY_NAME", "")
+        updated = self.newest or site.items[0].date
+        data = render_opml(site.bloggers.values(), title, owner, updated)
+        target = os.path.join(self.output_path, "bloggers.opml")
+        if not os.path.exists(target) or Path(target).read_bytes() != data:
+            Path(target).write_bytes(data)
+
+
+GROUPS = ("site", "bloggers", "contests", "tags", "items")
+
+
+def feed_links(context: dict[str, Any], subject: object = None) -> list[dict[str, str]]:
+    """The autodiscovery links of a page: its own feeds first, in every format."""
+    site: Site | None = context.get("hub")
+    if site is None:
+        return []
+    base = site_base(context)
+    links = []
+    for rank, stream in enumerate(streams_about(site, subject)):
+        for fmt, (extension, mime) in FORMATS.items():
+            if rank > 0 and fmt == "json":
+                continue  # the page's own feed in three formats, the wider ones in two
+            links.append(
+                {
+                    "title": f"{stream.title} ({fmt.upper() if fmt != 'json' else 'JSON Feed'})",
+                    "href": f"{base}/{stream.path}{extension}",
+                    "type": mime,
+                }
+            )
+    return links
+
+
+def add_feed_links(generator: Generator) -> None:
+    """Give every generator's templates the feed_links(subject) function."""
+    generator.env.globals["feed_links"] = functools.partial(feed_links, generator.context)
+
+
+def get_generators(_pelican: Any) -> type[Generator]:
+    """Give Pelican the feeds' generator."""
+    return FeedsGenerator
+
+
+def register() -> None:
+    """Connect the plugin to Pelican's signals."""
+    signals.get_generators.connect(get_generators)
+    signals.generator_init.connect(add_feed_links)

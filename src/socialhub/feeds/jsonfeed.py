@@ -1,0 +1,62 @@
+"""JSON Feed 1.1 (https://jsonfeed.org/version/1.1): the same entries as RSS and Atom."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from socialhub.feeds.entries import Entry
+from socialhub.feeds.write import FeedHead
+
+VERSION = "https://jsonfeed.org/version/1.1"
+
+
+def _item(entry: Entry) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": entry.id,
+        "url": entry.url,
+        "title": entry.title,
+        "content_html": entry.content_html,
+        "summary": entry.summary,
+        "date_published": entry.published.isoformat(),
+        "date_modified": entry.updated.isoformat(),
+        "authors": [
+            {"name": entry.author, **({"url": entry.author_url} if entry.author_url else {})}
+        ],
+    }
+    if entry.external_url:
+        item["external_url"] = entry.external_url
+    if entry.tags:
+        item["tags"] = [name for _slug, name in entry.tags]
+    if entry.image is not None:
+        item["image"] = entry.image.url
+    attachments = []
+    for media in entry.media:
+        attachment: dict[str, Any] = {"url": media.url, "title": media.title}
+        attachment["mime_type"] = media.mime_type or "text/html"
+        if media.length:
+            attachment["size_in_bytes"] = media.length
+        if media.duration:
+            attachment["duration_in_seconds"] = media.duration
+        attachments.append(attachment)
+    if attachments:
+        item["attachments"] = attachments
+    return item
+
+
+def render_json(head: FeedHead, entries: Sequence[Entry]) -> bytes:
+    """The stream as JSON Feed 1.1."""
+    feed = {
+        "version": VERSION,
+        "title": head.title,
+        "home_page_url": head.page_url,
+        "feed_url": head.self_url("json"),
+        "description": head.stream.description or head.stream.title,
+        "icon": head.logo,
+        "favicon": head.icon,
+        "language": head.language,
+        "authors": [{"name": head.info.company, "url": head.info.base + "/"}],
+        "items": [_item(entry) for entry in entries],
+    }
+    return json.dumps(feed, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"

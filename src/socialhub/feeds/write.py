@@ -1,0 +1,180 @@
+"""RSS 2.0 and Atom 1.0 through feedgen, with Media RSS and a stylesheet for browsers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
+from feedgen.util import xml_elem
+
+from socialhub.feeds.entries import Entry, Media, SiteInfo
+from socialhub.feeds.streams import Stream
+
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+FORMATS = {
+    "rss": (".rss.xml", "application/rss+xml"),
+    "atom": (".atom.xml", "application/atom+xml"),
+    "json": (".json", "application/feed+json"),
+}
+
+
+@dataclass(frozen=True)
+class FeedHead:
+    """The feed-level facts of one stream in one format."""
+
+    stream: Stream
+    info: SiteInfo
+    language: str
+    logo: str  # absolute URL
+    icon: str  # absolute URL
+    stylesheet: str  # absolute path of the XSLT that shows the feed in a browser
+    updated: datetime
+
+    def self_url(self, fmt: str) -> str:
+        """Where this feed is published in ``fmt``."""
+        return self.info.url(self.stream.path + FORMATS[fmt][0])
+
+    @property
+    def page_url(self) -> str:
+        """The page the feed follows."""
+        return self.info.url(self.stream.page)
+
+    @property
+    def title(self) -> str:
+        """The feed's title, with the site's name."""
+        return f"{self.stream.title} · {self.info.name}"
+
+
+class MediaExtension(BaseExtension):
+    """Declares the Media RSS namespace on the feed."""
+
+    def extend_ns(self) -> dict[str, str]:
+        """The namespace prefix feedgen puts on the root element."""
+        return {"media": MEDIA_NS}
+
+
+class MediaEntryExtension(BaseEntryExtension):
+    """media:content with media:title, media:thumbnail and media:player for each Media."""
+
+    def __init__(self) -> None:
+        self.items: list[Media] = []
+        self.atom_links: list[dict[str, str]] = []
+
+    def extend_atom(self, entry: Any) -> Any:
+        """Replace the entry's links, then add the Media RSS elements."""
+        # Why: feedgen 1.0 writes an Atom entry's links without rel, type and
+        # length (it reads them from the element it has just made); ours are whole.
+        for child in list(entry):
+            if child.tag in ("link", f"{{{ATOM_NS}}}link"):
+                entry.remove(child)
+        for link in self.atom_links:
+            xml_elem("link", entry, **link)
+        return self.extend_rss(entry)
+
+    def extend_rss(self, entry: Any) -> Any:
+        """Add the Media RSS elements (the same in RSS and Atom)."""
+        for media in self.items:
+            content = xml_elem(f"{{{MEDIA_NS}}}content", entry)
+            if media.is_file:
+                content.set("url", media.url)
+                content.set("type", media.mime_type)
+                content.set("fileSize", str(media.length))
+            content.set("medium", media.medium)
+            if media.width:
+                content.set("width", str(media.width))
+                content.set("height", str(media.height))
+            if media.duration:
+                content.set("duration", str(media.duration))
+            if not media.is_file:
+                # Why a player: a YouTube or Vimeo page is not the media file itself.
+                xml_elem(f"{{{MEDIA_NS}}}player", content).set("url", media.url)
+            title = xml_elem(f"{{{MEDIA_NS}}}title", content)
+            title.set("type", "plain")
+            title.text = media.title
+            if media.thumbnail:
+                xml_elem(f"{{{MEDIA_NS}}}thumbnail", content).set("url", media.thumbnail)
+        return entry
+
+
+def _generator(head: FeedHead, entries: Sequence[Entry], fmt: str) -> FeedGenerator:
+    feed = FeedGenerator()
+    feed.register_extension("hubmedia", MediaExtension, MediaEntryExtension)
+    feed.load_extension("dc", atom=False, rss=True)
+    feed.id(head.info.tag_id(head.stream.path))
+    feed.title(head.title)
+    feed.subtitle(head.stream.description or head.stream.title)
+    # Why this order: feedgen takes the last link as RSS's <link>, the page.
+    feed.link(href=head.self_url(fmt), rel="self", type=FORMATS[fmt][1])
+    feed.link(href=head.page_url, rel="alternate", type="text/html")
+    feed.language(head.language)
+    feed.author(name=head.info.company, uri=head.info.base + "/")
+    feed.logo(head.logo)
+    feed.icon(head.icon)
+    feed.image(url=head.logo, title=head.title, link=head.page_url)
+    feed.updated(head.updated)
+    feed.lastBuildDate(head.updated)
+    feed.generator("socialhub (Pelican, feedgen)")
+    feed.docs("https://www.rssboard.org/rss-specification")
+    # feedgen prepends entries: add the oldest first to write the newest first.
+    for entry in reversed(entries):
+        _add_entry(feed, entry, fmt)
+    return feed
+
+
+def _add_entry(feed: FeedGenerator, entry: Entry, fmt: str) -> None:
+    item = feed.add_entry()
+    item.id(entry.id)
+    item.guid(entry.id, permalink=False)
+    item.title(entry.title)
+    item.link(href=entry.url, rel="alternate", type="text/html")
+    links = [{"href": entry.url, "rel": "alternate", "type": "text/html"}]
+    if entry.external_url:
+        links.append({"href": entry.external_url, "rel": "related", "type": "text/html"})
+    item.published(entry.published)
+    item.updated(entry.updated)
+    if fmt == "rss":
+        item.dc.dc_creator(entry.author)
+        item.description(entry.summary or entry.title)
+        item.content(entry.content_html, type="CDATA")
+    else:
+        author = {"name": entry.author}
+        if entry.author_url:
+            author["uri"] = entry.author_url
+        item.author(author)
+        item.summary(entry.summary or entry.title)
+        item.content(entry.content_html, type="html")
+    for slug, name in entry.tags:
+        item.category(term=slug if fmt == "atom" else name, label=name)
+    files = [media for media in entry.media if media.is_file]
+    if files and fmt == "rss":  # RSS allows one enclosure per item
+        item.enclosure(files[0].url, str(files[0].length), files[0].mime_type)
+    links += [
+        {"href": m.url, "rel": "enclosure", "type": m.mime_type, "length": str(m.length)}
+        for m in files
+    ]
+    item.hubmedia.items = list(entry.media)
+    item.hubmedia.atom_links = links
+
+
+def _with_stylesheet(xml: bytes, stylesheet: str) -> bytes:
+    """Add an xml-stylesheet instruction so that a browser shows a readable page."""
+    declaration, _, rest = xml.partition(b"?>")
+    instruction = f'<?xml-stylesheet type="text/xsl" href="{stylesheet}"?>'.encode()
+    return declaration + b"?>\n" + instruction + rest
+
+
+def render_rss(head: FeedHead, entries: Sequence[Entry]) -> bytes:
+    """The stream as RSS 2.0."""
+    xml = _generator(head, entries, "rss").rss_str(pretty=True)
+    return _with_stylesheet(xml, head.stylesheet)
+
+
+def render_atom(head: FeedHead, entries: Sequence[Entry]) -> bytes:
+    """The stream as Atom 1.0."""
+    xml = _generator(head, entries, "atom").atom_str(pretty=True)
+    return _with_stylesheet(xml, head.stylesheet)
