@@ -152,9 +152,7 @@ def test_hub_lists_every_item_once_newest_first_over_its_pages(sample_output: Pa
     expected = sorted(stream_entries(), key=lambda e: (e.header["date"], e.slug), reverse=True)
     assert links == [entry.url for entry in expected]
     assert _card_links(page(sample_output, "/")) == _card_links(pages[0])
-    numbers = [
-        re.sub(r"\D", "", a.get_text()) for a in pages[1].select(".pagination a:not([rel])")
-    ]
+    numbers = [re.sub(r"\D", "", a.get_text()) for a in pages[1].select(".pagination a:not([rel])")]
     assert numbers == [str(n) for n in range(1, len(pages) + 1)]
 
 
