@@ -36,6 +36,7 @@ STATIC_PATHS = ["images", "media"]
 
 # --- The hub -------------------------------------------------------------------
 HUB_PAGE_SIZE = 12  # cards per hub page
+HUB_BUILD_WORKERS = 0  # processes that read and render; 0 uses every core
 FEED_ITEM_COUNT = 50  # items per feed
 COMMENT_SERVICE_URL = "http://127.0.0.1:8001"  # where the comment form posts
 COMMENTS_MANIFEST = "comments-manifest.json"  # read by the comment service
