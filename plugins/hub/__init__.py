@@ -16,6 +16,7 @@ from pelican.generators import Generator
 from PIL import Image as PILImage
 
 from socialhub import media
+from socialhub.headings import JINJA_FILTERS as HEADING_FILTERS
 from socialhub.kinds import STREAM_KINDS
 from socialhub.model import Site
 from socialhub.pages import paginate
@@ -133,9 +134,10 @@ def comments_manifest(site: Site, settings: dict[str, Any]) -> dict[str, Any]:
     return {"site_url": settings.get("SITEURL", ""), "items": items}
 
 
-def add_thumbs(generator: Generator) -> None:
-    """Give every generator's templates ``thumbs(image)`` (srcset, width and height)."""
+def add_theme_helpers(generator: Generator) -> None:
+    """Give every generator's templates ``thumbs(image)`` and the heading filters."""
     generator.env.globals["thumbs"] = media.lookup(generator.context)
+    generator.env.filters.update(HEADING_FILTERS)
 
 
 def get_generators(_pelican: Any) -> type[Generator]:
@@ -146,4 +148,4 @@ def get_generators(_pelican: Any) -> type[Generator]:
 def register() -> None:
     """Connect the plugin to Pelican's signals."""
     signals.get_generators.connect(get_generators)
-    signals.generator_init.connect(add_thumbs)
+    signals.generator_init.connect(add_theme_helpers)

@@ -1,38 +1,40 @@
-/* The little JavaScript there is: nothing on the page needs it to be read. */
+/* The little JavaScript there is: every page reads and works without it. */
 (function () {
   "use strict";
 
-  // Click-to-play: the privacy-enhanced player is loaded only when the reader asks.
+  // Click-to-play: nothing comes from the video's host until the reader presses play;
+  // then the privacy-enhanced player (youtube-nocookie.com, Vimeo with dnt=1) replaces the poster.
   document.querySelectorAll("a.facade[data-embed]").forEach(function (link) {
     link.addEventListener("click", function (event) {
+      if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) { return; }
       event.preventDefault();
       var frame = document.createElement("iframe");
-      frame.src = link.dataset.embed;
-      frame.title = link.dataset.title || "Video player";
-      frame.allow = "autoplay; fullscreen; picture-in-picture";
+      frame.src = link.getAttribute("data-embed");
+      frame.title = link.getAttribute("data-title") || "Video player";
+      frame.allow = "autoplay; fullscreen; picture-in-picture; encrypted-media";
       frame.allowFullscreen = true;
+      frame.referrerPolicy = "strict-origin-when-cross-origin";
       link.replaceWith(frame);
+      frame.focus();
     });
   });
 
-  // Reply links fill in the form's reply-to field instead of reloading the page.
+  // Reply links choose the comment in the form's "In reply to" list.
   var replyField = document.getElementById("comment-reply-to");
-  if (replyField) {
-    var params = new URLSearchParams(window.location.search);
-    if (params.get("reply_to")) { replyField.value = params.get("reply_to"); }
-    document.querySelectorAll("a[data-reply-to]").forEach(function (link) {
-      link.addEventListener("click", function (event) {
-        event.preventDefault();
-        replyField.value = link.dataset.replyTo;
-        document.getElementById("comment-body").focus();
-      });
+  document.querySelectorAll("a[data-reply-to]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      if (!replyField || replyField.tagName !== "SELECT") { return; }
+      event.preventDefault();
+      replyField.value = link.getAttribute("data-reply-to");
+      document.getElementById("comment-form").scrollIntoView({ block: "start" });
+      document.getElementById("comment-body").focus({ preventScroll: true });
     });
-    if (params.get("comment") === "pending") {
-      var note = document.createElement("p");
-      note.className = "notice";
-      note.setAttribute("role", "status");
-      note.textContent = "Thank you: your comment awaits moderation.";
-      document.getElementById("comment-form").prepend(note);
-    }
+  });
+
+  // The comment service sends the reader back with ?comment=pending: say thank you.
+  var pending = document.getElementById("comment-pending");
+  if (pending && new URLSearchParams(window.location.search).get("comment") === "pending") {
+    pending.classList.add("is-shown");
+    pending.scrollIntoView({ block: "center" });
   }
 })();
