@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from datetime import date
@@ -14,6 +15,7 @@ from socialhub.build import load_settings, run_build
 from socialhub.devserver import serve as preview
 from socialhub.errors import ConfigError, ContentError, SocialHubError
 from socialhub.guide import update_guide
+from socialhub.htmlcheck import VNU_JAR, check_html, summary
 from socialhub.kinds import KINDS, KINDS_BY_NAME
 from socialhub.publish import describe, parse_destination
 from socialhub.publish import publish as publish_site
@@ -21,6 +23,7 @@ from socialhub.scaffold import new_item
 
 ROOT = Path(__file__).resolve().parent
 CONTENT = ROOT / "content"
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; the browser tests drive it with Playwright
 
 
 def _overrides(output: str | None, content: str | None) -> dict[str, str]:
@@ -159,10 +162,58 @@ def clean(c):
     print("Removed output/ and .cache/pelican/.")
 
 
+@task(help={"output": "the built site to check (default output/)"})
+def check(c, output=None):
+    """Run the Nu HTML Checker on every page of the built site; fail on any error."""
+    folder = Path(output).resolve() if output else ROOT / "output"
+    pages = sum(1 for _ in folder.rglob("*.html")) if folder.is_dir() else 0
+    if not pages:
+        raise Exit(f"There are no HTML pages in {folder}: run invoke build first.", code=1)
+    try:
+        messages = check_html(folder, ROOT / VNU_JAR)
+    except SocialHubError as error:
+        raise Exit(str(error), code=1) from None
+    errors = [message for message in messages if message.severity == "error"]
+    for message in errors:
+        print(message)
+    print(summary(messages, pages))
+    if errors:
+        raise Exit(code=1)
+
+
+def _install_test_tools(c) -> None:
+    """Install what the browser and validator tests need when it is missing, saying so."""
+    if not (ROOT / "node_modules").is_dir():
+        # Why --ignore-scripts: vnu-jar's postinstall downloads a Java runtime when none is found.
+        print("node_modules/ is missing: npm ci --ignore-scripts (vnu-jar, axe-core)", flush=True)
+        with c.cd(str(ROOT)):
+            c.run("npm ci --ignore-scripts --no-audit --no-fund", pty=False)
+    packages = []
+    if not CHROMIUM.exists():
+        packages.append("chromium")
+    if shutil.which("java") is None:
+        packages.append("default-jre-headless")
+    if not packages:
+        return
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        print(
+            f"warning: {' and '.join(packages)} missing; install them with apt-get as root,"
+            " or the browser and validator tests fail.",
+            file=sys.stderr,
+        )
+        return
+    wanted = " ".join(packages)
+    print(f"{wanted} missing: apt-get update && apt-get install -y {wanted}", flush=True)
+    quiet = {"DEBIAN_FRONTEND": "noninteractive"}
+    c.run("apt-get update -qq", pty=False, env=quiet)
+    c.run(f"apt-get install -y -qq {wanted}", pty=False, env=quiet)
+
+
 @task(help={"args": "extra arguments for pytest"})
 def test(c, args=""):
-    """Run the whole test suite (browser and validator tests included)."""
+    """Run the whole test suite (browser and validator tests included; installs their tools)."""
+    _install_test_tools(c)
     c.run(f"{sys.executable} -m pytest {args}", pty=False)
 
 
-ns = Collection(build, serve, new, publish, docs, clean, test)
+ns = Collection(build, serve, new, publish, docs, clean, check, test)
