@@ -15,6 +15,7 @@ import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from socialhub.errors import ConfigError
 
@@ -151,7 +152,7 @@ def upload_plan(source: Path) -> list[tuple[str, str, str]]:
 
 
 def sync_to_s3(
-    source: Path, destination: Destination, dry_run: bool, client: object | None = None
+    source: Path, destination: Destination, dry_run: bool, client: Any = None
 ) -> list[str]:
     """Upload changed files to S3 with their types and cache headers; delete what is gone."""
     if client is None:
@@ -170,7 +171,7 @@ def sync_to_s3(
             continue
         changes.append(f"upload {remote_key} ({content_type(key)})")
         if not dry_run:
-            client.upload_file(  # type: ignore[attr-defined]
+            client.upload_file(
                 str(path),
                 destination.bucket,
                 remote_key,
@@ -181,14 +182,12 @@ def sync_to_s3(
     if gone and not dry_run:
         for start in range(0, len(gone), 1000):
             batch = [{"Key": key} for key in gone[start : start + 1000]]
-            client.delete_objects(  # type: ignore[attr-defined]
-                Bucket=destination.bucket, Delete={"Objects": batch}
-            )
+            client.delete_objects(Bucket=destination.bucket, Delete={"Objects": batch})
     return changes
 
 
-def _remote_etags(client: object, destination: Destination) -> dict[str, str]:
-    paginator = client.get_paginator("list_objects_v2")  # type: ignore[attr-defined]
+def _remote_etags(client: Any, destination: Destination) -> dict[str, str]:
+    paginator = client.get_paginator("list_objects_v2")
     etags: dict[str, str] = {}
     for page in paginator.paginate(Bucket=destination.bucket, Prefix=destination.prefix):
         for entry in page.get("Contents", []):

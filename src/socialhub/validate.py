@@ -134,13 +134,13 @@ def check_file(source: SourceFile, exists: FileExists, timezone: ZoneInfo) -> Ch
         given[name] = raw
     for spec in kind.fields:
         label = spec.label.lower()
-        raw = given.get(spec.name)
-        text = _as_text(raw, spec)
+        value_as_written = given.get(spec.name)
+        text = _as_text(value_as_written, spec)
         if not text:
             if spec.required:
                 checked.problem(
                     label,
-                    "missing" if raw is None else "is empty",
+                    "missing" if value_as_written is None else "is empty",
                     f"add a line '{spec.label}: {spec.example}' ({spec.help})",
                 )
                 continue
