@@ -1,0 +1,109 @@
+"""Fixtures of the theme's tests: the sample site served locally, and Debian's Chromium."""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    """Serves files without logging every request to stderr."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Say nothing."""
+
+
+@pytest.fixture(scope="session")
+def site_url(sample_output: Path) -> Iterator[str]:
+    """The built sample site, served on 127.0.0.1 at a free port for the whole session."""
+    handler = functools.partial(QuietHandler, directory=str(sample_output))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium, driven by Playwright (never a browser Playwright downloads)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _first(folder: Path, pattern: str = "*/index.html", contains: str = "") -> str:
+    """The site path of the first page under ``folder`` (whose HTML contains ``contains``)."""
+    for path in sorted(folder.glob(pattern)):
+        if not contains or re.search(contains, path.read_text(encoding="utf-8")):
+            relative = path.parent.relative_to(folder.parent).as_posix()
+            return f"/{relative}/"
+    raise AssertionError(f"no page under {folder} matches {contains!r}")
+
+
+@pytest.fixture(scope="session")
+def kind_pages(sample_output: Path) -> dict[str, str]:
+    """One page of every kind of the site map, by name."""
+    out = sample_output
+    return {
+        "hub": "/",
+        "hub-filter": "/hub/videos/",
+        "hub-page-2": "/hub/page/2/",
+        "post": _first(out / "posts", contains='class="comment"'),
+        "bloggers": "/bloggers/",
+        "blogger": _first(out / "bloggers"),
+        "featured": _first(out / "bloggers", "*/*/index.html", contains='class="comment"'),
+        "follow-friday": "/follow-friday/",
+        "shoutout": _first(out / "follow-friday"),
+        "contests": "/contests/",
+        "contest": _first(out / "contests", contains="award-winner"),
+        "video-youtube": _first(
+            out / "videos", contains=r'class="facade" href="https://www\.youtube'
+        ),
+        "video-vimeo": _first(out / "videos", contains=r'class="facade" href="https://vimeo'),
+        "video-file": _first(out / "videos", contains="<video"),
+        "tags": "/tags/",
+        "tag": _first(out / "tags"),
+        "feeds": "/feeds/",
+        "404": "/404.html",
+    }
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """The folder for screenshots (a test artefact, not committed)."""
+    folder = ARTIFACTS / "screenshots"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder

@@ -1,0 +1,216 @@
+"""Thumbnails: the widths made, never upscaled, and a cache that skips unchanged images."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PIL import Image as PILImage
+
+from socialhub.media import FORMAT, Thumbnailer, thumbnailer
+
+
+def _photo(path: Path, size: tuple[int, int], mode: str = "RGB") -> str:
+    """Write a picture under content/images/ and return its site path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    colour = (200, 80, 40, 128) if mode == "RGBA" else (200, 80, 40)
+    PILImage.new(mode, size, colour).save(path)
+    content = next(parent for parent in path.parents if parent.name == "content")
+    return "/" + path.relative_to(content).as_posix()
+
+
+@pytest.fixture
+def folders(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """content/, output/ and the manifest of a fresh site."""
+    return tmp_path / "content", tmp_path / "output", tmp_path / "cache" / "thumbs.json"
+
+
+@pytest.fixture
+def make(folders: tuple[Path, Path, Path]) -> Callable[[], Thumbnailer]:
+    """A new thumbnailer on the same folders (as the next build would make)."""
+    return lambda: Thumbnailer(*folders, workers=1)
+
+
+def test_thumbnails_in_each_width_never_wider_than_the_original(
+    folders: tuple[Path, Path, Path], make: Callable[[], Thumbnailer]
+) -> None:
+    """A 1200 px photo gets 320, 640 and 960 px thumbnails; 1280 px is the original's job."""
+    content, output, _ = folders
+    src = _photo(content / "images" / "ff" / "photo.jpg", (1200, 800))
+    thumbs = make()
+    thumbs.prepare([src])
+    picture = thumbs(src)
+    assert picture is not None
+    assert (picture.width, picture.height) == (1200, 800)
+    assert [(r.width, r.height) for r in picture.renditions] == [
+        (320, 213),
+        (640, 427),
+        (960, 640),
+        (1200, 800),
+    ]
+    assert picture.renditions[-1].src == src
+    for rendition in picture.renditions[:-1]:
+        file = output / rendition.src.lstrip("/")
+        assert rendition.src.startswith("/thumbs/ff/photo-jpg-")
+        with PILImage.open(file) as image:
+            assert image.size == (rendition.width, rendition.height)
+            assert image.format == FORMAT[0]
+    assert picture.srcset("https://x.example") == (
+        "https://x.example/thumbs/ff/photo-jpg-320.webp 320w, "
+        "https://x.example/thumbs/ff/photo-jpg-640.webp 640w, "
+        "https://x.example/thumbs/ff/photo-jpg-960.webp 960w, "
+        "https://x.example/images/ff/photo.jpg 1200w"
+    ).replace(".webp", f".{FORMAT[1]}")
+    assert picture.pick(500).width == 640
+    assert picture.pick(5000).width == 1200
+
+
+def test_a_small_picture_is_never_upscaled(
+    folders: tuple[Path, Path, Path], make: Callable[[], Thumbnailer]
+) -> None:
+    """A picture narrower than every width is used as it is, and no file is written."""
+    content, output, _ = folders
+    src = _photo(content / "images" / "avatars" / "tiny.png", (200, 100))
+    thumbs = make()
+    thumbs.prepare([src])
+    picture = thumbs(src)
+    assert picture is not None
+    assert [(r.src, r.width) for r in picture.renditions] == [(src, 200)]
+    assert not (output / "thumbs").exists()
+
+
+def test_a_huge_picture_is_not_a_candidate_itself(
+    folders: tuple[Path, Path, Path], make: Callable[[], Thumbnailer]
+) -> None:
+    """A picture wider than the widest thumbnail is only offered through its thumbnails."""
+    content, _output, _ = folders
+    src = _photo(content / "images" / "big.jpg", (2000, 1000))
+    thumbs = make()
+    thumbs.prepare([src], (320, 640))
+    picture = thumbs(src)
+    assert picture is not None
+    assert [r.width for r in picture.renditions] == [320, 640]
+
+
+def test_transparency_is_kept(
+    folders: tuple[Path, Path, Path], make: Callable[[], Thumbnailer]
+) -> None:
+    """A logo with an alpha channel keeps it in its thumbnails."""
+    content, output, _ = folders
+    src = _photo(content / "images" / "brand" / "logo.png", (256, 256), "RGBA")
+    thumbs = make()
+    thumbs.prepare([src], (48, 96))
+    picture = thumbs(src)
+    assert picture is not None
+    with PILImage.open(output / picture.renditions[0].src.lstrip("/")) as image:
+        assert image.mode == "RGBA"
+
+
+def test_an_unchanged_picture_is_not_processed_again(
+    folders: tuple[Path, Path, Path], make: Callable[[], Thumbnailer]
+) -> None:
+    """The next build reuses the thumbnails of a picture whose file did not change."""
+    content, output, _ = folders
+    src = _photo(content / "images" / "ff" / "photo.jpg", (1200, 800))
+    first = make()
+    first.prepare([src])
+    assert first.processed == 1
+    stamps = {p: p.stat().st_mtime_ns for p in (output / "thumbs").rglob("*.*")}
+    second = make()
+    second.prepare([src])
+    assert second.processed == 0
+    assert second(src) == first(src)
+    assert {p: p.stat().st_mtime_ns for p in (output / "thumbs").rglob("*.*")} == stamps
+
+
+def test_a_changed_or_lost_thumbnail_is_made_again(
+    folders: tuple[Path, Path, Path], make: Callable[[], Thumbnailer]
+) -> None:
+    """A new version of the picture, or a deleted thumbnail, is processed again."""
+    content, output, _ = folders
+    path = content / "images" / "ff" / "photo.jpg"
+    src = _photo(path, (1200, 800))
+    make().prepare([src])
+    _photo(path, (900, 900))
+    os.utime(path, ns=(1, 1))  # a different mtime even on a coarse clock
+    again = make()
+    again.prepare([src])
+    assert again.processed == 1
+    picture = again(src)
+    assert picture is not None
+    assert [r.width for r in picture.renditions] == [320, 640, 900]
+    (output / picture.renditions[0].src.lstrip("/")).unlink()
+    third = make()
+    third.prepare([src])
+    assert third.processed == 1
+    assert (output / picture.renditions[0].src.lstrip("/")).is_file()
+
+
+def test_many_pictures_are_made_on_several_cores(folders: tuple[Path, Path, Path]) -> None:
+    """Enough new pictures go to worker processes, with the same results."""
+    content, _output, _ = folders
+    sources = [_photo(content / "images" / "ff" / f"p{n}.jpg", (700, 350)) for n in range(8)]
+    thumbs = Thumbnailer(*folders, workers=2)
+    thumbs.prepare(sources)
+    assert thumbs.processed == 8
+    for src in sources:
+        picture = thumbs(src)
+        assert picture is not None
+        assert [r.width for r in picture.renditions] == [320, 640, 700]
+
+
+def test_an_unreadable_picture_is_named_and_shown_without_thumbnails(
+    folders: tuple[Path, Path, Path],
+    make: Callable[[], Thumbnailer],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A file Pillow cannot read logs one warning naming it; the page falls back to the file."""
+    content, _output, _ = folders
+    broken = content / "images" / "ff" / "broken.jpg"
+    broken.parent.mkdir(parents=True)
+    broken.write_bytes(b"not a picture")
+    thumbs = make()
+    with caplog.at_level(logging.WARNING):
+        thumbs.prepare(["/images/ff/broken.jpg", "/images/ff/missing.jpg"])
+    assert thumbs("/images/ff/broken.jpg") is None
+    assert thumbs(None) is None
+    messages = [record.getMessage() for record in caplog.records]
+    assert any("/images/ff/broken.jpg" in message for message in messages)
+    assert any("/images/ff/missing.jpg" in message for message in messages)
+
+
+def test_a_removed_picture_loses_its_thumbnails(
+    folders: tuple[Path, Path, Path], make: Callable[[], Thumbnailer]
+) -> None:
+    """When a picture's file is gone, the next build deletes its thumbnails."""
+    content, output, _ = folders
+    path = content / "images" / "ff" / "photo.jpg"
+    src = _photo(path, (1200, 800))
+    make().prepare([src])
+    assert list((output / "thumbs").rglob("*.*"))
+    path.unlink()
+    make().prune()
+    assert not list((output / "thumbs").rglob("*.*"))
+
+
+def test_the_build_makes_thumbnails_once(minimal_copy: Path, build: Callable[..., Path]) -> None:
+    """Two builds of the same site: the second one writes no thumbnail again."""
+    _photo(minimal_copy / "images" / "ff" / "ada.png", (1000, 600))
+    output = build(minimal_copy)
+    thumbs = sorted((output / "thumbs").rglob("*.*"))
+    assert [path.name for path in thumbs if path.parent.name == "ff"] == [
+        f"ada-png-{width}.{FORMAT[1]}" for width in (320, 640, 960)
+    ]
+    stamps = [path.stat().st_mtime_ns for path in thumbs]
+    build(minimal_copy)
+    assert [path.stat().st_mtime_ns for path in thumbs] == stamps
+
+
+def test_plugins_share_one_thumbnailer(tmp_path: Path) -> None:
+    """Every plugin asking for the thumbnailer in a build gets the same one."""
+    context: dict[str, object] = {}
+    settings = {"PATH": str(tmp_path), "OUTPUT_PATH": str(tmp_path / "out")}
+    assert thumbnailer(context, settings) is thumbnailer(context, settings)
