@@ -40,6 +40,11 @@ HUB_BUILD_WORKERS = 0  # processes that read and render; 0 uses every core
 FEED_ITEM_COUNT = 50  # items per feed
 COMMENT_SERVICE_URL = "http://127.0.0.1:8001"  # where the comment form posts
 COMMENTS_MANIFEST = "comments-manifest.json"  # read by the comment service
+COMMENTS_QUEUE_DIR = "var/comments"  # the comment service's queue (back it up)
+COMMENTS_RATE_LIMIT_COUNT = 5  # comments per client...
+COMMENTS_RATE_LIMIT_SECONDS = 60  # ...within this many seconds
+COMMENTS_SMTP_HOST = ""  # set (with COMMENTS_SMTP_TO) to be emailed each new comment
+COMMENTS_SMTP_TO = ""
 
 # --- Pelican's own pages and feeds are off: our plugins write every page -----
 ARTICLE_PATHS: list[str] = []

@@ -20,3 +20,4 @@ LOAD_CONTENT_CACHE = False
 # SSH) or s3://bucket/prefix (needs pip install -e '.[s3]').
 PUBLISH_DESTINATION = os.environ.get("HUB_PUBLISH_DESTINATION", "/var/www/hub")
 PUBLISH_SSH_COMMAND = os.environ.get("HUB_PUBLISH_SSH_COMMAND", "ssh")  # rsync's -e
+COMMENTS_TRUSTED_PROXIES = 1  # behind nginx: the client is the last X-Forwarded-For hop

@@ -12,6 +12,7 @@ from invoke import Collection, task
 from invoke.exceptions import Exit
 
 from socialhub.build import load_settings, run_build
+from socialhub.comments.tasks import comments as comments_tasks
 from socialhub.devserver import serve as preview
 from socialhub.errors import ConfigError, ContentError, SocialHubError
 from socialhub.guide import update_guide
@@ -217,3 +218,4 @@ def test(c, args=""):
 
 
 ns = Collection(build, serve, new, publish, docs, clean, check, test)
+ns.add_collection(comments_tasks)

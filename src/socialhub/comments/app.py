@@ -1,0 +1,234 @@
+"""The WSGI app: comment forms, the same as JSON, Webmentions, a health check.
+
+Each request reads top to bottom: check the request, check the fields, run the
+guard, store in the queue, answer. A refusal is a 4xx with a sentence a person
+understands (an HTML page for forms, JSON for scripts); nothing becomes a 500
+with a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from html import escape
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from socialhub.comments.checks import Refusal, check_comment
+from socialhub.comments.config import CommentsConfig
+from socialhub.comments.guard import RateLimiter, check_honeypot, check_origin
+from socialhub.comments.manifest import Manifest
+from socialhub.comments.notify import notify_maintainer
+from socialhub.comments.queue import Queue, Submission, new_id
+from socialhub.comments.webmention import check_request, verify
+
+log = logging.getLogger("socialhub.comments")
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title></head>
+<body><main><h1>{title}</h1><p>{message}</p>{back}</main></body></html>
+"""
+
+
+class CommentService:
+    """The comment service: one instance per worker process, sharing the queue on disk."""
+
+    def __init__(self, config: CommentsConfig) -> None:
+        self.config = config
+        self.queue = Queue(config.queue_dir)
+        self.queue.clean_temporary()
+        self.manifest = Manifest(config.manifest_path)
+        self.limiter = RateLimiter(config.rate_limit_count, config.rate_limit_seconds)
+        self.timezone = ZoneInfo(config.timezone)
+        self.verifier = ThreadPoolExecutor(
+            max_workers=config.webmention_workers, thread_name_prefix="webmention"
+        )
+        self.urls = Map(
+            [
+                Rule("/comments", endpoint="form", methods=["POST"]),
+                Rule("/api/comments", endpoint="api", methods=["POST"]),
+                Rule("/webmention", endpoint="webmention", methods=["POST"]),
+                Rule("/health", endpoint="health", methods=["GET", "HEAD"]),
+            ]
+        )
+        for leftover in self.queue.list("incoming"):
+            self.verifier.submit(self.verify_mention, leftover)
+
+    # --- WSGI -------------------------------------------------------------------
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        """The WSGI entry point."""
+        request = Request(environ)
+        request.max_content_length = self.config.max_request_bytes
+        request.max_form_memory_size = self.config.max_request_bytes
+        response = self.dispatch(request)
+        return response(environ, start_response)
+
+    def dispatch(self, request: Request) -> Response:  # noqa: PLR0911 - one answer per case
+        """Route a request; turn every refusal into a clear answer."""
+        wants_json = request.path.startswith("/api/") or request.is_json
+        try:
+            endpoint, _ = self.urls.bind_to_environ(request.environ).match()
+            return getattr(self, f"on_{endpoint}")(request)
+        except Refusal as refusal:
+            log.info("refused %s %s: %s", request.method, request.path, refusal.reason)
+            return self.refuse(refusal.reason, refusal.status, wants_json, request)
+        except RequestEntityTooLarge:
+            reason = f"The request is too large (at most {self.config.max_request_bytes} bytes)."
+            return self.refuse(reason, 413, wants_json, request)
+        except MethodNotAllowed:
+            return self.refuse(
+                "This address does not accept that method.", 405, wants_json, request
+            )
+        except NotFound:
+            return self.refuse("There is nothing at this address.", 404, wants_json, request)
+        except HTTPException as error:
+            return self.refuse(
+                error.description or error.name, error.code or 400, wants_json, request
+            )
+        except Exception:
+            log.exception("unexpected error on %s %s", request.method, request.path)
+            return self.refuse(
+                "Something went wrong on our side; please try again later.",
+                500,
+                wants_json,
+                request,
+            )
+
+    def refuse(self, reason: str, status: int, wants_json: bool, request: Request) -> Response:
+        """A refusal as JSON for scripts or as a small HTML page for people."""
+        if wants_json:
+            return Response(
+                json.dumps({"error": reason, "status": status}), status, mimetype="application/json"
+            )
+        back = request.headers.get("Referer", "")
+        link = (
+            f'<p><a href="{escape(back)}">Back to the page</a></p>'
+            if back.startswith("http")
+            else ""
+        )
+        title = "Your comment was not sent" if status < 500 else "Sorry"
+        page = PAGE.format(title=title, message=escape(reason), back=link)
+        return Response(page, status, mimetype="text/html")
+
+    # --- endpoints ---------------------------------------------------------------
+
+    def client(self, request: Request) -> str:
+        """Who is asking, for the rate limit: the peer, or a trusted proxy's X-Forwarded-For."""
+        hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h]
+        if self.config.trusted_proxies and len(hops) >= self.config.trusted_proxies:
+            return hops[-self.config.trusted_proxies]
+        return request.remote_addr or "unknown"
+
+    def accept_comment(self, request: Request, fields: dict[str, str]) -> Submission:
+        """Guard, check and queue a comment from the form or from JSON."""
+        check_origin(request.headers, self.config)
+        check_honeypot(fields)
+        client = self.client(request)
+        if not self.limiter.allow(client):
+            raise Refusal("You are sending comments too fast; please wait a minute.", 429)
+        checked = check_comment(fields, self.manifest, self.config, self.queue.ids())
+        now = datetime.now(self.timezone)
+        submission = Submission(
+            id=new_id(now),
+            item=checked.target.slug,
+            author=checked.author,
+            body=checked.body,
+            date=now.isoformat(timespec="seconds"),
+            website=checked.website,
+            reply_to=checked.reply_to,
+            client=client,
+        )
+        self.queue.put(submission)  # on disk before we answer
+        log.info("queued comment %s on %s", submission.id, submission.item)
+        notify_maintainer(self.config, submission)
+        return submission
+
+    def on_form(self, request: Request) -> Response:
+        """The HTML form: 303 back to the page with a 'awaiting moderation' notice."""
+        submission = self.accept_comment(request, request.form.to_dict())
+        target = self.manifest.item(submission.item)
+        assert target is not None
+        base = (self.manifest.site_url or self.config.site_url).rstrip("/")
+        location = f"{base}{target.url}?comment=pending#comment-pending"
+        return Response("", 303, headers={"Location": location})
+
+    def on_api(self, request: Request) -> Response:
+        """The same as JSON: 202 with the new comment's id."""
+        try:
+            data = json.loads(request.get_data(as_text=True) or "{}")
+        except ValueError as error:
+            raise Refusal("The request body is not valid JSON.") from error
+        if not isinstance(data, dict):
+            raise Refusal("Send a JSON object with item, author, body.")
+        fields = {key: str(value) for key, value in data.items() if value is not None}
+        submission = self.accept_comment(request, fields)
+        return Response(
+            json.dumps({"id": submission.id, "status": "pending"}), 202, mimetype="application/json"
+        )
+
+    def on_webmention(self, request: Request) -> Response:
+        """A Webmention: checked, stored as incoming, 202 at once, verified later."""
+        source = request.form.get("source", "").strip()
+        target = request.form.get("target", "").strip()
+        item = check_request(source, target, self.manifest, self.config)
+        if not self.limiter.allow(self.client(request)):
+            raise Refusal("Too many mentions from this address; please wait a minute.", 429)
+        now = datetime.now(self.timezone)
+        submission = Submission(
+            id=new_id(now),
+            item=item.slug,
+            author="",
+            body="",
+            date=now.isoformat("T", "seconds"),
+            source="webmention",
+            source_url=source,
+            target_url=target,
+            client=self.client(request),
+        )
+        self.queue.put(submission, "incoming")  # kept even if we crash before verifying
+        self.verifier.submit(self.verify_mention, submission)
+        return Response(
+            "Accepted: the mention will be verified, then moderated.\n", 202, mimetype="text/plain"
+        )
+
+    def verify_mention(self, submission: Submission) -> None:
+        """In the background: verified mentions go to pending, the others to rejected."""
+        try:
+            mention = verify(submission.source_url, submission.target_url, self.config)
+        except Refusal as refusal:
+            submission.reason = f"verification failed: {refusal.reason}"
+            self.queue.move(submission, "incoming", "rejected")
+            log.info("mention %s rejected: %s", submission.id, refusal.reason)
+            return
+        except Exception:
+            log.exception("verifying mention %s failed", submission.id)
+            return  # stays in incoming/, tried again at the next start
+        submission.author = mention.author
+        submission.website = mention.author_url
+        submission.body = mention.text or f"Mentioned on {submission.source_url}"
+        self.queue.move(submission, "incoming", "pending")
+        notify_maintainer(self.config, submission)
+        log.info("mention %s verified and queued", submission.id)
+
+    def on_health(self, request: Request) -> Response:
+        """Liveness and a glance at the queue."""
+        body = {"status": "ok", "pending": len(self.queue.ids()), "items": len(self.manifest)}
+        return Response(json.dumps(body), 200, mimetype="application/json")
+
+    def close(self) -> None:
+        """Wait for background verifications (tests and shutdown)."""
+        self.verifier.shutdown(wait=True)
+
+
+def create_app(config: CommentsConfig) -> CommentService:
+    """The WSGI app for a configuration."""
+    return CommentService(config)

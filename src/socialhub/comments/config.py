@@ -1,0 +1,100 @@
+"""The comment service's settings: typed, with defaults, each bad key named."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from socialhub.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class CommentsConfig:
+    """Everything the service and the moderation commands need."""
+
+    queue_dir: Path = Path(".cache/comments-queue")
+    content_dir: Path = Path("content")
+    manifest_path: Path = Path("output/comments-manifest.json")
+    site_url: str = "http://127.0.0.1:8000"
+    allowed_origins: tuple[str, ...] = ("http://127.0.0.1:8000", "http://localhost:8000")
+    timezone: str = "Europe/Oslo"
+    max_request_bytes: int = 64 * 1024
+    max_body_chars: int = 5000
+    max_author_chars: int = 80
+    max_website_chars: int = 300
+    rate_limit_count: int = 5  # submissions per client...
+    rate_limit_seconds: int = 60  # ...within this many seconds
+    trusted_proxies: int = 0  # how many X-Forwarded-For hops to trust (behind nginx: 1)
+    webmention_timeout: float = 5.0
+    webmention_max_bytes: int = 1024 * 1024
+    webmention_allow_private: bool = False  # True only in tests and local previews
+    webmention_workers: int = 2
+    smtp_host: str = ""  # empty: no email
+    smtp_port: int = 25
+    smtp_from: str = ""
+    smtp_to: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+# Settings names in pelicanconf.py / publishconf.py → config fields.
+PREFIX = "COMMENTS_"
+
+
+def load_config(settings: Mapping[str, Any], root: Path | None = None) -> CommentsConfig:
+    """Read COMMENTS_* settings; every unknown key or wrong type is reported at once."""
+    known = {f.name: f for f in fields(CommentsConfig) if f.name != "extra"}
+    values: dict[str, Any] = {}
+    problems = []
+    for key, value in settings.items():
+        if not key.startswith(PREFIX) or key == "COMMENTS_MANIFEST":
+            continue
+        name = key.removeprefix(PREFIX).lower()
+        if name not in known:
+            problems.append(f"{key}: unknown setting; known: {', '.join(sorted(known))}")
+            continue
+        default = getattr(CommentsConfig, name)
+        try:
+            values[name] = _coerce(value, default)
+        except (TypeError, ValueError):
+            problems.append(f"{key}: {value!r} is not a {type(default).__name__}")
+    if problems:
+        raise ConfigError("bad comment service settings:\n" + "\n".join(problems))
+    output = Path(settings.get("OUTPUT_PATH", "output"))
+    values.setdefault(
+        "manifest_path", output / settings.get("COMMENTS_MANIFEST", "comments-manifest.json")
+    )
+    values.setdefault("content_dir", Path(settings.get("PATH", "content")))
+    base = settings.get("SITEURL") or settings.get("LOCAL_PREVIEW_URL")
+    if base:
+        values.setdefault("site_url", str(base).rstrip("/"))
+        values.setdefault("allowed_origins", (str(base).rstrip("/"),))
+    if settings.get("TIMEZONE"):
+        values.setdefault("timezone", settings["TIMEZONE"])
+    config = CommentsConfig(**values)
+    if root is not None:
+        config = _anchored(config, root)
+    return config
+
+
+def _coerce(value: Any, default: Any) -> Any:
+    if isinstance(default, bool):
+        if isinstance(value, str):
+            return value.lower() in ("1", "yes", "true", "on")
+        return bool(value)
+    if isinstance(default, Path):
+        return Path(value)
+    if isinstance(default, tuple):
+        return tuple(str(v) for v in (value.split(",") if isinstance(value, str) else value))
+    return type(default)(value)
+
+
+def _anchored(config: CommentsConfig, root: Path) -> CommentsConfig:
+    """Relative folders are relative to the project, not to the working folder."""
+    return replace(
+        config,
+        queue_dir=root / config.queue_dir,
+        content_dir=root / config.content_dir,
+        manifest_path=root / config.manifest_path,
+    )

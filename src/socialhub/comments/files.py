@@ -1,0 +1,46 @@
+"""The one definition of a comment file in content/comments/<item>/<id>.md."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import datetime
+from pathlib import Path
+
+from socialhub.comments.queue import Submission
+
+
+def _one_line(text: str) -> str:
+    """A header value on one line: a newline in a name must not start a new field."""
+    return " ".join(text.split())
+
+
+def comment_text(submission: Submission) -> str:
+    """The Markdown file of an approved comment: header, empty line, the body as sent."""
+    date = datetime.fromisoformat(submission.date)
+    lines = [f"Author: {_one_line(submission.author)}"]
+    if submission.website:
+        lines.append(f"Website: {_one_line(submission.website)}")
+    lines.append(f"Date: {date:%Y-%m-%d %H:%M}")
+    if submission.reply_to:
+        lines.append(f"Reply-To: {_one_line(submission.reply_to)}")
+    lines.append(f"Source: {submission.source}")
+    if submission.source_url:
+        lines.append(f"Source-URL: {_one_line(submission.source_url)}")
+    body = submission.body.replace("\r\n", "\n").strip() or "(no text)"
+    return "\n".join(lines) + "\n\n" + body + "\n"
+
+
+def comment_path(content_dir: Path, submission: Submission) -> Path:
+    """Where an approved comment lives."""
+    return Path(content_dir) / "comments" / submission.item / f"{submission.id}.md"
+
+
+def write_comment(content_dir: Path, submission: Submission) -> Path:
+    """Write the comment file atomically (never a half file in content/)."""
+    path = comment_path(content_dir, submission)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    temporary.write_text(comment_text(submission), encoding="utf-8")
+    os.replace(temporary, path)
+    return path

@@ -1,0 +1,128 @@
+"""Moderation: list, show, approve (write the comment file), reject (keep it, with the reason)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from socialhub.comments.checks import Refusal
+from socialhub.comments.config import CommentsConfig
+from socialhub.comments.files import write_comment
+from socialhub.comments.queue import Queue, Submission
+from socialhub.comments.webmention import fetch, links_to
+from socialhub.text import shorten
+
+log = logging.getLogger("socialhub.comments.moderation")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one moderation command did with one id."""
+
+    id: str
+    ok: bool
+    message: str
+
+
+def _log(config: CommentsConfig, line: str) -> None:
+    """Append to the moderation log beside the queue (who did what, when)."""
+    log.info(line)
+    with open(Path(config.queue_dir) / "moderation.log", "a", encoding="utf-8") as handle:
+        handle.write(f"{datetime.now().astimezone().isoformat(timespec='seconds')} {line}\n")
+
+
+def summary_line(submission: Submission) -> str:
+    """id, item, author and the first words, for `comments.list`."""
+    words = shorten(" ".join(submission.body.split()), 60)
+    kind = " (webmention)" if submission.source == "webmention" else ""
+    return f"{submission.id}  {submission.item}  {submission.author}{kind}: {words}"
+
+
+def describe(submission: Submission) -> str:
+    """Everything about one submission, for `comments.show`."""
+    lines = [
+        f"id:       {submission.id}",
+        f"item:     {submission.item}",
+        f"author:   {submission.author}",
+        f"website:  {submission.website or '-'}",
+        f"date:     {submission.date}",
+        f"source:   {submission.source} {submission.source_url}".rstrip(),
+        f"reply to: {submission.reply_to or '-'}",
+        f"client:   {submission.client or '-'}",
+        "",
+        submission.body,
+    ]
+    return "\n".join(lines)
+
+
+def approve(config: CommentsConfig, identifiers: list[str]) -> list[Outcome]:
+    """Write each pending submission as content/comments/<item>/<id>.md; file it as approved."""
+    queue = Queue(config.queue_dir)
+    outcomes = []
+    for identifier in identifiers:
+        submission = queue.get(identifier)
+        if submission is None:
+            outcomes.append(Outcome(identifier, False, "no pending submission with this id"))
+            continue
+        path = write_comment(config.content_dir, submission)
+        queue.move(submission, "pending", "approved")
+        _log(config, f"approved {identifier} -> {path}")
+        outcomes.append(Outcome(identifier, True, f"wrote {path}"))
+    return outcomes
+
+
+def reject(config: CommentsConfig, identifiers: list[str], reason: str) -> list[Outcome]:
+    """Move each pending submission to rejected/, with the reason."""
+    queue = Queue(config.queue_dir)
+    outcomes = []
+    for identifier in identifiers:
+        submission = queue.get(identifier)
+        if submission is None:
+            outcomes.append(Outcome(identifier, False, "no pending submission with this id"))
+            continue
+        submission.reason = reason or "rejected by a moderator"
+        queue.move(submission, "pending", "rejected")
+        _log(config, f"rejected {identifier}: {submission.reason}")
+        outcomes.append(Outcome(identifier, True, f"rejected: {submission.reason}"))
+    return outcomes
+
+
+def header_of(path: Path) -> dict[str, str]:
+    """The header fields of a comment file, lower-case keys."""
+    header = {}
+    for line in path.read_text(encoding="utf-8").split("\n\n", 1)[0].splitlines():
+        key, _, value = line.partition(":")
+        header[key.strip().lower()] = value.strip()
+    return header
+
+
+def reverify(config: CommentsConfig, site_url: str, item_urls: dict[str, str]) -> list[Outcome]:
+    """Fetch every published Webmention's source again; drop those that no longer link here."""
+    outcomes = []
+    for path in sorted(Path(config.content_dir, "comments").glob("*/*.md")):
+        header = header_of(path)
+        if header.get("source") != "webmention":
+            continue
+        item = path.parent.name
+        target = site_url.rstrip("/") + item_urls.get(item, "")
+        try:
+            final_url, html = fetch(header.get("source-url", ""), config)
+            still = links_to(html, final_url, target)
+            reason = "" if still else "the source no longer links here"
+        except Refusal as refusal:
+            if not refusal.reason.endswith(("HTTP 404", "HTTP 410")):
+                # A server that is down today may be back tomorrow: keep the mention.
+                outcomes.append(
+                    Outcome(path.stem, True, f"kept, could not check: {refusal.reason}")
+                )
+                continue
+            still, reason = False, f"the source is gone ({refusal.reason})"
+        if still:
+            outcomes.append(Outcome(path.stem, True, "still links here"))
+            continue
+        path.unlink()
+        _log(config, f"dropped mention {path.stem} on {item}: {reason}")
+        outcomes.append(Outcome(path.stem, False, f"dropped: {reason}"))
+    return outcomes

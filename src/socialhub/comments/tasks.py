@@ -1,0 +1,106 @@
+"""The `invoke comments.*` commands: serve the service, moderate the queue."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from invoke import Collection, task
+from invoke.exceptions import Exit
+
+from socialhub.build import load_settings
+from socialhub.comments.app import create_app
+from socialhub.comments.config import CommentsConfig, load_config
+from socialhub.comments.manifest import Manifest
+from socialhub.comments.moderation import approve, describe, reject, reverify, summary_line
+from socialhub.comments.queue import Queue
+from socialhub.errors import ConfigError
+
+ROOT = Path.cwd()
+
+
+def _config(settings: str) -> CommentsConfig:
+    try:
+        return load_config(load_settings(ROOT / settings), root=ROOT)
+    except (ConfigError, ValueError) as error:
+        raise Exit(f"Cannot read the comment settings: {error}", code=2) from None
+
+
+@task(
+    help={
+        "port": "port (default 8001)",
+        "host": "address (default 127.0.0.1)",
+        "settings": "settings file (default pelicanconf.py)",
+        "threads": "worker threads",
+    }
+)
+def serve(c, port=8001, host="127.0.0.1", settings="pelicanconf.py", threads=4):
+    """Run the comment service under waitress (behind a reverse proxy in production)."""
+    from waitress import serve as waitress_serve  # noqa: PLC0415 - only this task needs it
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    config = _config(settings)
+    app = create_app(config)
+    print(f"Comment service on http://{host}:{port}/ (queue: {config.queue_dir})", flush=True)
+    waitress_serve(app, host=host, port=int(port), threads=int(threads), ident="hub-comments")
+
+
+@task(name="list", help={"settings": "settings file (default pelicanconf.py)"})
+def list_(c, settings="pelicanconf.py"):
+    """List the comments and mentions waiting for moderation."""
+    queue = Queue(_config(settings).queue_dir)
+    pending = list(queue.list())
+    for submission in pending:
+        print(summary_line(submission))
+    print(f"{len(pending)} waiting for moderation.")
+
+
+@task(help={"settings": "settings file (default pelicanconf.py)"})
+def show(c, identifier, settings="pelicanconf.py"):
+    """Show one waiting comment in full."""
+    submission = Queue(_config(settings).queue_dir).get(identifier)
+    if submission is None:
+        raise Exit(f"No comment {identifier} is waiting for moderation.", code=1)
+    print(describe(submission))
+
+
+@task(help={"ids": "comment ids, separated by commas or spaces"})
+def approve_(c, ids, settings="pelicanconf.py"):
+    """Approve comments: each becomes content/comments/<item>/<id>.md for the next build."""
+    _report(approve(_config(settings), _split(ids)))
+
+
+@task(help={"ids": "comment ids, separated by commas or spaces", "reason": "why (kept with it)"})
+def reject_(c, ids, reason="", settings="pelicanconf.py"):
+    """Reject comments: they are kept in the queue's rejected/ folder with the reason."""
+    _report(reject(_config(settings), _split(ids), reason))
+
+
+@task(help={"settings": "settings file (default pelicanconf.py)"})
+def verify(c, settings="pelicanconf.py"):
+    """Check every published Webmention again; drop those whose source no longer links here."""
+    config = _config(settings)
+    manifest = Manifest(config.manifest_path)
+    outcomes = reverify(config, manifest.site_url or config.site_url, manifest.urls())
+    for outcome in outcomes:
+        print(f"{outcome.id}: {outcome.message}")
+    dropped = sum(1 for outcome in outcomes if not outcome.ok)
+    print(f"{len(outcomes)} mentions checked, {dropped} dropped.")
+
+
+def _split(ids: str) -> list[str]:
+    return [part for part in ids.replace(",", " ").split() if part]
+
+
+def _report(outcomes: list) -> None:
+    for outcome in outcomes:
+        print(f"{outcome.id}: {outcome.message}")
+    failed = [o for o in outcomes if not o.ok]
+    print(f"{len(outcomes) - len(failed)} done, {len(failed)} not.")
+    if failed:
+        raise Exit(code=1)
+
+
+comments = Collection("comments", serve, list_, show, verify)
+comments.add_task(approve_, name="approve")
+comments.add_task(reject_, name="reject")

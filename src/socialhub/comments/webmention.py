@@ -1,0 +1,153 @@
+"""Webmention (W3C Recommendation): check a request, verify the source links to the target.
+
+Receiving answers 202 at once; verification fetches the source later, with a
+timeout, a size cap, at most a few redirects, and never an address of a private
+network unless the configuration allows it (tests, local previews).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import httpx
+import mf2py
+from bs4 import BeautifulSoup
+
+from socialhub.comments.checks import Refusal
+from socialhub.comments.config import CommentsConfig
+from socialhub.comments.manifest import Manifest, Target
+from socialhub.sanitize import clean_text
+from socialhub.text import shorten
+from socialhub.validate import is_web_url
+
+USER_AGENT = "socialhub-webmention/1.0 (+verification of a mention)"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """What verification found on the source page."""
+
+    author: str
+    author_url: str
+    text: str
+
+
+def check_request(source: str, target: str, manifest: Manifest, config: CommentsConfig) -> Target:
+    """The receiving side's checks: URLs, target on this site, source not the target."""
+    if not is_web_url(source) or not is_web_url(target):
+        raise Refusal("source and target must both be http(s) URLs.")
+    if urldefrag(source)[0] == urldefrag(target)[0]:
+        raise Refusal("source and target are the same page.")
+    site = urlsplit(manifest.site_url or config.site_url)
+    if urlsplit(target).netloc != site.netloc:
+        raise Refusal("target is not a page of this site.")
+    item = manifest.item_for_url(target)
+    if item is None:
+        raise Refusal("target is not a page that accepts mentions.")
+    if not item.comments_open:
+        raise Refusal(f"Mentions are closed on “{item.title}”.", 403)
+    return item
+
+
+def _public_host(url: str) -> None:
+    """Refuse a host that resolves to a private, loopback or reserved address."""
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except socket.gaierror as error:
+        raise Refusal(f"source host {host} cannot be resolved") from error
+    for address in addresses:
+        ip = ipaddress.ip_address(str(address).split("%")[0])
+        if not ip.is_global:
+            raise Refusal(f"source host {host} is not on the public internet")
+
+
+def fetch(url: str, config: CommentsConfig) -> tuple[str, str]:
+    """(final URL, HTML) of the source page; Refusal on any failure."""
+    current = url
+    with httpx.Client(
+        timeout=config.webmention_timeout,
+        follow_redirects=False,
+        headers={"User-Agent": USER_AGENT, "Accept": "text/html"},
+    ) as client:
+        for _hop in range(4):
+            if not current.startswith(("http://", "https://")):
+                raise Refusal("source redirects to something that is not http(s)")
+            if not config.webmention_allow_private:
+                _public_host(current)
+            try:
+                with client.stream("GET", current) as response:
+                    if response.is_redirect and "location" in response.headers:
+                        current = urljoin(current, response.headers["location"])
+                        continue
+                    if response.status_code != 200:
+                        raise Refusal(f"source answered HTTP {response.status_code}")
+                    body = bytearray()
+                    for chunk in response.iter_bytes():
+                        body += chunk
+                        if len(body) > config.webmention_max_bytes:
+                            raise Refusal("source page is too large")
+                    return current, body.decode(response.encoding or "utf-8", "replace")
+            except httpx.HTTPError as error:
+                raise Refusal(f"source could not be fetched ({type(error).__name__})") from error
+    raise Refusal("source redirects too many times")
+
+
+def links_to(html: str, base: str, target: str) -> bool:
+    """True when the page links to the target (a, link, img, video or audio)."""
+    wanted = urldefrag(target)[0].rstrip("/")
+    soup = BeautifulSoup(html, "html.parser")
+    for tag, attribute in (("a", "href"), ("link", "href"), ("img", "src"), ("video", "src")):
+        for element in soup.find_all(tag):
+            href = element.get(attribute)
+            if isinstance(href, str) and urldefrag(urljoin(base, href))[0].rstrip("/") == wanted:
+                return True
+    return False
+
+
+def read_mention(html: str, url: str) -> Mention:
+    """Author and text from the page's h-entry (microformats2), else its title."""
+    parsed = mf2py.parse(doc=html, url=url)
+    for entry in parsed.get("items", []):
+        if "h-entry" not in entry.get("type", []):
+            continue
+        props = entry.get("properties", {})
+        author, author_url = _author(props.get("author", []))
+        text = ""
+        for key in ("summary", "content", "name"):
+            for value in props.get(key, []):
+                text = value.get("value", "") if isinstance(value, dict) else str(value)
+                if text:
+                    break
+            if text:
+                break
+        return Mention(clean_text(author), author_url, shorten(clean_text(text), 600))
+    title = BeautifulSoup(html, "html.parser").title
+    host = urlsplit(url).hostname or url
+    text = clean_text(title.get_text()) if title else ""
+    return Mention(host, "", shorten(text, 600))
+
+
+def _author(values: list) -> tuple[str, str]:
+    for value in values:
+        if isinstance(value, dict):
+            props = value.get("properties", {})
+            name = (props.get("name") or [""])[0]
+            url = (props.get("url") or [""])[0]
+            return str(name), str(url) if is_web_url(str(url)) else ""
+        if isinstance(value, str) and value:
+            return value, ""
+    return "", ""
+
+
+def verify(source: str, target: str, config: CommentsConfig) -> Mention:
+    """Fetch the source and check it links to the target; Refusal when it does not."""
+    final_url, html = fetch(source, config)
+    if not links_to(html, final_url, target):
+        raise Refusal("source does not link to target")
+    mention = read_mention(html, final_url)
+    host = urlsplit(source).hostname or source
+    return Mention(mention.author or host, mention.author_url, mention.text)

@@ -1,0 +1,129 @@
+"""Fixtures for the comment service: a fresh queue, content and manifest per test."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from werkzeug.test import Client
+
+from socialhub.comments.app import CommentService, create_app
+from socialhub.comments.config import CommentsConfig
+
+SITE = "http://127.0.0.1:8000"
+
+
+def write_manifest(path: Path) -> Path:
+    """A manifest like the build's: one open post, one closed, a video with a comment."""
+    items = {
+        "first-post": {
+            "url": "/posts/first-post/",
+            "title": "First post",
+            "kind": "post",
+            "comments_open": True,
+            "comment_ids": ["c-20261102-aaaa"],
+        },
+        "closed-post": {
+            "url": "/posts/closed-post/",
+            "title": "Closed",
+            "kind": "post",
+            "comments_open": False,
+            "comment_ids": [],
+        },
+        "first-film": {
+            "url": "/videos/first-film/",
+            "title": "First Film",
+            "kind": "video",
+            "comments_open": True,
+            "comment_ids": [],
+        },
+    }
+    path.write_text(json.dumps({"site_url": SITE, "items": items}), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> CommentsConfig:
+    """A configuration with everything under tmp_path; loopback allowed for Webmention tests."""
+    return CommentsConfig(
+        queue_dir=tmp_path / "queue",
+        content_dir=tmp_path / "content",
+        manifest_path=write_manifest(tmp_path / "manifest.json"),
+        site_url=SITE,
+        allowed_origins=(SITE,),
+        webmention_allow_private=True,
+        webmention_timeout=2.0,
+    )
+
+
+@pytest.fixture
+def service(config: CommentsConfig) -> Iterator[CommentService]:
+    """The WSGI app, closed (background verifications finished) after the test."""
+    app = create_app(config)
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def client(service: CommentService) -> Client:
+    """A werkzeug test client through the WSGI boundary."""
+    return Client(service)
+
+
+@pytest.fixture
+def make_service(config: CommentsConfig) -> Iterator[Callable[..., CommentService]]:
+    """A service with some settings changed."""
+    made: list[CommentService] = []
+
+    def make(**changes: object) -> CommentService:
+        app = create_app(replace(config, **changes))
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        app.close()
+
+
+class PageServer:
+    """A tiny web server on 127.0.0.1 serving pages set by the test (Webmention sources)."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, tuple[int, str]] = {}
+        pages = self.pages
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                status, body = pages.get(self.path, (404, "not found"))
+                data = body.encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        """Stop serving."""
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def pages() -> Iterator[PageServer]:
+    """A local page server, stopped after the test."""
+    server = PageServer()
+    yield server
+    server.close()

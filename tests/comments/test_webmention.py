@@ -1,0 +1,113 @@
+"""Webmentions: checked at once, answered 202, verified in the background, re-verified later."""
+
+from __future__ import annotations
+
+from werkzeug.test import Client
+
+from socialhub.comments.app import CommentService
+from socialhub.comments.config import CommentsConfig
+from socialhub.comments.files import write_comment
+from socialhub.comments.moderation import reverify
+from socialhub.comments.queue import Queue
+
+TARGET = "http://127.0.0.1:8000/posts/first-post/"
+LINKING = f"""<!DOCTYPE html><html><head><title>A reply</title></head><body>
+<article class="h-entry">
+  <p class="p-author h-card"><a class="p-name u-url" href="https://ana.example/">Ana Lind</a></p>
+  <div class="e-content"><p>I wrote about <a href="{TARGET}">this post</a>.</p>
+  <script>alert(1)</script></div>
+</article></body></html>"""
+
+
+def test_a_verified_mention_waits_for_moderation_with_its_author(
+    client: Client, service: CommentService, config: CommentsConfig, pages
+) -> None:
+    """202 at once; the source links to the target, so it is queued with the h-entry author."""
+    pages.pages["/reply"] = (200, LINKING)
+    response = client.post("/webmention", data={"source": pages.base + "/reply", "target": TARGET})
+    assert response.status_code == 202
+    service.close()  # wait for the background verification
+    [mention] = Queue(config.queue_dir).list()
+    assert (mention.source, mention.author, mention.website) == (
+        "webmention",
+        "Ana Lind",
+        "https://ana.example/",
+    )
+    assert "I wrote about this post." in mention.body
+    assert "<script>" not in mention.body and "alert" not in mention.body
+    assert not any((config.queue_dir / "incoming").iterdir())
+
+
+def test_a_source_that_does_not_link_is_rejected(
+    client: Client, service: CommentService, config: CommentsConfig, pages
+) -> None:
+    """No link to the target: the mention ends in rejected/ with the reason."""
+    pages.pages["/no-link"] = (200, "<p>Nothing to see.</p>")
+    client.post("/webmention", data={"source": pages.base + "/no-link", "target": TARGET})
+    service.close()
+    assert list(Queue(config.queue_dir).list()) == []
+    [rejected] = Queue(config.queue_dir).list("rejected")
+    assert rejected.reason == "verification failed: source does not link to target"
+
+
+def test_bad_requests_are_refused_at_once(client: Client) -> None:
+    """source = target, a target elsewhere, a non-http source, a closed item: clear 4xx."""
+    cases = [
+        ({"source": TARGET, "target": TARGET}, 400, "same page"),
+        ({"source": "https://a.example/", "target": "https://other.example/x/"}, 400, "not a page"),
+        ({"source": "ftp://a.example/", "target": TARGET}, 400, "http(s)"),
+        ({"source": "https://a.example/", "target": "http://127.0.0.1:8000/nope/"}, 400, "accepts"),
+        (
+            {"source": "https://a.example/", "target": "http://127.0.0.1:8000/posts/closed-post/"},
+            403,
+            "closed",
+        ),
+    ]
+    for data, status, words in cases:
+        response = client.post("/webmention", data=data)
+        assert response.status_code == status, data
+        assert words in response.get_data(as_text=True)
+
+
+def test_private_addresses_are_refused_outside_tests(make_service, config, pages) -> None:
+    """In production settings a source on a private or loopback address is never fetched."""
+    pages.pages["/reply"] = (200, LINKING)
+    service = make_service(webmention_allow_private=False)
+    Client(service).post("/webmention", data={"source": pages.base + "/reply", "target": TARGET})
+    service.close()
+    [rejected] = Queue(config.queue_dir).list("rejected")
+    assert "not on the public internet" in rejected.reason
+
+
+def test_a_huge_or_broken_source_is_rejected(make_service, config, pages) -> None:
+    """A page over the size cap and a server error both end as rejected, never a crash."""
+    pages.pages["/huge"] = (200, f'<a href="{TARGET}">x</a>' + "x" * 5000)
+    pages.pages["/broken"] = (500, "oops")
+    service = make_service(webmention_max_bytes=1000)
+    client = Client(service)
+    client.post("/webmention", data={"source": pages.base + "/huge", "target": TARGET})
+    client.post("/webmention", data={"source": pages.base + "/broken", "target": TARGET})
+    service.close()
+    reasons = sorted(s.reason for s in Queue(config.queue_dir).list("rejected"))
+    assert reasons == [
+        "verification failed: source answered HTTP 500",
+        "verification failed: source page is too large",
+    ]
+
+
+def test_reverification_drops_a_mention_whose_source_stopped_linking(
+    client: Client, service: CommentService, config: CommentsConfig, pages
+) -> None:
+    """An approved mention stays while its source links here and goes when it stops."""
+    pages.pages["/reply"] = (200, LINKING)
+    client.post("/webmention", data={"source": pages.base + "/reply", "target": TARGET})
+    service.close()
+    [mention] = Queue(config.queue_dir).list()
+    path = write_comment(config.content_dir, mention)
+    urls = {"first-post": "/posts/first-post/"}
+    [kept] = reverify(config, "http://127.0.0.1:8000", urls)
+    assert kept.ok and path.exists()
+    pages.pages["/reply"] = (200, "<p>I took the link down.</p>")
+    [dropped] = reverify(config, "http://127.0.0.1:8000", urls)
+    assert not dropped.ok and not path.exists()
+    assert "no longer links here" in dropped.message
