@@ -16,6 +16,7 @@ from pelican.generators import Generator
 from PIL import Image as PILImage
 
 from socialhub import media
+from socialhub.colours import brand_problems
 from socialhub.headings import JINJA_FILTERS as HEADING_FILTERS
 from socialhub.kinds import STREAM_KINDS
 from socialhub.model import Site
@@ -35,6 +36,8 @@ class HubGenerator(Generator):
     def generate_context(self) -> None:
         """Share the hub's filters; make the thumbnails of the pictures on cards."""
         self.context["hub_filters"] = HUB_FILTERS
+        for problem in brand_problems(self.settings.get("BRAND_COLORS", {})):
+            log.warning("hub: %s", problem)
         site: Site = self.context["hub"]
         images = [item.image for item in site.items if item.image is not None]
         media.prepare(self.context, self.settings, images)

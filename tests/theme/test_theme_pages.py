@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,6 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from socialhub.build import load_settings
+from socialhub.colours import DARK_BACKGROUNDS, LIGHT_BACKGROUNDS, brand_problems, contrast
 from socialhub.headings import rebase_headings, split_heading
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -217,18 +219,6 @@ def test_stylesheet_stays_small() -> None:
     assert (THEME / "static" / "js" / "hub.js").stat().st_size < 5_000
 
 
-def _luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast(first: str, second: str) -> float:
-    """The WCAG contrast ratio of two #rrggbb colours."""
-    high, low = sorted((_luminance(first), _luminance(second)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
 def _scheme_colours() -> tuple[dict[str, str], dict[str, str]]:
     """The theme's light and dark colour variables (hex values only), from hub.css."""
     css = (THEME / "static" / "css" / "hub.css").read_text(encoding="utf-8")
@@ -240,15 +230,24 @@ def _scheme_colours() -> tuple[dict[str, str], dict[str, str]]:
 def test_brand_colours_pass_aa_contrast(settings: dict) -> None:
     """The brand colours from settings read as links and buttons, in both schemes (AA, 4.5:1)."""
     light, dark = _scheme_colours()
-    accent, accent_dark = (
-        settings["BRAND_COLORS"]["accent"],
-        settings["BRAND_COLORS"]["accent_dark"],
-    )
-    for background in ("bg", "surface", "surface-2"):
-        assert contrast(accent, light[background]) >= 4.5, f"accent on light --{background}"
-        assert contrast(accent_dark, dark[background]) >= 4.5, f"accent_dark on dark --{background}"
-    assert contrast(accent, "#ffffff") >= 4.5, "white text on accent buttons"
-    assert contrast(accent_dark, dark["on-link"]) >= 4.5, "dark text on accent_dark buttons"
+    assert (light["bg"], light["surface"], light["surface-2"]) == LIGHT_BACKGROUNDS
+    assert (dark["bg"], dark["surface"], dark["surface-2"]) == DARK_BACKGROUNDS
+    assert dark["on-link"] == dark["bg"] and light["on-link"] == "#ffffff"
+    assert brand_problems(settings["BRAND_COLORS"]) == []
+
+
+def test_a_pale_brand_colour_is_a_build_warning(
+    minimal_copy: Path, build: Callable[..., Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A brand colour that fails AA is named in a warning, with the ratio and what to do."""
+    with caplog.at_level(logging.WARNING):
+        build(minimal_copy, BRAND_COLORS={"accent": "#ffcc00", "accent_dark": "blue"})
+    warnings = [r.getMessage() for r in caplog.records if r.getMessage().startswith("hub: BRAND")]
+    assert warnings == [
+        "hub: BRAND_COLORS['accent'] #ffcc00 has a contrast of 1.3:1 on the light scheme's"
+        " backgrounds; links need 4.5:1, choose a darker colour",
+        "hub: BRAND_COLORS['accent_dark'] is 'blue'; write it as #rrggbb",
+    ]
 
 
 def test_kind_colours_pass_aa_contrast() -> None:
