@@ -46,6 +46,13 @@ COMMENTS_RATE_LIMIT_SECONDS = 60  # ...within this many seconds
 COMMENTS_SMTP_HOST = ""  # set (with COMMENTS_SMTP_TO) to be emailed each new comment
 COMMENTS_SMTP_TO = ""
 
+# --- The collector (invoke collect) -----------------------------------------------
+COLLECT_EXCERPT_LENGTH = 300  # characters of a collected post's excerpt, at most
+COLLECT_MAX_AGE_DAYS = 90  # how far back the first collection of a feed reaches
+COLLECT_TIMEOUT = 10.0  # seconds per feed
+COLLECT_MAX_BYTES = 5242880  # a larger feed is refused
+COLLECT_CONCURRENCY = 4  # feeds fetched at once
+
 # --- Pelican's own pages and feeds are off: our plugins write every page -----
 ARTICLE_PATHS: list[str] = []
 PAGE_PATHS: list[str] = []

@@ -12,6 +12,8 @@ from invoke import Collection, task
 from invoke.exceptions import Exit
 
 from socialhub.build import load_settings, run_build
+from socialhub.collect.run import collect as collect_feeds
+from socialhub.collect.settings import load_settings as load_collect_settings
 from socialhub.comments.tasks import comments as comments_tasks
 from socialhub.devserver import serve as preview
 from socialhub.errors import ConfigError, ContentError, SocialHubError
@@ -148,6 +150,23 @@ def publish(c, dry_run=False, destination=None, content=None, output=None):
     print(describe(changes, target, dry_run))
 
 
+@task(help={"content": "content folder (default content/)"})
+def collect(c, content=None):
+    """Fetch every blogger's feed and write their new posts into content/featured/ for review."""
+    settings = load_settings(ROOT / "pelicanconf.py", _overrides(None, content))
+    try:
+        collector = load_collect_settings(settings, root=ROOT)
+    except ConfigError as error:
+        raise Exit(str(error), code=2) from None
+    folder = Path(settings["PATH"])
+    report = collect_feeds(folder, collector, settings.get("TIMEZONE", "UTC"))
+    for line in report.lines:
+        print(line)
+    print(report.summary)
+    if report.failed:
+        raise Exit(code=1)
+
+
 @task
 def docs(c):
     """Regenerate the parts of docs/ made from the code (the fields of every kind)."""
@@ -217,5 +236,5 @@ def test(c, args=""):
     c.run(f"{sys.executable} -m pytest {args}", pty=False)
 
 
-ns = Collection(build, serve, new, publish, docs, clean, check, test)
+ns = Collection(build, serve, new, publish, collect, docs, clean, check, test)
 ns.add_collection(comments_tasks)
