@@ -181,7 +181,10 @@ class Thumbnailer:
         sources = sorted({image if isinstance(image, str) else image.src for image in images})
         jobs: list[_Job] = []
         for src in sources:
-            self._wanted.setdefault(src, set()).update(widths)
+            asked = self._wanted.setdefault(src, set())
+            if asked and asked.issuperset(widths):
+                continue  # already checked in this build (another plugin shows it too)
+            asked.update(widths)
             path = self.content_dir / src.lstrip("/")
             try:
                 status = path.stat()
