@@ -12,6 +12,7 @@ from socialhub.comments.config import CommentsConfig
 from socialhub.comments.files import write_comment
 from socialhub.comments.queue import Queue, Submission
 from socialhub.comments.webmention import fetch, links_to
+from socialhub.headers import read_header
 from socialhub.text import shorten
 
 log = logging.getLogger("socialhub.comments.moderation")
@@ -89,20 +90,11 @@ def reject(config: CommentsConfig, identifiers: list[str], reason: str) -> list[
     return outcomes
 
 
-def header_of(path: Path) -> dict[str, str]:
-    """The header fields of a comment file, lower-case keys."""
-    header = {}
-    for line in path.read_text(encoding="utf-8").split("\n\n", 1)[0].splitlines():
-        key, _, value = line.partition(":")
-        header[key.strip().lower()] = value.strip()
-    return header
-
-
 def reverify(config: CommentsConfig, site_url: str, item_urls: dict[str, str]) -> list[Outcome]:
     """Fetch every published Webmention's source again; drop those that no longer link here."""
     outcomes = []
     for path in sorted(Path(config.content_dir, "comments").glob("*/*.md")):
-        header = header_of(path)
+        header = read_header(path)
         if header.get("source") != "webmention":
             continue
         item = path.parent.name
