@@ -10,6 +10,7 @@ modification time, so an unchanged image is never decoded again.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import multiprocessing
@@ -30,7 +31,7 @@ DEFAULT_WIDTHS = (320, 640, 960, 1280)
 AVATAR_WIDTHS = (96, 192, 320)
 LOGO_WIDTHS = (48, 96)
 THUMBS_FOLDER = "thumbs"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 # Below this many images to process, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 6
 # Why WebP: a third of the bytes of JPEG at the same look, and every current browser shows it.
@@ -42,7 +43,7 @@ CONTEXT_KEY = "hub_thumbnailer"
 class Rendition:
     """One file of a picture at one width."""
 
-    src: str  # site path, such as /thumbs/follow-friday/x-jpg-320.webp
+    src: str  # site path, such as /thumbs/follow-friday/x-jpg-320-1a2b3c4d.webp
     width: int
     height: int
 
@@ -68,8 +69,12 @@ class Picture:
         return self.renditions[-1]
 
 
-def _thumb_path(src: str, width: int) -> str:
-    """The site path of a thumbnail: /thumbs/<folder>/<stem>-<ext>-<width>.<format>."""
+def _thumb_path(src: str, width: int, version: str) -> str:
+    """The site path of a thumbnail: /thumbs/<folder>/<stem>-<ext>-<width>-<version>.<format>.
+
+    Why the version (a hash of the picture's bytes): published thumbnails are cached
+    as immutable, so a changed picture must get new names.
+    """
     relative = src.lstrip("/")
     if relative.startswith("images/"):
         relative = relative[len("images/") :]
@@ -77,7 +82,7 @@ def _thumb_path(src: str, width: int) -> str:
     stem, _, extension = name.rpartition(".")
     stem = f"{stem}-{extension.lower()}" if stem else extension
     prefix = f"/{THUMBS_FOLDER}/{folder}/" if folder else f"/{THUMBS_FOLDER}/"
-    return f"{prefix}{stem}-{width}.{FORMAT[1]}"
+    return f"{prefix}{stem}-{width}-{version}.{FORMAT[1]}"
 
 
 def _scaled_height(width: int, height: int, target: int) -> int:
@@ -87,7 +92,9 @@ def _scaled_height(width: int, height: int, target: int) -> int:
 def _make_thumbnails(job: tuple[str, str, str, tuple[int, ...]]) -> dict[str, Any]:
     """In a worker: open one image, write its thumbnails narrower than it; describe them."""
     source, src, output_dir, widths = job
-    with PILImage.open(source) as opened:
+    data = Path(source).read_bytes()
+    version = hashlib.blake2b(data, digest_size=4).hexdigest()
+    with PILImage.open(io.BytesIO(data)) as opened:
         image = ImageOps.exif_transpose(opened)
         image.load()
     width, height = image.size
@@ -99,7 +106,7 @@ def _make_thumbnails(job: tuple[str, str, str, tuple[int, ...]]) -> dict[str, An
             continue  # never upscaled: the original is the widest candidate
         size = (target_width, _scaled_height(width, height, target_width))
         small = image.resize(size, PILImage.Resampling.LANCZOS, reducing_gap=3.0)
-        site_path = _thumb_path(src, target_width)
+        site_path = _thumb_path(src, target_width, version)
         target = Path(output_dir) / site_path.lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(target.name + ".tmp")
@@ -218,6 +225,9 @@ class Thumbnailer:
                 log.warning("media: %s is not an image Pillow can read; no thumbnails", job.src)
                 self._entries.pop(job.src, None)
                 continue
+            before = set(self._entries.get(job.src, {}).get("thumbs", {}).values())
+            for stale in before - set(result["thumbs"].values()):
+                (self.output_dir / stale.lstrip("/")).unlink(missing_ok=True)
             self._entries[job.src] = {"stamp": list(job.stamp), "format": FORMAT[1], **result}
 
     def prune(self) -> None:

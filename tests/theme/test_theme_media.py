@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -58,12 +59,14 @@ def test_thumbnails_in_each_width_never_wider_than_the_original(
         with PILImage.open(file) as image:
             assert image.size == (rendition.width, rendition.height)
             assert image.format == FORMAT[0]
+    version = picture.renditions[0].src.rsplit("-", 1)[1].split(".")[0]
+    assert re.fullmatch(r"[0-9a-f]{8}", version)
     assert picture.srcset("https://x.example") == (
-        "https://x.example/thumbs/ff/photo-jpg-320.webp 320w, "
-        "https://x.example/thumbs/ff/photo-jpg-640.webp 640w, "
-        "https://x.example/thumbs/ff/photo-jpg-960.webp 960w, "
+        f"https://x.example/thumbs/ff/photo-jpg-320-{version}.{FORMAT[1]} 320w, "
+        f"https://x.example/thumbs/ff/photo-jpg-640-{version}.{FORMAT[1]} 640w, "
+        f"https://x.example/thumbs/ff/photo-jpg-960-{version}.{FORMAT[1]} 960w, "
         "https://x.example/images/ff/photo.jpg 1200w"
-    ).replace(".webp", f".{FORMAT[1]}")
+    )
     assert picture.pick(500).width == 640
     assert picture.pick(5000).width == 1200
 
@@ -129,11 +132,12 @@ def test_an_unchanged_picture_is_not_processed_again(
 def test_a_changed_or_lost_thumbnail_is_made_again(
     folders: tuple[Path, Path, Path], make: Callable[[], Thumbnailer]
 ) -> None:
-    """A new version of the picture, or a deleted thumbnail, is processed again."""
+    """A new version of the picture gets new thumbnails; a deleted one is made again."""
     content, output, _ = folders
     path = content / "images" / "ff" / "photo.jpg"
     src = _photo(path, (1200, 800))
     make().prepare([src])
+    old_files = set((output / "thumbs").rglob("*.*"))
     _photo(path, (900, 900))
     os.utime(path, ns=(1, 1))  # a different mtime even on a coarse clock
     again = make()
@@ -142,6 +146,10 @@ def test_a_changed_or_lost_thumbnail_is_made_again(
     picture = again(src)
     assert picture is not None
     assert [r.width for r in picture.renditions] == [320, 640, 900]
+    # New names (published thumbnails are cached as immutable); the old files are gone.
+    new_files = set((output / "thumbs").rglob("*.*"))
+    assert new_files and not new_files & old_files
+    assert not any(path.exists() for path in old_files)
     (output / picture.renditions[0].src.lstrip("/")).unlink()
     third = make()
     third.prepare([src])
@@ -201,8 +209,9 @@ def test_the_build_makes_thumbnails_once(minimal_copy: Path, build: Callable[...
     _photo(minimal_copy / "images" / "ff" / "ada.png", (1000, 600))
     output = build(minimal_copy)
     thumbs = sorted((output / "thumbs").rglob("*.*"))
-    assert [path.name for path in thumbs if path.parent.name == "ff"] == [
-        f"ada-png-{width}.{FORMAT[1]}" for width in (320, 640, 960)
+    names = [path.name for path in thumbs if path.parent.name == "ff"]
+    assert [name.rsplit("-", 1)[0] for name in names] == [
+        f"ada-png-{width}" for width in (320, 640, 960)
     ]
     stamps = [path.stat().st_mtime_ns for path in thumbs]
     build(minimal_copy)
