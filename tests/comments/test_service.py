@@ -160,7 +160,9 @@ def test_approving_writes_a_comment_file_that_validates(
     assert "javascript:" not in render_comment(body)
     assert pending(config) == []
     assert (config.queue_dir / "approved" / f"{submission.id}.json").is_file()
-    assert f"approved {submission.id}" in (config.queue_dir / "moderation.log").read_text()
+    assert f"approved, wrote {path} ({submission.id})" in (
+        config.queue_dir / "moderation.log"
+    ).read_text(encoding="utf-8")
 
 
 def test_rejecting_keeps_the_comment_with_its_reason(

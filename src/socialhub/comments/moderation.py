@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -58,8 +59,10 @@ def describe(submission: Submission) -> str:
     return "\n".join(lines)
 
 
-def approve(config: CommentsConfig, identifiers: list[str]) -> list[Outcome]:
-    """Write each pending submission as content/comments/<item>/<id>.md; file it as approved."""
+def _each_pending(
+    config: CommentsConfig, identifiers: list[str], act: Callable[[Queue, Submission], str]
+) -> list[Outcome]:
+    """Apply ``act`` to each pending submission; an unknown id is an outcome, not a crash."""
     queue = Queue(config.queue_dir)
     outcomes = []
     for identifier in identifiers:
@@ -67,27 +70,32 @@ def approve(config: CommentsConfig, identifiers: list[str]) -> list[Outcome]:
         if submission is None:
             outcomes.append(Outcome(identifier, False, "no pending submission with this id"))
             continue
+        message = act(queue, submission)
+        _log(config, f"{message} ({identifier})")
+        outcomes.append(Outcome(identifier, True, message))
+    return outcomes
+
+
+def approve(config: CommentsConfig, identifiers: list[str]) -> list[Outcome]:
+    """Write each pending submission as content/comments/<item>/<id>.md; file it as approved."""
+
+    def act(queue: Queue, submission: Submission) -> str:
         path = write_comment(config.content_dir, submission)
         queue.move(submission, "pending", "approved")
-        _log(config, f"approved {identifier} -> {path}")
-        outcomes.append(Outcome(identifier, True, f"wrote {path}"))
-    return outcomes
+        return f"approved, wrote {path}"
+
+    return _each_pending(config, identifiers, act)
 
 
 def reject(config: CommentsConfig, identifiers: list[str], reason: str) -> list[Outcome]:
     """Move each pending submission to rejected/, with the reason."""
-    queue = Queue(config.queue_dir)
-    outcomes = []
-    for identifier in identifiers:
-        submission = queue.get(identifier)
-        if submission is None:
-            outcomes.append(Outcome(identifier, False, "no pending submission with this id"))
-            continue
+
+    def act(queue: Queue, submission: Submission) -> str:
         submission.reason = reason or "rejected by a moderator"
         queue.move(submission, "pending", "rejected")
-        _log(config, f"rejected {identifier}: {submission.reason}")
-        outcomes.append(Outcome(identifier, True, f"rejected: {submission.reason}"))
-    return outcomes
+        return f"rejected: {submission.reason}"
+
+    return _each_pending(config, identifiers, act)
 
 
 def reverify(config: CommentsConfig, site_url: str, item_urls: dict[str, str]) -> list[Outcome]:
