@@ -53,7 +53,9 @@ class FeedsGenerator(Generator):
         all_streams = streams(site)
         for stream in all_streams:
             things = stream.things(site)[: self.limit]
-            shown = (stream, self.limit, [self._digest(site, thing) for thing in things])
+            # Why not the stream itself: its pick function's repr changes every run.
+            about = (stream.path, stream.title, stream.description, stream.page, self.limit)
+            shown = (about, [self._digest(site, thing) for thing in things])
             for fmt, (extension, _type) in FORMATS.items():
                 plan.add(stream.path + extension, fmt, shown, stream=stream, things=things)
         plan.write(functools.partial(self._write_feed, site))
