@@ -167,6 +167,19 @@ def collect(c, content=None):
         raise Exit(code=1)
 
 
+@task(
+    help={
+        "sizes": "item counts, e.g. 1000,10000",
+        "runs": "runs per measurement",
+        "quick": "N = 200, one run",
+    }
+)
+def bench(c, sizes="1000,10000", runs=3, quick=False):
+    """Measure build speed against plain Pelican (bench/build.py) and print the figures."""
+    options = "--quick" if quick else f"--sizes {sizes} --runs {runs}"
+    c.run(f"{sys.executable} bench/build.py {options}", pty=False)
+
+
 @task
 def docs(c):
     """Regenerate the parts of docs/ made from the code (the fields of every kind)."""
@@ -236,5 +249,5 @@ def test(c, args=""):
     c.run(f"{sys.executable} -m pytest {args}", pty=False)
 
 
-ns = Collection(build, serve, new, publish, collect, docs, clean, check, test)
+ns = Collection(build, serve, new, publish, collect, bench, docs, clean, check, test)
 ns.add_collection(comments_tasks)

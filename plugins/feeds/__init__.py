@@ -55,13 +55,15 @@ class FeedsGenerator(Generator):
             things = stream.things(site)[: self.limit]
             # Why not the stream itself: its pick function's repr changes every run.
             about = (stream.path, stream.title, stream.description, stream.page, self.limit)
-            shown = (about, [self._digest(site, thing) for thing in things])
+            # One short digest per stream, shared by its three formats.
+            shown = (digest(about, *[self._digest(site, thing) for thing in things]),)
             for fmt, (extension, _type) in FORMATS.items():
                 plan.add(stream.path + extension, fmt, shown, stream=stream, things=things)
         plan.write(functools.partial(self._write_feed, site))
         pages = PagePlan("feeds-page", site, self.settings, self.output_path)
         groups = [(name, [s for s in all_streams if s.group == name]) for name in GROUPS]
-        pages.add("feeds/index.html", "feeds", groups=groups, formats=FORMATS)
+        listed = digest([(s.path, s.title, s.description, s.page) for s in all_streams])
+        pages.add("feeds/index.html", "feeds", (listed,), groups=groups, formats=FORMATS)
         pages.write_with(writer, self.get_template, self.context)
         self._write_opml(site)
 

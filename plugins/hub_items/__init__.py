@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import pickle
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,9 +18,11 @@ from pelican.generators import Generator
 from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
-from socialhub.assemble import build_site
+from socialhub import kinds, validate
+from socialhub.assemble import CheckCache, build_site
 from socialhub.errors import Problem
 from socialhub.kinds import KINDS, kind_for_folder
+from socialhub.render import digest
 from socialhub.sanitize import render_comment
 from socialhub.urls import site_base
 from socialhub.validate import RENDERED_KEY, SourceFile, render_markdown_fields
@@ -95,7 +98,11 @@ class HubItemsGenerator(Generator):
         """Fill ``context["hub"]`` with the site model, or raise ContentError."""
         sources, problems = self._read_all()
         timezone = ZoneInfo(self.settings.get("TIMEZONE", "UTC"))
-        site = build_site(sources, self._exists, timezone, problems)
+        cache = self._load_check_cache()
+        try:
+            site = build_site(sources, self._exists, timezone, problems, cache)
+        finally:
+            self._save_check_cache(cache)
         self.context["hub"] = site
         self.context["SITE_BASE"] = site_base(self.settings)
         self.readers.save_cache()
@@ -144,6 +151,37 @@ class HubItemsGenerator(Generator):
             content, metadata = cached
             return RawContent(content, dict(metadata))
         return self.readers.read_file(self.path, relative, content_class=RawContent)
+
+    def _check_cache_path(self) -> str:
+        return os.path.join(self.settings["CACHE_PATH"], "hub-checks.pickle")
+
+    def _check_cache_key(self) -> str:
+        """What a file's check depends on beyond the file: pictures, settings, the rules."""
+        files = []
+        for folder in STATIC_FOLDERS:
+            root = os.path.join(self.path, folder)
+            for relative in _content_files(root) if os.path.isdir(root) else []:
+                files.append(f"{folder}/{relative}")
+        rules = [os.stat(str(module.__file__)).st_mtime_ns for module in (validate, kinds)]
+        return digest(sorted(files), self.settings.get("TIMEZONE"), rules)
+
+    def _load_check_cache(self) -> CheckCache:
+        self._cache_key = self._check_cache_key()
+        try:
+            with open(self._check_cache_path(), "rb") as handle:
+                key, cache = pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, ValueError, AttributeError):
+            return {}
+        return cache if key == self._cache_key else {}
+
+    def _save_check_cache(self, cache: CheckCache) -> None:
+        if not self.settings.get("CACHE_CONTENT", False):
+            return
+        os.makedirs(self.settings["CACHE_PATH"], exist_ok=True)
+        temporary = self._check_cache_path() + ".tmp"
+        with open(temporary, "wb") as handle:
+            pickle.dump((self._cache_key, cache), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self._check_cache_path())
 
     def _exists(self, site_path: str) -> bool:
         return os.path.isfile(os.path.join(self.path, site_path.lstrip("/")))
@@ -197,7 +235,11 @@ class HubItemsGenerator(Generator):
                 continue
             metadata = {k: v for k, v in raw.metadata.items() if k != "reader"}
             rendered = metadata.pop(RENDERED_KEY, {})
-            sources.append(SourceFile(shown, kind, stem, metadata, raw.content, parent, rendered))
+            status = os.stat(os.path.join(self.path, relative))
+            stamp = (status.st_mtime_ns, status.st_size)
+            sources.append(
+                SourceFile(shown, kind, stem, metadata, raw.content, parent, rendered, stamp)
+            )
         return sources, problems
 
 

@@ -7,12 +7,11 @@ a comment's item and reply-to) and builds the ``Site``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from html import escape
+from html import escape, unescape
 from typing import Any
 from zoneinfo import ZoneInfo
-
-from bs4 import BeautifulSoup
 
 from socialhub.errors import ContentError, Problem
 from socialhub.kinds import Kind
@@ -29,8 +28,11 @@ from socialhub.model import (
     Video,
 )
 from socialhub.sanitize import clean_html
-from socialhub.text import plain_text
 from socialhub.validate import Checked, FileExists, SourceFile, check_file, did_you_mean
+
+_IMAGE = re.compile(r"<img\b[^>]*>")
+_EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
+_TAG = re.compile(r"<[^>]+>")
 
 ITEM_URLS = {
     "post": "posts/{slug}/",
@@ -39,15 +41,25 @@ ITEM_URLS = {
 }
 
 
+# path -> (stamp, values, problems) of a file checked by an earlier build.
+CheckCache = dict[str, tuple[tuple[int, int], dict[str, Any], list[Problem]]]
+
+
 def build_site(
     sources: Iterable[SourceFile],
     exists: FileExists,
     timezone: ZoneInfo,
     extra_problems: Iterable[Problem] = (),
+    cache: CheckCache | None = None,
 ) -> Site:
-    """Check every file and every link between files; raise ContentError on any problem."""
+    """Check every file and every link between files; raise ContentError on any problem.
+
+    ``cache`` keeps each unchanged file's check from the last build (the caller
+    empties it when what a check depends on beyond the file, such as pictures,
+    has changed); it is updated in place.
+    """
     problems = list(extra_problems)
-    checked_files = [check_file(source, exists, timezone) for source in sources]
+    checked_files = [_check_cached(source, exists, timezone, cache) for source in sources]
     for checked in checked_files:
         problems.extend(checked.problems)
     by_kind: dict[str, list[Checked]] = {}
@@ -57,6 +69,19 @@ def build_site(
     if problems:
         raise ContentError(sorted(set(problems)))
     return _make_site(by_kind)
+
+
+def _check_cached(
+    source: SourceFile, exists: FileExists, timezone: ZoneInfo, cache: CheckCache | None
+) -> Checked:
+    if cache is not None and source.stamp is not None:
+        found = cache.get(source.path)
+        if found is not None and found[0] == source.stamp:
+            return Checked(source, dict(found[1]), list(found[2]))
+    checked = check_file(source, exists, timezone)
+    if cache is not None and source.stamp is not None:
+        cache[source.path] = (source.stamp, checked.values, checked.problems)
+    return checked
 
 
 def _check_links(by_kind: dict[str, list[Checked]]) -> list[Problem]:
@@ -391,14 +416,11 @@ def _escape(text: str) -> str:
 
 def _without_images(html: str) -> str:
     """The body's text without its pictures (the theme shows those as a gallery)."""
-    soup = BeautifulSoup(html, "html.parser")
-    for image in soup.find_all("img"):
-        image.decompose()
-    for paragraph in soup.find_all("p"):
-        if not paragraph.get_text(strip=True) and not paragraph.find(True):
-            paragraph.decompose()
-    return str(soup).strip()
+    text = _IMAGE.sub("", html)
+    return _EMPTY_PARAGRAPH.sub("", text).strip()
 
 
 def _first_paragraph(html: str) -> str:
-    return plain_text(html.split("</p>", 1)[0])
+    """The plain text of the first paragraph (regular expressions: bodies are our Markdown)."""
+    first = html.split("</p>", 1)[0]
+    return " ".join(unescape(_TAG.sub(" ", first)).split())

@@ -259,9 +259,20 @@ class Site:
         """The stream item with this slug, or None."""
         return self._by_slug.get(slug)
 
+    def _grouped(self, name: str, key: Any) -> dict[str, tuple[Any, ...]]:
+        """Items grouped once per build by ``key(item)`` (None leaves an item out)."""
+        if ("group", name) not in self.memo:
+            groups: dict[str, list[Item]] = {}
+            for item in self.items:
+                value = key(item)
+                if value is not None:
+                    groups.setdefault(value, []).append(item)
+            self.memo[("group", name)] = {k: tuple(v) for k, v in groups.items()}
+        return self.memo[("group", name)]
+
     def items_of_kind(self, kind: str) -> tuple[Item, ...]:
         """The items of one kind, newest first."""
-        return tuple(item for item in self.items if item.kind == kind)
+        return self._grouped("kind", lambda item: item.kind).get(kind, ())
 
     def blogger_of(self, item: FeaturedPost) -> Blogger:
         """The blogger who wrote a featured post."""
@@ -269,11 +280,10 @@ class Site:
 
     def featured_by(self, blogger: Blogger) -> tuple[FeaturedPost, ...]:
         """A blogger's featured posts, newest first."""
-        return tuple(
-            item
-            for item in self.items
-            if isinstance(item, FeaturedPost) and item.blogger == blogger.slug
+        by_blogger = self._grouped(
+            "blogger", lambda item: item.blogger if isinstance(item, FeaturedPost) else None
         )
+        return by_blogger.get(blogger.slug, ())
 
     def contest_of(self, video: Video) -> Contest:
         """The contest a video was entered in."""
@@ -282,9 +292,10 @@ class Site:
     def videos_of(self, contest: Contest) -> tuple[Video, ...]:
         """A contest's videos: winners, then finalists, then the rest, newest first."""
         rank = {"winner": 0, "finalist": 1, "honourable-mention": 2, "entry": 3}
-        videos = [
-            item for item in self.items if isinstance(item, Video) and item.contest == contest.slug
-        ]
+        by_contest = self._grouped(
+            "contest", lambda item: item.contest if isinstance(item, Video) else None
+        )
+        videos = by_contest.get(contest.slug, ())
         return tuple(sorted(videos, key=lambda video: rank.get(video.award, 9)))
 
     def comments_of(self, item: Item) -> tuple[Comment, ...]:

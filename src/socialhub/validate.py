@@ -63,6 +63,7 @@ class SourceFile:
     body_html: str
     parent: str = ""  # for comments: the item slug given by the folder
     rendered: dict[str, str] = field(default_factory=dict)  # Markdown fields, as HTML
+    stamp: tuple[int, int] | None = None  # (mtime_ns, size) of the file, for the check cache
 
 
 # The metadata key under which a reader hands over pre-rendered Markdown fields.
