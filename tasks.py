@@ -215,7 +215,7 @@ def check(c, output=None):
 
 
 def _install_test_tools(c) -> None:
-    """Install what the browser and validator tests need when it is missing, saying so."""
+    """Install what the browser, validator and publishing tests need when missing, saying so."""
     if not (ROOT / "node_modules").is_dir():
         # Why --ignore-scripts: vnu-jar's postinstall downloads a Java runtime when none is found.
         print("node_modules/ is missing: npm ci --ignore-scripts (vnu-jar, axe-core)", flush=True)
@@ -226,6 +226,12 @@ def _install_test_tools(c) -> None:
         packages.append("chromium")
     if shutil.which("java") is None:
         packages.append("default-jre-headless")
+    # The publishing tests: rsync, an SSH server on loopback, nginx in front of the site.
+    for command, package in (("rsync", "rsync"), ("nginx", "nginx"), ("ssh", "openssh-client")):
+        if shutil.which(command) is None and not Path(f"/usr/sbin/{command}").exists():
+            packages.append(package)
+    if not Path("/usr/sbin/sshd").exists():
+        packages.append("openssh-server")
     if not packages:
         return
     if os.geteuid() != 0 or shutil.which("apt-get") is None:

@@ -1,0 +1,144 @@
+"""The guide's nginx configuration, run for real on loopback: the site and the comment service."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICE = """
+import sys
+from pathlib import Path
+from waitress import serve
+from socialhub.comments.app import create_app
+from socialhub.comments.config import CommentsConfig
+root = Path(sys.argv[1])
+config = CommentsConfig(queue_dir=root / "queue", content_dir=root / "content",
+    manifest_path=Path(sys.argv[3]), site_url="http://127.0.0.1:8000",
+    allowed_origins=("http://127.0.0.1:8000",), trusted_proxies=1)
+serve(create_app(config), host="127.0.0.1", port=int(sys.argv[2]), _quiet=True)
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait(port: int) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"nothing listens on {port}")
+
+
+@pytest.fixture
+def nginx_site(sample_output: Path, tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
+    """deploy/nginx-hub.conf with test ports and folders; (site URL, comments URL, queue)."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    assert Path(nginx).exists(), "nginx is missing: apt-get install nginx"
+    site_port, comments_port, service_port = _free_port(), _free_port(), _free_port()
+    servers = (ROOT / "deploy" / "nginx-hub.conf").read_text(encoding="utf-8")
+    servers = servers.replace("listen 80;", f"listen 127.0.0.1:{site_port};", 1)
+    servers = servers.replace("listen 80;", f"listen 127.0.0.1:{comments_port};", 1)
+    servers = servers.replace("root /var/www/hub;", f"root {sample_output};")
+    servers = servers.replace(
+        "proxy_pass http://127.0.0.1:8001;", f"proxy_pass http://127.0.0.1:{service_port};"
+    )
+    temp = tmp_path / "nginx"
+    temp.mkdir()
+    config = temp / "nginx.conf"
+    config.write_text(
+        f"user root; worker_processes 1; daemon off; pid {temp}/nginx.pid;\n"
+        f"error_log {temp}/error.log;\nevents {{ worker_connections 64; }}\n"
+        f"http {{ access_log off; client_body_temp_path {temp}/body; "
+        f"proxy_temp_path {temp}/proxy; fastcgi_temp_path {temp}/fastcgi; "
+        f"uwsgi_temp_path {temp}/uwsgi; scgi_temp_path {temp}/scgi;\n{servers}\n}}\n",
+        encoding="utf-8",
+    )
+    checked = subprocess.run(
+        [nginx, "-t", "-c", str(config), "-p", str(temp)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stderr
+    service = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            SERVICE,
+            str(tmp_path),
+            str(service_port),
+            str(sample_output / "comments-manifest.json"),
+        ]
+    )
+    server = subprocess.Popen([nginx, "-c", str(config), "-p", str(temp)])
+    try:
+        _wait(site_port)
+        _wait(service_port)
+        yield (
+            f"http://127.0.0.1:{site_port}",
+            f"http://127.0.0.1:{comments_port}",
+            tmp_path / "queue",
+        )
+    finally:
+        server.terminate()
+        service.terminate()
+        server.wait(timeout=10)
+        service.wait(timeout=10)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Keep a redirect as the answer."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        """Do not follow."""
+        return
+
+
+@pytest.mark.slow
+def test_nginx_serves_the_site_and_proxies_the_comment_service(nginx_site) -> None:
+    """Pages, feeds with their types, the 404 page, and a comment through the proxy."""
+    site, comments, queue = nginx_site
+    with urllib.request.urlopen(f"{site}/hub/", timeout=5) as page:
+        assert page.headers["Content-Type"].startswith("text/html")
+    for path, kind in (
+        ("/feeds/all.rss.xml", "application/rss+xml"),
+        ("/feeds/all.atom.xml", "application/atom+xml"),
+        ("/feeds/all.json", "application/feed+json"),
+        ("/bloggers.opml", "text/x-opml"),
+    ):
+        with urllib.request.urlopen(f"{site}{path}", timeout=5) as feed:
+            assert feed.headers["Content-Type"].startswith(kind), path
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(f"{site}/no/such/page/", timeout=5)
+    assert missing.value.code == 404
+    assert "Page not found" in missing.value.read().decode()
+    missing.value.close()
+    data = urllib.parse.urlencode(
+        {"item": "welcome-to-the-hub", "author": "Via nginx", "body": "Hello through the proxy."}
+    ).encode()
+    request = urllib.request.Request(
+        f"{comments}/comments", data=data, headers={"Origin": "http://127.0.0.1:8000"}
+    )
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.build_opener(NoRedirect).open(request, timeout=5)
+    assert answer.value.code == 303
+    answer.value.close()
+    [queued] = list((queue / "pending").glob("*.json"))
+    assert '"client": "127.0.0.1"' in queued.read_text(encoding="utf-8")
