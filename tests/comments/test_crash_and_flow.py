@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from helpers import free_port, wait_for_port
 from werkzeug.test import Client
 
 from socialhub.comments.app import create_app
@@ -38,12 +38,6 @@ serve(create_app(config), host="127.0.0.1", port=int(sys.argv[2]), threads=8, _q
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     """Keep the 303 as the answer."""
 
@@ -58,15 +52,11 @@ def test_kill_minus_nine_under_load_loses_no_accepted_comment(
 ) -> None:
     """Every comment answered 303 is in the queue, whole; no half-written file anywhere."""
     (tmp_path / "manifest.json").write_bytes(config.manifest_path.read_bytes())
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-c", SERVER, str(tmp_path), str(port)])
     opener = urllib.request.build_opener(NoRedirect)
+    wait_for_port(port, 30)
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.05)
     accepted: list[str] = []
 
     def post(number: int) -> None:

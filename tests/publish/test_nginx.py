@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -14,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICE = """
@@ -30,28 +29,12 @@ serve(create_app(config), host="127.0.0.1", port=int(sys.argv[2]), _quiet=True)
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait(port: int) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"nothing listens on {port}")
-
-
 @pytest.fixture
 def nginx_site(sample_output: Path, tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
     """deploy/nginx-hub.conf with test ports and folders; (site URL, comments URL, queue)."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     assert Path(nginx).exists(), "nginx is missing: apt-get install nginx"
-    site_port, comments_port, service_port = _free_port(), _free_port(), _free_port()
+    site_port, comments_port, service_port = free_port(), free_port(), free_port()
     servers = (ROOT / "deploy" / "nginx-hub.conf").read_text(encoding="utf-8")
     servers = servers.replace("listen 80;", f"listen 127.0.0.1:{site_port};", 1)
     servers = servers.replace("listen 80;", f"listen 127.0.0.1:{comments_port};", 1)
@@ -89,8 +72,8 @@ def nginx_site(sample_output: Path, tmp_path: Path) -> Iterator[tuple[str, str, 
     )
     server = subprocess.Popen([nginx, "-c", str(config), "-p", str(temp)])
     try:
-        _wait(site_port)
-        _wait(service_port)
+        wait_for_port(site_port)
+        wait_for_port(service_port)
         yield (
             f"http://127.0.0.1:{site_port}",
             f"http://127.0.0.1:{comments_port}",

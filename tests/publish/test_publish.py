@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import free_port, wait_for_port
 
 from socialhub.publish import (
     Destination,
@@ -71,12 +70,6 @@ def test_publish_refuses_when_content_is_wrong(minimal_copy: Path, tmp_path: Pat
     assert "Traceback" not in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def loopback_sshd(tmp_path: Path) -> Iterator[str]:
     """An sshd on 127.0.0.1 accepting one generated key; yields rsync's -e command."""
@@ -92,7 +85,7 @@ def loopback_sshd(tmp_path: Path) -> Iterator[str]:
     )
     shutil.copy(keys / "client.pub", keys / "authorized_keys")
     Path("/run/sshd").mkdir(exist_ok=True)  # sshd's privilege-separation folder
-    port = _free_port()
+    port = free_port()
     config = keys / "sshd_config"
     config.write_text(
         f"Port {port}\nListenAddress 127.0.0.1\nHostKey {keys / 'host'}\n"
@@ -105,12 +98,7 @@ def loopback_sshd(tmp_path: Path) -> Iterator[str]:
         [sshd, "-D", "-e", "-f", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.05)
+        wait_for_port(port, 10)
         yield (
             f"ssh -p {port} -i {keys / 'client'} -o StrictHostKeyChecking=no "
             "-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes"

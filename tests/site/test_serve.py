@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -11,14 +10,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _get(url: str) -> str:
@@ -43,7 +37,7 @@ def _wait_for(url: str, text: str, seconds: float) -> str:
 @pytest.mark.slow
 def test_serve_rebuilds_and_reloads_on_a_content_change(minimal_copy: Path, tmp_path: Path) -> None:
     """The page shows an edited title after the file is saved, and carries the reload script."""
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "invoke", "serve", "--port", str(port)]
     command += ["--content", str(minimal_copy), "--output", str(tmp_path / "out")]
     server = subprocess.Popen(
