@@ -19,6 +19,8 @@ from typing import Any
 
 from watchfiles import watch
 
+from socialhub.publish import content_type
+
 log = logging.getLogger(__name__)
 
 RELOAD_PATH = "/__hub_reload"
@@ -77,6 +79,10 @@ class PreviewHandler(SimpleHTTPRequestHandler):
                 self._send_page(missing, HTTPStatus.NOT_FOUND)
                 return
         super().do_GET()
+
+    def guess_type(self, path: Any) -> str:
+        """Feeds and the blogroll get their own types (the last suffix alone says .xml)."""
+        return content_type(str(path))
 
     def _send_page(self, path: Path, status: HTTPStatus) -> None:
         html = path.read_text(encoding="utf-8")

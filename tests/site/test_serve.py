@@ -59,6 +59,9 @@ def test_serve_rebuilds_and_reloads_on_a_content_change(minimal_copy: Path, tmp_
         stream.close()
         _wait_for(url, "Edited", 30)
         assert urllib.request.urlopen(url, timeout=5).status == 200
+        feed = urllib.request.urlopen(f"http://127.0.0.1:{port}/feeds/all.atom.xml", timeout=5)
+        assert feed.headers["Content-Type"].startswith("application/atom+xml")
+        feed.close()
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/no/such/page/", timeout=5)
         assert missing.value.code == 404
