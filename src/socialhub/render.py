@@ -143,6 +143,7 @@ def write_pages(
     """Render the jobs whose fingerprint changed (on ``workers`` processes), delete stale pages."""
     global _JOBS, _RENDER  # why global: forked workers inherit them, see _render_index
     previous = _load_state(state_path)
+    output_folder = str(output_path)
     seen: set[str] = set()
     todo: list[int] = []
     report = RenderReport()
@@ -150,9 +151,12 @@ def write_pages(
         if job.save_as in seen:
             raise ValueError(f"two pages would be written to {job.save_as}")
         seen.add(job.save_as)
-        job.fingerprint = digest(stamp, job.template, job.inputs) if job.inputs is not None else ""
+        if job.inputs is not None:
+            # One repr and one hash per page: this runs for every page of every build.
+            text = f"{stamp}\x00{job.template}\x00{job.inputs!r}".encode("utf-8", "surrogatepass")
+            job.fingerprint = hashlib.blake2b(text, digest_size=16).hexdigest()
         unchanged = job.fingerprint and previous.get(job.save_as) == job.fingerprint
-        if unchanged and (output_path / job.save_as).is_file():
+        if unchanged and os.path.isfile(os.path.join(output_folder, job.save_as)):
             report.skipped += 1
         else:
             todo.append(index)
