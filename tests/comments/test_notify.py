@@ -53,6 +53,18 @@ def smtp() -> Iterator[socketserver.ThreadingTCPServer]:
     server.server_close()
 
 
+def _post_one_comment(config: CommentsConfig, body: str) -> int:
+    """Post a comment through a service made from ``config``; the answer's status."""
+    service = create_app(config)
+    answer = Client(service).post(
+        "/comments",
+        data={"item": "first-post", "author": "Sam", "body": body},
+        headers={"Origin": "http://127.0.0.1:8000"},
+    )
+    service.close()
+    return answer.status_code
+
+
 def test_the_maintainer_is_emailed_about_a_new_comment(config: CommentsConfig, smtp) -> None:
     """With SMTP settings, each accepted comment sends one email naming the item and the id."""
     configured = replace(
@@ -62,14 +74,7 @@ def test_the_maintainer_is_emailed_about_a_new_comment(config: CommentsConfig, s
         smtp_to="moderators@lumen.example",
         smtp_from="hub@lumen.example",
     )
-    service = create_app(configured)
-    answer = Client(service).post(
-        "/comments",
-        data={"item": "first-post", "author": "Sam", "body": "Hello moderators."},
-        headers={"Origin": "http://127.0.0.1:8000"},
-    )
-    service.close()
-    assert answer.status_code == 303
+    assert _post_one_comment(configured, "Hello moderators.") == 303
     [message] = smtp.messages
     assert "Subject: New comment on first-post from Sam" in message
     assert "To: moderators@lumen.example" in message
@@ -79,12 +84,5 @@ def test_the_maintainer_is_emailed_about_a_new_comment(config: CommentsConfig, s
 def test_a_dead_mail_server_never_loses_the_comment(config: CommentsConfig) -> None:
     """The email is a courtesy: when it fails, the comment is still accepted and queued."""
     configured = replace(config, smtp_host="127.0.0.1", smtp_port=9, smtp_to="m@lumen.example")
-    service = create_app(configured)
-    answer = Client(service).post(
-        "/comments",
-        data={"item": "first-post", "author": "Sam", "body": "Still here."},
-        headers={"Origin": "http://127.0.0.1:8000"},
-    )
-    service.close()
-    assert answer.status_code == 303
+    assert _post_one_comment(configured, "Still here.") == 303
     assert len(list((config.queue_dir / "pending").glob("*.json"))) == 1
