@@ -150,16 +150,23 @@ def publish(c, dry_run=False, destination=None, content=None, output=None):
     print(describe(changes, target, dry_run))
 
 
-@task(help={"content": "content folder (default content/)"})
-def collect(c, content=None):
+@task(
+    help={
+        "content": "content folder (default content/)",
+        "dry-run": "fetch and report, but write no file and keep no cache",
+    }
+)
+def collect(c, content=None, dry_run=False):
     """Fetch every blogger's feed and write their new posts into content/featured/ for review."""
+    folder = Path(content).resolve() if content else CONTENT
+    if not (folder / "bloggers").is_dir():
+        raise Exit(f"There is no {folder / 'bloggers'} folder: pass --content.", code=2)
     settings = load_settings(ROOT / "pelicanconf.py", _overrides(None, content))
     try:
         collector = load_collect_settings(settings, root=ROOT)
     except ConfigError as error:
         raise Exit(str(error), code=2) from None
-    folder = Path(settings["PATH"])
-    report = collect_feeds(folder, collector, settings.get("TIMEZONE", "UTC"))
+    report = collect_feeds(folder, collector, settings.get("TIMEZONE", "UTC"), dry_run=dry_run)
     for line in report.lines:
         print(line)
     print(report.summary)

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from socialhub.collect.settings import CollectSettings
+
+ACCEPT = (
+    "application/atom+xml, application/rss+xml, application/feed+json, application/rdf+xml, "
+    "application/json;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"
+)
+_DNS = ("name or service not known", "nodename nor servname", "temporary failure in name")
 
 
 @dataclass(frozen=True)
@@ -21,62 +28,99 @@ class Fetched:
     etag: str = ""
     last_modified: str = ""
     error: str = ""
+    final_url: str = ""  # after redirects: the base of relative links
 
 
-def fetch(  # noqa: PLR0911, PLR0912 - one answer per way a fetch ends
+class _RefusedError(Exception):
+    """A response we stop reading: too large or too slow (the message says which)."""
+
+
+def _failed(url: str, error: str) -> Fetched:
+    return Fetched(url, "failed", error=error)
+
+
+def _short(text: str, limit: int = 120) -> str:
+    """One printable line of at most ``limit`` characters (servers choose these words)."""
+    printable = "".join(c if c.isprintable() else " " for c in text)
+    return " ".join(printable.split())[:limit]
+
+
+def _describe(error: Exception, url: str, settings: CollectSettings) -> str:  # noqa: PLR0911 - one per kind of failure
+    """What went wrong, in the words of the summary line."""
+    text = _short(str(error))
+    if isinstance(error, httpx.TimeoutException):
+        return f"timed out after {settings.timeout:g} s"
+    if isinstance(error, _RefusedError):
+        return text
+    if isinstance(error, httpx.ConnectError):
+        if any(words in text.lower() for words in _DNS):
+            return f"DNS lookup failed for {urlsplit(url).hostname}"
+        if "refused" in text.lower():
+            return "connection refused"
+        return f"cannot connect ({text or type(error).__name__})"
+    if isinstance(error, httpx.DecodingError):
+        return f"cannot decode the response ({text})"
+    if isinstance(error, httpx.RemoteProtocolError):
+        return f"the server broke HTTP ({text})"
+    return f"{type(error).__name__}: {text}"
+
+
+def _read(response: httpx.Response, settings: CollectSettings, deadline: float) -> bytes:
+    """The body, decompressed, refused once over the size cap or past the deadline."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > settings.max_bytes:
+        raise _RefusedError(f"too large ({declared} bytes; the limit is {settings.max_bytes})")
+    body = bytearray()
+    # Why by chunks: the cap holds for what gzip expands to, and a server that
+    # drips bytes slowly still meets the deadline.
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > settings.max_bytes:
+            raise _RefusedError(f"too large (over {settings.max_bytes} bytes)")
+        if time.monotonic() > deadline:
+            raise _RefusedError(f"timed out after {settings.timeout:g} s")
+    return bytes(body)
+
+
+def fetch(
     client: httpx.Client, url: str, settings: CollectSettings, etag: str = "", modified: str = ""
 ) -> Fetched:
-    """GET a feed, following at most a few redirects, refusing what is too large."""
-    headers = {
-        "Accept": "application/atom+xml, application/rss+xml, application/feed+json, "
-        "application/json;q=0.9, application/xml;q=0.8, */*;q=0.5"
-    }
+    """GET a feed, following a few redirects to http(s) only, within the size and time caps."""
+    headers = {"Accept": ACCEPT}
     if etag:
         headers["If-None-Match"] = etag
     if modified:
         headers["If-Modified-Since"] = modified
+    deadline = time.monotonic() + settings.timeout
     current = url
-    for _hop in range(settings.max_redirects + 1):
-        if not current.startswith(("http://", "https://")):
-            return Fetched(url, "failed", error=f"not an http(s) address: {current}")
-        try:
+    try:
+        for _hop in range(settings.max_redirects + 1):
+            if urlsplit(current).scheme.lower() not in ("http", "https"):
+                return _failed(url, f"not an http(s) address: {_short(current)}")
             with client.stream("GET", current, headers=headers) as response:
                 if response.is_redirect and "location" in response.headers:
-                    current = urljoin(current, response.headers["location"])
+                    current = urljoin(current, response.headers["location"].strip())
                     continue
                 if response.status_code == 304:
                     return Fetched(url, "not-modified", etag=etag, last_modified=modified)
-                if response.status_code != 200:
-                    return Fetched(url, "failed", error=f"HTTP {response.status_code}")
-                declared = int(response.headers.get("content-length") or 0)
-                if declared > settings.max_bytes:
-                    return Fetched(url, "failed", error=f"too large ({declared} bytes)")
-                body = bytearray()
-                for chunk in response.iter_bytes():
-                    body += chunk
-                    if len(body) > settings.max_bytes:
-                        return Fetched(
-                            url, "failed", error=f"too large (over {settings.max_bytes} bytes)"
-                        )
+                if not 200 <= response.status_code < 300:
+                    reason = _short(response.reason_phrase, 40)
+                    return _failed(url, f"HTTP {response.status_code} {reason}".strip())
+                body = _read(response, settings, deadline)
                 return Fetched(
                     url,
                     "ok",
-                    bytes(body),
+                    body,
                     response.headers.get("content-type", ""),
                     response.headers.get("etag", ""),
                     response.headers.get("last-modified", ""),
+                    final_url=current,
                 )
-        except httpx.TimeoutException:
-            return Fetched(url, "failed", error=f"timed out after {settings.timeout:g} s")
-        except httpx.ConnectError as error:
-            return Fetched(url, "failed", error=f"cannot connect ({_short(error)})")
-        except httpx.HTTPError as error:
-            return Fetched(url, "failed", error=f"{type(error).__name__}: {_short(error)}")
-    return Fetched(url, "failed", error=f"more than {settings.max_redirects} redirects")
-
-
-def _short(error: Exception) -> str:
-    return str(error).splitlines()[0][:120] if str(error) else type(error).__name__
+            if time.monotonic() > deadline:
+                raise _RefusedError(f"timed out after {settings.timeout:g} s")
+    except (_RefusedError, httpx.HTTPError, httpx.InvalidURL, ValueError) as error:
+        return _failed(url, _describe(error, current, settings))
+    return _failed(url, f"too many redirects (more than {settings.max_redirects})")
 
 
 def make_client(settings: CollectSettings) -> httpx.Client:
@@ -84,5 +128,6 @@ def make_client(settings: CollectSettings) -> httpx.Client:
     return httpx.Client(
         timeout=settings.timeout,
         follow_redirects=False,
-        headers={"User-Agent": settings.user_agent.format(site=settings.site_url)},
+        headers={"User-Agent": settings.agent},
+        limits=httpx.Limits(max_connections=settings.concurrency * 2),
     )

@@ -1,13 +1,24 @@
-"""Every feed dialect into one shape: RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 by feedparser, JSON Feed."""
+"""Every feed dialect into one shape: RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 by feedparser, JSON Feed.
+
+Entries come out raw but in one convention: ``title`` and ``html`` are HTML (plain
+text from the feed is escaped here), so that ``clean.py`` has one way to make them safe.
+"""
 
 from __future__ import annotations
 
 import calendar
+import html
+import io
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import feedparser
+
+_BOM = b"\xef\xbb\xbf"
+_MARKUP = re.compile(r"<[A-Za-z/!]|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+\d*);")
 
 
 @dataclass(frozen=True)
@@ -15,10 +26,10 @@ class FeedEntry:
     """One post of a blogger's feed, as found (not yet sanitized)."""
 
     id: str
-    title: str
-    link: str
-    date: datetime | None
-    html: str  # the summary or content, raw
+    title: str  # HTML
+    link: str  # as written in the feed: maybe relative, maybe hostile
+    date: datetime | None  # aware
+    html: str  # the summary or content, HTML
     tags: tuple[str, ...] = field(default=())
 
 
@@ -32,78 +43,136 @@ class Parsed:
 
 
 def parse_feed(body: bytes, content_type: str = "") -> Parsed:
-    """Read a feed's bytes; an error when nothing usable is in them."""
-    head = body.lstrip()[:1]
-    if "json" in content_type or head == b"{":
+    """Read a feed's bytes (never a URL: feedparser must not fetch); an error when unusable."""
+    head = body.lstrip().removeprefix(_BOM).lstrip()[:1]
+    if "json" in content_type.lower() or head == b"{":
         return _json_feed(body)
-    parsed = feedparser.parse(body)
-    entries = tuple(_from_feedparser(entry) for entry in parsed.entries)
+    # Why a stream: given bytes, feedparser first tries them as a local file name,
+    # so a server answering "/etc/passwd" (or a path to a feed) would read our disk.
+    parsed = feedparser.parse(io.BytesIO(body), sanitize_html=True, resolve_relative_uris=False)
+    typed = str(parsed.get("version", "")).startswith("atom")
+    entries = tuple(_from_feedparser(entry, typed) for entry in parsed.entries)
+    problem = _one_line(str(parsed.get("bozo_exception", "")))
     if not parsed.version and not entries:
-        lowered = body[:2048].lower()
+        lowered = body[:4096].lower()
         if b"<html" in lowered or b"<!doctype html" in lowered:
             return Parsed((), error="not a feed (an HTML page)")
-        problem = parsed.get("bozo_exception")
         return Parsed((), error=f"not a feed ({problem or 'unknown format'})")
     if parsed.bozo and not entries:
-        return Parsed((), error=f"malformed feed with no entries ({parsed.bozo_exception})")
-    warning = (
-        f"the feed is not well formed ({parsed.bozo_exception}); used anyway" if parsed.bozo else ""
-    )
+        return Parsed((), error=f"malformed XML with no entries ({problem})")
+    warning = f"the feed is not well formed ({problem}); used anyway" if parsed.bozo else ""
     return Parsed(entries, warning=warning)
+
+
+def _one_line(text: str) -> str:
+    """A parser's message in one line, its position in words ("<unknown>:2:42:" is the SAX one)."""
+    text = re.sub(r"^<unknown>:(\d+):(\d+):", r"line \1, column \2:", text.strip())
+    return " ".join(text.split())[:160]
+
+
+def _aware(value: datetime) -> datetime:
+    """A date without a time zone is taken as UTC (JSON Feed dates may lack one)."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _date(entry: feedparser.FeedParserDict) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
         if value:
-            return datetime.fromtimestamp(calendar.timegm(value), UTC)
+            try:
+                return datetime.fromtimestamp(calendar.timegm(value), UTC)
+            except (OverflowError, OSError, ValueError):  # a year 0 or 99999
+                continue
     return None
 
 
-def _from_feedparser(entry: feedparser.FeedParserDict) -> FeedEntry:
-    html = ""
+def _as_html(detail: Any, value: str, typed: bool) -> str:
+    """Feedparser unescapes plain-text fields: escape them again, so that all is HTML.
+
+    Why ``typed``: Atom says whether a text is HTML; RSS does not, and feedparser
+    calls many an escaped-HTML RSS title plain text, so there markup-looking
+    text is taken for HTML.
+    """
+    kind = detail.get("type", "text/html") if isinstance(detail, dict) else "text/html"
+    if kind != "text/plain" or (not typed and _MARKUP.search(value)):
+        return value
+    return html.escape(value, quote=False)
+
+
+def _from_feedparser(entry: feedparser.FeedParserDict, typed: bool) -> FeedEntry:
+    body = ""
     if entry.get("summary"):
-        html = entry.summary
+        body = _as_html(entry.get("summary_detail"), entry.summary, typed)
     elif entry.get("content"):
-        html = entry.content[0].get("value", "")
-    tags = tuple(tag.get("term", "") for tag in entry.get("tags", []) if tag.get("term"))
-    link = entry.get("link", "")
+        first = entry.content[0]
+        body = _as_html(first, first.get("value", ""), typed)
+    tags = tuple(str(tag.get("term")) for tag in entry.get("tags", []) if tag.get("term"))
+    link = str(entry.get("link", ""))
     return FeedEntry(
-        id=entry.get("id") or link,
-        title=entry.get("title", ""),
+        id=str(entry.get("id") or link),
+        title=_as_html(entry.get("title_detail"), str(entry.get("title", "")), typed),
         link=link,
         date=_date(entry),
-        html=html,
+        html=body,
         tags=tags,
     )
+
+
+def _json_date(item: dict[str, Any]) -> datetime | None:
+    stamp = item.get("date_published") or item.get("date_modified")
+    if not isinstance(stamp, str):
+        return None
+    try:
+        return _aware(datetime.fromisoformat(stamp.strip().replace("Z", "+00:00")))
+    except ValueError:
+        return None
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _json_title(title: str) -> str:
+    """JSON Feed titles are plain text, but many feeds put HTML in them, as in RSS."""
+    return title if _MARKUP.search(title) else html.escape(title, quote=False)
 
 
 def _json_feed(body: bytes) -> Parsed:
     try:
         data = json.loads(body)
-    except ValueError as error:
-        return Parsed((), error=f"malformed JSON feed ({error})")
+    except (ValueError, RecursionError) as error:  # RecursionError: hostile nesting
+        return Parsed((), error=f"malformed JSON feed ({_one_line(str(error))})")
     if not isinstance(data, dict) or "jsonfeed.org/version/1" not in str(data.get("version", "")):
         return Parsed((), error="not a feed (JSON without a JSON Feed version)")
+    items = data.get("items")
+    if not isinstance(items, list):
+        return Parsed((), error="malformed JSON feed (no list of items)")
     entries = []
-    for item in data.get("items", []):
+    for item in items:
         if not isinstance(item, dict):
             continue
-        stamp = item.get("date_published") or item.get("date_modified") or ""
-        try:
-            date = datetime.fromisoformat(str(stamp).replace("Z", "+00:00")) if stamp else None
-        except ValueError:
-            date = None
-        html = item.get("summary") or item.get("content_html") or item.get("content_text") or ""
-        link = str(item.get("url") or item.get("external_url") or "")
+        # JSON Feed: summary and content_text are plain text, content_html is HTML.
+        if _text(item.get("summary")):
+            content = html.escape(item["summary"], quote=False)
+        elif _text(item.get("content_html")):
+            content = item["content_html"]
+        else:
+            content = html.escape(_text(item.get("content_text")), quote=False)
+        link = _text(item.get("url")) or _text(item.get("external_url"))
+        raw_tags = item.get("tags")
+        tags = (
+            tuple(t for t in raw_tags if isinstance(t, str) and t)
+            if isinstance(raw_tags, list)
+            else ()
+        )
         entries.append(
             FeedEntry(
                 id=str(item.get("id") or link),
-                title=str(item.get("title") or ""),
+                title=_json_title(_text(item.get("title"))),
                 link=link,
-                date=date,
-                html=str(html),
-                tags=tuple(str(t) for t in item.get("tags", []) if t),
+                date=_json_date(item),
+                html=content,
+                tags=tags,
             )
         )
     return Parsed(tuple(entries))

@@ -10,11 +10,27 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import httpx
+
+from socialhub.collect.clean import CleanEntry, clean_entry
 from socialhub.collect.fetch import Fetched, fetch, make_client
 from socialhub.collect.parse import parse_feed
 from socialhub.collect.settings import CollectSettings
-from socialhub.collect.write import Known, is_new, known_posts, matches, recent_enough, write_entry
+from socialhub.collect.write import (
+    Known,
+    cut_off,
+    featured_text,
+    file_date,
+    is_new,
+    known_posts,
+    matches,
+    problems_in,
+    recent_enough,
+    unique_slug,
+    write_entry,
+)
 from socialhub.headers import read_header
+from socialhub.kinds import BLOGGER, FEATURED
 
 
 @dataclass
@@ -26,14 +42,26 @@ class CollectReport:
     not_modified: int = 0
     failed: int = 0
     written: list[Path] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when no feed failed."""
+        return self.failed == 0
 
     @property
     def summary(self) -> str:
         """The closing line of `invoke collect`."""
+        verb = "would be written (dry run)" if self.dry_run else "written"
         return (
             f"{self.fetched} feeds fetched, {self.not_modified} not modified, {self.failed} "
-            f"failed, {len(self.written)} new posts written."
+            f"failed, {len(self.written)} new posts {verb}."
         )
+
+    def fail(self, where: str, what: str) -> None:
+        """Count a feed that could not be collected, in one line."""
+        self.failed += 1
+        self.lines.append(f"FAILED {where}: {what}")
 
 
 @dataclass(frozen=True)
@@ -45,98 +73,172 @@ class Blogger:
     feed_url: str
     words: tuple[str, ...]
 
+    @property
+    def where(self) -> str:
+        """Who and which feed, for the summary's lines."""
+        return f"{self.name} ({self.feed_url or 'no Feed-URL'})"
 
-def bloggers(content_dir: Path) -> list[Blogger]:
-    """Every blogger with a feed URL."""
+
+def bloggers(content_dir: Path, report: CollectReport) -> list[Blogger]:
+    """Every blogger with a feed URL; an unreadable file or a missing URL is a failed line."""
     found = []
-    for path in sorted((content_dir / "bloggers").glob("*.md")):
-        header = read_header(path)
+    for path in sorted((content_dir / BLOGGER.folder).glob("*.md")):
+        try:
+            header = read_header(path)
+        except (OSError, UnicodeDecodeError) as error:
+            report.fail(f"{path.stem} ({path})", f"cannot read the file ({type(error).__name__})")
+            continue
         words = tuple(w.strip() for w in header.get("collect-filter", "").split(",") if w.strip())
-        found.append(
-            Blogger(path.stem, header.get("name", path.stem), header.get("feed-url", ""), words)
+        person = Blogger(
+            path.stem, header.get("name") or path.stem, header.get("feed-url", ""), words
         )
+        if not person.feed_url:
+            report.fail(person.where, f"add a Feed-URL to {path}")
+            continue
+        found.append(person)
     return found
 
 
-def _load_cache(path: Path) -> dict[str, dict[str, str]]:
+Cache = dict[str, dict[str, str]]
+
+
+def _load_cache(path: Path) -> Cache:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError):  # missing or damaged: every feed is fetched in full
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, dict)}
 
 
-def _save_cache(path: Path, cache: dict[str, dict[str, str]]) -> None:
+def _save_cache(path: Path, cache: Cache) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(cache, indent=1, sort_keys=True), encoding="utf-8")
     os.replace(temporary, path)
 
 
+def _fetch_all(people: list[Blogger], settings: CollectSettings, cache: Cache) -> list[Fetched]:
+    """Fetch every feed, ``settings.concurrency`` at a time, through one client."""
+
+    def one(person: Blogger) -> Fetched:
+        seen = cache.get(person.feed_url, {})
+        return fetch(
+            client, person.feed_url, settings, seen.get("etag", ""), seen.get("last_modified", "")
+        )
+
+    client: httpx.Client
+    with make_client(settings) as client, ThreadPoolExecutor(settings.concurrency) as pool:
+        return list(pool.map(one, people))
+
+
+@dataclass
+class _Run:
+    """One collection's shared state, so that each feed is handled by one small method."""
+
+    content_dir: Path
+    settings: CollectSettings
+    zone: ZoneInfo
+    now: datetime
+    dry_run: bool
+    cache: Cache
+    known: Known
+    report: CollectReport
+
+    def feed(self, person: Blogger, result: Fetched) -> None:
+        """Parse one fetched feed and write its new entries."""
+        if result.status == "failed":
+            self.report.fail(person.where, result.error)
+            return
+        if result.status == "not-modified":
+            self.report.not_modified += 1
+            return
+        parsed = parse_feed(result.body, result.content_type)
+        if parsed.error:
+            self.report.fail(person.where, parsed.error)
+            return
+        if parsed.warning:
+            self.report.lines.append(f"warning {person.where}: {parsed.warning}")
+        since = self.since(person.feed_url)
+        base = result.final_url or person.feed_url
+        for raw in parsed.entries:
+            entry = clean_entry(raw, base, self.settings.excerpt_length)
+            if entry is None:
+                self.report.lines.append(
+                    f"skipped {person.where}: an entry has no http(s) link ({raw.title[:60]!r})"
+                )
+                continue
+            if (
+                is_new(entry, self.known)
+                and matches(entry, person.words)
+                and recent_enough(entry, since)
+            ):
+                self.write(person, entry)
+        self.report.fetched += 1
+        self.cache[person.feed_url] = {
+            "etag": result.etag,
+            "last_modified": result.last_modified,
+            "since": since.isoformat() if since else "",
+        }
+
+    def since(self, feed_url: str) -> datetime | None:
+        """The cut-off of the feed's first collection, kept so that later runs keep to it."""
+        state = self.cache.get(feed_url)
+        if state is not None and "since" in state:
+            try:
+                return datetime.fromisoformat(state["since"]) if state["since"] else None
+            except (TypeError, ValueError):
+                pass
+        return cut_off(self.now, self.settings.max_age_days)
+
+    def write(self, person: Blogger, entry: CleanEntry) -> None:
+        """Write one entry (or, in a dry run, say which file it would be)."""
+        text = featured_text(entry, person.slug, file_date(entry, self.now, self.zone))
+        if self.dry_run:
+            slug = unique_slug(entry, person.slug, self.known.slugs)
+            self.known.slugs.add(slug)
+            self.known.add(entry)
+            path = self.content_dir / FEATURED.folder / f"{slug}.md"
+            self.report.lines.append(f"new {person.name}: {path.name} (dry run: not written)")
+        else:
+            path = write_entry(self.content_dir, entry, person.slug, text, self.known)
+            self.report.lines.append(f"new {person.name}: {path.name}")
+        self.report.written.append(path)
+        for problem in problems_in(text, path, self.zone):
+            self.report.lines.append(f"warning {path}: {problem}; fix it before building")
+
+
 def collect(
-    content_dir: Path, settings: CollectSettings, timezone: str = "UTC", now: datetime | None = None
+    content_dir: Path,
+    settings: CollectSettings,
+    timezone: str = "UTC",
+    now: datetime | None = None,
+    *,
+    dry_run: bool = False,
 ) -> CollectReport:
     """Fetch every blogger's feed and write the new posts into content/featured/."""
     zone = ZoneInfo(timezone)
     now = now or datetime.now(zone)
-    report = CollectReport()
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=zone)
+    report = CollectReport(dry_run=dry_run)
     cache = _load_cache(settings.cache_path)
-    people = bloggers(content_dir)
-    with make_client(settings) as client, ThreadPoolExecutor(settings.concurrency) as pool:
-        results = pool.map(
-            lambda b: fetch(
-                client,
-                b.feed_url,
-                settings,
-                cache.get(b.feed_url, {}).get("etag", ""),
-                cache.get(b.feed_url, {}).get("last_modified", ""),
-            ),
-            people,
-        )
-        fetched: list[tuple[Blogger, Fetched]] = list(zip(people, results, strict=True))
+    people = bloggers(content_dir, report)
+    results = _fetch_all(people, settings, cache)
     known = known_posts(content_dir)
-    taken = set(known.slugs)
-    for blogger, result in fetched:
-        where = f"{blogger.name} ({blogger.feed_url})"
-        if result.status == "failed":
-            report.failed += 1
-            report.lines.append(f"FAILED {where}: {result.error}")
-            continue
-        if result.status == "not-modified":
-            report.not_modified += 1
-            continue
-        parsed = parse_feed(result.body, result.content_type)
-        if parsed.error:
-            report.failed += 1
-            report.lines.append(f"FAILED {where}: {parsed.error}")
-            continue
-        report.fetched += 1
-        if parsed.warning:
-            report.lines.append(f"warning {where}: {parsed.warning}")
-        first = blogger.feed_url not in cache
-        for entry in parsed.entries:
-            if not (is_new(entry, known) and matches(entry, blogger.words)):
-                continue
-            if not recent_enough(entry, first, now, settings.max_age_days):
-                continue
-            path = write_entry(
-                content_dir,
-                entry,
-                blogger=blogger.slug,
-                excerpt_length=settings.excerpt_length,
-                timezone=zone,
-                taken=taken,
+    for unreadable in known.unreadable:
+        report.lines.append(
+            f"warning {unreadable}: cannot read it; its post may be collected again"
+        )
+    run = _Run(content_dir, settings, zone, now, dry_run, cache, known, report)
+    for person, result in zip(people, results, strict=True):
+        try:
+            run.feed(person, result)
+        except Exception as error:  # why so broad: one bad feed never stops the rest
+            report.fail(
+                person.where, f"cannot use the feed ({type(error).__name__}: {error})"[:200]
             )
-            if path is None:
-                report.lines.append(
-                    f"skipped {where}: an entry has no http(s) link ({entry.title[:60]!r})"
-                )
-                continue
-            known = Known(
-                known.ids | {entry.id}, known.urls | {entry.link.rstrip("/")}, known.slugs
-            )
-            report.written.append(path)
-            report.lines.append(f"new {blogger.name}: {path.name}")
-        cache[blogger.feed_url] = {"etag": result.etag, "last_modified": result.last_modified}
-    _save_cache(settings.cache_path, cache)
+    if not dry_run:
+        _save_cache(settings.cache_path, cache)
     return report

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,19 +15,48 @@ class CollectSettings:
     """How the collector fetches and what it keeps."""
 
     excerpt_length: int = 300  # characters of plain text at most
-    max_age_days: int = 90  # a first collection of a feed keeps no older entries
-    timeout: float = 10.0  # seconds for one feed
-    max_bytes: int = 5 * 1024 * 1024  # a larger response is refused
+    max_age_days: int = 90  # a first collection of a feed keeps no older entries (0: no limit)
+    timeout: float = 10.0  # seconds for one feed, redirects and body included
+    max_bytes: int = 5 * 1024 * 1024  # a larger response (after gzip) is refused
     max_redirects: int = 5
     concurrency: int = 4  # feeds fetched at once
-    user_agent: str = "socialhub-collector/1.0 (+{site})"
-    cache_path: Path = Path(".cache/collect/http.json")
+    user_agent: str = "socialhub-collector/1.0 (+{site})"  # {site}: the site's URL
+    cache_path: Path = Path(".cache/collect/http.json")  # ETag and Last-Modified per feed
     site_url: str = "http://127.0.0.1:8000"
+
+    @property
+    def agent(self) -> str:
+        """The User-Agent header, naming the site."""
+        return self.user_agent.replace("{site}", self.site_url)
+
+
+# The smallest sensible value of each number (why: a zero timeout or cap fails every feed).
+_MINIMUM: dict[str, float] = {
+    "excerpt_length": 20,
+    "max_age_days": 0,
+    "timeout": 0.01,
+    "max_bytes": 1024,
+    "max_redirects": 0,
+    "concurrency": 1,
+}
+
+
+def _convert(name: str, value: Any) -> Any:
+    """One setting's value as its default's type; ValueError naming what is wrong."""
+    default = getattr(CollectSettings, name)
+    if isinstance(default, Path):
+        return Path(str(value))
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"{value!r} is not a {type(default).__name__}")
+    converted = type(default)(value)
+    if isinstance(converted, int | float) and converted < _MINIMUM.get(name, 0):
+        raise ValueError(f"{value!r} is below the minimum, {_MINIMUM[name]:g}")
+    return converted
 
 
 def load_settings(settings: Mapping[str, Any], root: Path | None = None) -> CollectSettings:
     """COLLECT_* settings over the defaults; every unknown key or bad value named."""
-    known = {f.name: f for f in fields(CollectSettings)}
+    known = {f.name for f in fields(CollectSettings)}
     values: dict[str, Any] = {}
     problems = []
     for key, value in settings.items():
@@ -35,13 +64,13 @@ def load_settings(settings: Mapping[str, Any], root: Path | None = None) -> Coll
             continue
         name = key.removeprefix("COLLECT_").lower()
         if name not in known:
-            problems.append(f"{key}: unknown setting; known: {', '.join(sorted(known))}")
+            names = ", ".join(f"COLLECT_{n.upper()}" for n in sorted(known))
+            problems.append(f"{key}: unknown setting; known: {names}")
             continue
-        default = getattr(CollectSettings, name)
         try:
-            values[name] = Path(value) if isinstance(default, Path) else type(default)(value)
-        except (TypeError, ValueError):
-            problems.append(f"{key}: {value!r} is not a {type(default).__name__}")
+            values[name] = _convert(name, value)
+        except (TypeError, ValueError) as error:
+            problems.append(f"{key}: {error}")
     if problems:
         raise ConfigError("bad collector settings:\n" + "\n".join(problems))
     site = settings.get("SITEURL") or settings.get("LOCAL_PREVIEW_URL")
@@ -49,5 +78,5 @@ def load_settings(settings: Mapping[str, Any], root: Path | None = None) -> Coll
         values.setdefault("site_url", str(site))
     result = CollectSettings(**values)
     if root is not None and not result.cache_path.is_absolute():
-        result = CollectSettings(**{**result.__dict__, "cache_path": root / result.cache_path})
+        result = replace(result, cache_path=root / result.cache_path)
     return result

@@ -3,125 +3,147 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bs4 import BeautifulSoup
+from markdown import Markdown
 
-from socialhub.collect.parse import FeedEntry
+from socialhub.collect.clean import CleanEntry, normal_url
 from socialhub.headers import read_header
-from socialhub.sanitize import clean_html, clean_text
-from socialhub.text import shorten, slugify
-from socialhub.validate import is_web_url
+from socialhub.kinds import FEATURED, STREAM_KINDS
+from socialhub.text import slugify
+from socialhub.validate import SourceFile, check_file
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+SLUG_LENGTH = 60
 
 
-@dataclass(frozen=True)
+@dataclass
 class Known:
-    """What content/featured/ already holds: entry ids, original URLs, file names."""
+    """What content/ already holds: featured entry ids and URLs, and every item slug taken."""
 
-    ids: frozenset[str]
-    urls: frozenset[str]
-    slugs: frozenset[str]
+    ids: set[str] = field(default_factory=set)
+    urls: set[str] = field(default_factory=set)
+    slugs: set[str] = field(default_factory=set)
+    unreadable: list[str] = field(default_factory=list)
+
+    def add(self, entry: CleanEntry) -> None:
+        """Remember an entry just written, so that the same run does not write it twice."""
+        self.ids.add(entry.id)
+        self.urls.add(normal_url(entry.link))
 
 
 def known_posts(content_dir: Path) -> Known:
-    """Read every featured file's Entry-Id and Original-URL (an editor's edits stay theirs)."""
-    ids, urls, slugs = set(), set(), set()
-    for path in sorted((content_dir / "featured").glob("*.md")):
-        header = read_header(path)
-        slugs.add(path.stem)
-        if header.get("entry-id"):
-            ids.add(header["entry-id"])
-        if header.get("original-url"):
-            urls.add(_normal(header["original-url"]))
-    return Known(frozenset(ids), frozenset(urls), frozenset(slugs))
+    """Every featured file's Entry-Id and Original-URL, and the slugs of every stream item."""
+    known = Known()
+    # Why every stream kind: comments and feeds need an item's slug to be unique
+    # across posts, featured posts, #FF and videos, not only within featured/.
+    for kind in STREAM_KINDS:
+        for path in sorted((content_dir / kind.folder).glob("*.md")):
+            known.slugs.add(path.stem)
+            if kind is not FEATURED:
+                continue
+            try:
+                header = read_header(path)
+            except (OSError, UnicodeDecodeError) as error:
+                known.unreadable.append(f"{path}: {type(error).__name__}")
+                continue
+            if header.get("entry-id"):
+                known.ids.add(" ".join(header["entry-id"].split()))
+            if header.get("original-url"):
+                known.urls.add(normal_url(header["original-url"]))
+    return known
 
 
-def _normal(url: str) -> str:
-    return url.strip().rstrip("/")
+def is_new(entry: CleanEntry, known: Known) -> bool:
+    """New when no featured file has its id nor its original URL."""
+    return entry.id not in known.ids and normal_url(entry.link) not in known.urls
 
 
-def is_new(entry: FeedEntry, known: Known) -> bool:
-    """New when no file has its id nor its original URL."""
-    return entry.id not in known.ids and _normal(entry.link) not in known.urls
-
-
-def matches(entry: FeedEntry, words: tuple[str, ...]) -> bool:
-    """The blogger's filter: any word in the title, the text or the tags (no filter: True)."""
+def matches(entry: CleanEntry, words: tuple[str, ...]) -> bool:
+    """The blogger's filter: any whole word or phrase in the title, text or tags (none: True)."""
     if not words:
         return True
-    haystack = " ".join([entry.title, plain_excerpt(entry.html, 10_000), *entry.tags]).lower()
-    return any(word.lower() in haystack for word in words)
+    haystack = " ".join([entry.title, entry.text, *entry.tags])
+    return any(
+        re.search(rf"(?<!\w){re.escape(word.strip())}(?!\w)", haystack, re.IGNORECASE)
+        for word in words
+        if word.strip()
+    )
 
 
-def recent_enough(entry: FeedEntry, first_collection: bool, now: datetime, days: int) -> bool:
-    """A first collection of a feed reaches back at most ``days``."""
-    if not first_collection or entry.date is None:
-        return True
-    return entry.date >= now - timedelta(days=days)
+def recent_enough(entry: CleanEntry, since: datetime | None) -> bool:
+    """Entries older than the feed's first collection cut-off are never collected."""
+    return since is None or entry.date is None or entry.date >= since
 
 
-def plain_excerpt(html: str, limit: int) -> str:
-    """Sanitized, then plain text: the first sentences, at most ``limit`` characters."""
-    text = " ".join(BeautifulSoup(clean_html(html), "html.parser").get_text(" ").split())
-    excerpt = ""
-    for sentence in _SENTENCE_END.split(text):
-        candidate = f"{excerpt} {sentence}".strip()
-        if len(candidate) > limit:
-            break
-        excerpt = candidate
-    return excerpt or shorten(text, limit)
+def cut_off(now: datetime, days: int) -> datetime | None:
+    """How far back a first collection reaches; None (no limit) when days is 0."""
+    return now - timedelta(days=days) if days > 0 else None
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def featured_text(entry: FeedEntry, blogger: str, excerpt: str, timezone: ZoneInfo) -> str:
+def featured_text(entry: CleanEntry, blogger: str, date: datetime) -> str:
     """The featured-post file: every field an editor reviews, editor's note left blank."""
-    date = (entry.date or datetime.now(timezone)).astimezone(timezone)
-    title = _one_line(clean_text(entry.title)) or "Untitled post"
-    tags = ", ".join(_one_line(clean_text(tag)).replace(",", " ") for tag in entry.tags[:8])
+    title = entry.title or "Untitled post"
     lines = [
         f"Title: {title}",
         f"Blogger: {blogger}",
         f"Original-URL: {entry.link}",
         f"Date: {date:%Y-%m-%d %H:%M}",
-        f"Excerpt: {_one_line(excerpt) or title}",
+        f"Excerpt: {entry.excerpt or title}",
         "Editor-Note:",
         "Device:",
         "Verdict: mixed",
-        f"Tags: {tags}",
+        f"Tags: {', '.join(entry.tags)}",
         "Collected: yes",
-        f"Entry-Id: {_one_line(entry.id)}",
+        f"Entry-Id: {entry.id}",
     ]
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def write_entry(
-    content_dir: Path,
-    entry: FeedEntry,
-    *,
-    blogger: str,
-    excerpt_length: int,
-    timezone: ZoneInfo,
-    taken: set[str],
-) -> Path | None:
-    """Write one new featured post; None when the entry has no usable http(s) link."""
-    if not is_web_url(entry.link):
-        return None
-    base = slugify(clean_text(entry.title))[:60].strip("-") or f"{blogger}-post"
+def file_date(entry: CleanEntry, now: datetime, zone: ZoneInfo) -> datetime:
+    """The entry's date in the site's zone; now when it has none or claims the future."""
+    date = entry.date if entry.date is not None and entry.date <= now else now
+    if date.year < 1900:  # a broken feed's year 1: not a date anyone published on
+        date = now
+    return date.astimezone(zone)
+
+
+def problems_in(text: str, path: Path, zone: ZoneInfo) -> list[str]:
+    """What the build's checks would say about a featured file's text (empty when valid)."""
+    reader = Markdown(extensions=["meta"])
+    body = reader.convert(text)
+    meta = {key: value if len(value) > 1 else value[0] for key, value in reader.Meta.items()}  # type: ignore[attr-defined]
+    source = SourceFile(str(path), FEATURED, path.stem, meta, body)
+    checked = check_file(source, lambda _path: False, zone)
+    return [f"{p.field}: {p.message}" for p in checked.problems]
+
+
+def unique_slug(entry: CleanEntry, blogger: str, taken: set[str]) -> str:
+    """A slug from the title that no item uses yet: title, title-2, title-3…"""
+    base = slugify(entry.title)[:SLUG_LENGTH].strip("-") or f"{blogger}-post"
     slug, number = base, 2
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
-    taken.add(slug)
-    path = content_dir / "featured" / f"{slug}.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    excerpt = plain_excerpt(entry.html, excerpt_length) if entry.html else ""
-    with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite an editor's file
-        handle.write(featured_text(entry, blogger, excerpt, timezone))
-    return path
+    return slug
+
+
+def write_entry(
+    content_dir: Path, entry: CleanEntry, blogger: str, text: str, known: Known
+) -> Path:
+    """Write one new featured post under a fresh slug; never over an existing file."""
+    folder = content_dir / FEATURED.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    while True:
+        slug = unique_slug(entry, blogger, known.slugs)
+        known.slugs.add(slug)
+        path = folder / f"{slug}.md"
+        try:
+            # "x": a file that appeared since we looked is an editor's, never replaced.
+            with open(path, "x", encoding="utf-8") as handle:
+                handle.write(text)
+        except FileExistsError:
+            continue
+        known.add(entry)
+        return path

@@ -1,0 +1,142 @@
+"""A raw feed entry → a safe one: plain one-line texts, an http(s) link, an id fit for a header.
+
+Everything a featured-post file gets from a feed passes through here, so that
+nothing a blogger's server sends can break a header, a page or a feed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from bs4 import BeautifulSoup
+
+from socialhub.collect.parse import FeedEntry
+from socialhub.sanitize import clean_html, clean_text
+from socialhub.text import shorten, slugify
+from socialhub.validate import is_web_url
+
+TITLE_LENGTH = 200
+TAG_LENGTH = 40
+MAX_TAGS = 8
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+# Control characters and bidirectional overrides: invisible, and able to spoof text.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069]")
+# Text that reads like a tag (a post about <video>) would be taken for HTML by
+# the content checks; angle quotes keep it readable and inert.
+_TAG_LIKE = re.compile(r"<([A-Za-z/!?][^<>]*)>")
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_SAFE_ID = re.compile(r"[\x21-\x7e]+(?: [\x21-\x7e]+)*")
+_BLOCKS = ("p", "div", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td")
+
+
+@dataclass(frozen=True)
+class CleanEntry:
+    """One entry as it may be written: every text plain, one line, inert."""
+
+    id: str
+    title: str
+    link: str
+    date: datetime | None
+    text: str  # the whole plain text, for the blogger's filter
+    excerpt: str
+    tags: tuple[str, ...]
+
+
+def inert(text: str) -> str:
+    """One line of plain text with nothing that a header, a page or a check could misread."""
+    text = " ".join(_INVISIBLE.sub(" ", text).split())
+    return _TAG_START.sub("‹", _TAG_LIKE.sub(r"‹\1›", text))
+
+
+def plain_title(title_html: str) -> str:
+    """A title as plain text (tags removed, entities decoded), at most TITLE_LENGTH characters."""
+    return shorten(inert(html.unescape(clean_text(title_html))), TITLE_LENGTH)
+
+
+def plain_text(content_html: str) -> str:
+    """Sanitized HTML as plain text: blocks apart, inline words kept together."""
+    soup = BeautifulSoup(clean_html(content_html), "html.parser")
+    for tag in soup.find_all("br"):
+        tag.replace_with(" ")
+    for tag in soup.find_all(_BLOCKS):
+        tag.insert_after(" ")
+    return inert(soup.get_text())
+
+
+def excerpt_of(text: str, limit: int) -> str:
+    """The first whole sentences of plain text, at most ``limit`` characters."""
+    excerpt = ""
+    for sentence in _SENTENCE_END.split(text):
+        candidate = f"{excerpt} {sentence}".strip()
+        if len(candidate) > limit:
+            break
+        excerpt = candidate
+    return excerpt or shorten(text, limit)
+
+
+def safe_link(link: str, base: str) -> str:
+    """The entry's link made absolute and percent-encoded; empty unless http(s)."""
+    link = link.strip()
+    if not link:
+        return ""
+    try:
+        absolute = urljoin(base, link)
+        if urlsplit(absolute).scheme.lower() not in ("http", "https"):
+            return ""
+        normal = str(httpx.URL(absolute))
+    except (ValueError, httpx.InvalidURL):
+        return ""
+    return normal if is_web_url(normal) else ""
+
+
+def normal_url(url: str) -> str:
+    """A URL as compared for duplicates: no scheme, host in lower case, no fragment or end slash."""
+    parts = urlsplit(url.strip())
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{(parts.netloc or '').lower()}{parts.path.rstrip('/')}{query}"
+
+
+def safe_id(raw: str) -> str:
+    """An entry id as written in a header: kept when plain and short, else a stable digest."""
+    one_line = " ".join(raw.split())
+    plain = _SAFE_ID.fullmatch(one_line) and "<" not in one_line
+    if plain and len(one_line) <= 300 and not one_line.startswith("TODO"):
+        return one_line
+    return "sha256:" + hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()[:40]
+
+
+def safe_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """Plain tags without commas, one per slug, each with a slug for its tag page."""
+    kept: dict[str, str] = {}
+    for raw in tags:
+        tag = shorten(plain_title(raw).replace(",", " ").strip(), TAG_LENGTH)
+        slug = slugify(tag)
+        if slug and slug not in kept and not tag.startswith("TODO"):
+            kept[slug] = tag
+    return tuple(kept.values())[:MAX_TAGS]
+
+
+def clean_entry(entry: FeedEntry, base: str, excerpt_length: int) -> CleanEntry | None:
+    """The safe form of an entry; None when it has no usable http(s) link."""
+    link = safe_link(entry.link, base)
+    if not link:
+        return None
+    title = plain_title(entry.title)
+    text = plain_text(entry.html) if entry.html else ""
+    excerpt = excerpt_of(text, excerpt_length) if text else ""
+    return CleanEntry(
+        id=safe_id(entry.id or link),
+        title=title,
+        link=link,
+        date=entry.date,
+        text=text,
+        excerpt=excerpt,
+        tags=safe_tags(entry.tags),
+    )
