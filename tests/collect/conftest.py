@@ -22,7 +22,7 @@ def feeds() -> Iterator[FeedServer]:
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
     """An empty content folder with a bloggers/ folder."""
-    folder = tmp_path / "content"
+    folder = tmp_path / "small" / "content"  # tmp_path/content is the minimal site's copy
     (folder / "bloggers").mkdir(parents=True)
     return folder
 
