@@ -33,6 +33,7 @@ class FeedServer:
 
     def __init__(self) -> None:
         self.hits: dict[str, int] = {}
+        self.custom: dict[str, bytes] = {}  # served at /custom/<name>, as a test sets them
         self.headers: dict[str, dict[str, str]] = {}
         self.in_flight = 0
         self.most_in_flight = 0
@@ -73,6 +74,8 @@ def _handler(feeds: FeedServer) -> type[BaseHTTPRequestHandler]:
             feeds.headers[self.path] = dict(self.headers.items())
             if route == "feed":
                 return self.send(200, feeds.fixture(name), TYPES[Path(name).suffix])
+            if route == "custom":
+                return self.send(200, feeds.custom[name])
             if route == "etag":
                 if self.headers.get("If-None-Match") == '"v1"':
                     return self.send(304, b"")

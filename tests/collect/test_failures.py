@@ -34,6 +34,7 @@ def test_each_failure_is_one_line_and_the_others_are_collected(
         "loop": (feeds.url("loop"), "too many redirects (more than 5)"),
         "to-ftp": (feeds.url("ftp"), "not an http(s) address: ftp://files.example/feed.xml"),
         "ftp": ("ftp://files.example/feed.xml", "not an http(s) address"),
+        "local-file": ("file:///etc/hostname", "not an http(s) address: file:///etc/hostname"),
         "local-path": (feeds.url("local-path"), "not a feed"),
     }
     for slug, (url, _) in failures.items():
@@ -48,7 +49,7 @@ def test_each_failure_is_one_line_and_the_others_are_collected(
         assert line.endswith(words) or f": {words}" in line, line
         assert "\n" not in line and len(line) < 300
     assert [read_header(p)["blogger"] for p in report.written] == ["good"]
-    assert report.summary == "1 feeds fetched, 0 not modified, 15 failed, 1 new posts written."
+    assert report.summary == "1 feeds fetched, 0 not modified, 16 failed, 1 new posts written."
     assert not report.ok
 
 

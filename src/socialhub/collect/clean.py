@@ -116,7 +116,7 @@ def safe_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
     """Plain tags without commas, one per slug, each with a slug for its tag page."""
     kept: dict[str, str] = {}
     for raw in tags:
-        tag = shorten(plain_title(raw).replace(",", " ").strip(), TAG_LENGTH)
+        tag = shorten(" ".join(plain_title(raw).replace(",", " ").split()), TAG_LENGTH)
         slug = slugify(tag)
         if slug and slug not in kept and not tag.startswith("TODO"):
             kept[slug] = tag

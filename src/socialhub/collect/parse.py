@@ -53,14 +53,14 @@ def parse_feed(body: bytes, content_type: str = "") -> Parsed:
     typed = str(parsed.get("version", "")).startswith("atom")
     entries = tuple(_from_feedparser(entry, typed) for entry in parsed.entries)
     problem = _one_line(str(parsed.get("bozo_exception", "")))
-    if not parsed.version and not entries:
+    if not parsed.get("version") and not entries:
         lowered = body[:4096].lower()
         if b"<html" in lowered or b"<!doctype html" in lowered:
             return Parsed((), error="not a feed (an HTML page)")
         return Parsed((), error=f"not a feed ({problem or 'unknown format'})")
-    if parsed.bozo and not entries:
+    if parsed.get("bozo") and not entries:
         return Parsed((), error=f"malformed XML with no entries ({problem})")
-    warning = f"the feed is not well formed ({problem}); used anyway" if parsed.bozo else ""
+    warning = f"the feed is not well formed ({problem}); used anyway" if parsed.get("bozo") else ""
     return Parsed(entries, warning=warning)
 
 
