@@ -57,15 +57,26 @@ def test_without_the_cache_file_the_feed_is_fetched_in_full(
     assert (again.fetched, again.not_modified, again.written) == (1, 0, [])
 
 
+@pytest.mark.parametrize(
+    "damage",
+    ["{not json", "[1, 2]", '{"URL": {"etag": 5, "last_modified": null, "since": "yesterday"}}'],
+    ids=["not-json", "not-an-object", "wrong-values"],
+)
 def test_a_damaged_cache_file_is_ignored(
-    content: Path, feeds: FeedServer, blogger: AddBlogger, settings: CollectSettings
+    content: Path,
+    feeds: FeedServer,
+    blogger: AddBlogger,
+    settings: CollectSettings,
+    damage: str,
 ) -> None:
-    """A cache that is not JSON is replaced, not a crash."""
+    """A cache that is not what it should be is replaced, not a crash."""
+    url = feeds.url("etag/rss-2.0.xml")
     settings.cache_path.parent.mkdir(parents=True)
-    settings.cache_path.write_text("{not json", encoding="utf-8")
-    blogger("pocket-lens", feeds.url("etag/rss-2.0.xml"))
-    assert len(collect(content, settings, "UTC", NOW).written) == 1
-    assert json.loads(settings.cache_path.read_text(encoding="utf-8"))
+    settings.cache_path.write_text(damage.replace("URL", url), encoding="utf-8")
+    blogger("pocket-lens", url)
+    report = collect(content, settings, "UTC", NOW)
+    assert report.ok and len(report.written) == 1
+    assert json.loads(settings.cache_path.read_text(encoding="utf-8"))[url]["etag"] == '"v1"'
 
 
 def test_requests_name_the_site_and_accept_gzip(

@@ -6,13 +6,13 @@ import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
 
-from socialhub.collect.clean import CleanEntry, clean_entry
+from socialhub.collect.clean import CleanEntry, clean_entry, inert, plain_title
 from socialhub.collect.fetch import Fetched, fetch, make_client
 from socialhub.collect.parse import parse_feed
 from socialhub.collect.settings import CollectSettings
@@ -109,7 +109,11 @@ def _load_cache(path: Path) -> Cache:
         return {}
     if not isinstance(data, dict):
         return {}
-    return {k: v for k, v in data.items() if isinstance(v, dict)}
+    return {
+        url: {key: value for key, value in state.items() if isinstance(value, str)}
+        for url, state in data.items()
+        if isinstance(state, dict)
+    }
 
 
 def _save_cache(path: Path, cache: Cache) -> None:
@@ -124,9 +128,11 @@ def _fetch_all(people: list[Blogger], settings: CollectSettings, cache: Cache) -
 
     def one(person: Blogger) -> Fetched:
         seen = cache.get(person.feed_url, {})
-        return fetch(
-            client, person.feed_url, settings, seen.get("etag", ""), seen.get("last_modified", "")
-        )
+        etag, modified = seen.get("etag", ""), seen.get("last_modified", "")
+        try:
+            return fetch(client, person.feed_url, settings, etag, modified)
+        except Exception as error:  # why so broad: one bad feed never stops the rest
+            return Fetched(person.feed_url, "failed", error=f"{type(error).__name__}: {error}")
 
     client: httpx.Client
     with make_client(settings) as client, ThreadPoolExecutor(settings.concurrency) as pool:
@@ -165,8 +171,9 @@ class _Run:
         for raw in parsed.entries:
             entry = clean_entry(raw, base, self.settings.excerpt_length)
             if entry is None:
+                title = plain_title(raw.title)[:60]
                 self.report.lines.append(
-                    f"skipped {person.where}: an entry has no http(s) link ({raw.title[:60]!r})"
+                    f"skipped {person.where}: an entry has no http(s) link ({title!r})"
                 )
                 continue
             if (
@@ -187,9 +194,11 @@ class _Run:
         state = self.cache.get(feed_url)
         if state is not None and "since" in state:
             try:
-                return datetime.fromisoformat(state["since"]) if state["since"] else None
-            except (TypeError, ValueError):
+                since = datetime.fromisoformat(state["since"]) if state["since"] else None
+            except ValueError:  # an edited cache: start again from the setting
                 pass
+            else:
+                return since if since is None or since.tzinfo else since.replace(tzinfo=UTC)
         return cut_off(self.now, self.settings.max_age_days)
 
     def write(self, person: Blogger, entry: CleanEntry) -> None:
@@ -236,9 +245,12 @@ def collect(
         try:
             run.feed(person, result)
         except Exception as error:  # why so broad: one bad feed never stops the rest
-            report.fail(
-                person.where, f"cannot use the feed ({type(error).__name__}: {error})"[:200]
-            )
+            report.fail(person.where, f"cannot use the feed ({type(error).__name__}: {error})")
     if not dry_run:
-        _save_cache(settings.cache_path, cache)
+        try:
+            _save_cache(settings.cache_path, cache)
+        except OSError as error:  # the posts are written; only the next run costs more
+            report.lines.append(f"warning {settings.cache_path}: cannot save the cache ({error})")
+    # Why: servers choose some of these words; a terminal must not run their escape codes.
+    report.lines = [inert(line)[:400] for line in report.lines]
     return report
