@@ -55,6 +55,12 @@ def _build(settings: str, output: str | None = None, content: str | None = None)
         print(error, file=sys.stderr)
         print("The site was not built: fix the files above and run again.", file=sys.stderr)
         return False
+    except Exception as error:  # why broad: a theme or settings mistake must not end `serve`
+        if os.environ.get("HUB_DEBUG"):
+            raise
+        print(f"The build failed: {type(error).__name__}: {error}", file=sys.stderr)
+        print("Set HUB_DEBUG=1 to see where (a traceback).", file=sys.stderr)
+        return False
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(

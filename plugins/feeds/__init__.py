@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from socialhub.model import Comment, Item, Site
 from socialhub.render import PageJob, PagePlan, digest, item_digest
 from socialhub.urls import site_base
 
+EMPTY_SITE_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 RENDERERS = {"rss": render_rss, "atom": render_atom, "json": render_json}
 
 
@@ -47,7 +49,9 @@ class FeedsGenerator(Generator):
         site: Site = self.context["hub"]
         self.info = site_info(self.settings)
         self.limit = int(self.settings.get("FEED_ITEM_COUNT", 50))
-        self.newest = max((item.updated for item in site.items), default=None)
+        # An empty site still writes valid feeds, dated at a fixed moment (builds are
+        # a pure function of the repository).
+        self.newest = max((item.updated for item in site.items), default=EMPTY_SITE_DATE)
         self._entries: dict[str, list[Entry]] = {}
         plan = PagePlan("feeds", site, self.settings, self.output_path)
         all_streams = streams(site)
@@ -92,7 +96,7 @@ class FeedsGenerator(Generator):
             logo=self.info.url(self.settings.get("COMPANY_LOGO", "/favicon.ico")),
             icon=self.info.url("favicon.ico"),
             stylesheet=f"{self.settings.get('SITEURL', '')}/theme/feed.xsl",
-            updated=updated or site.items[0].date,
+            updated=updated,
         )
         path = Path(self.output_path) / job.save_as
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -101,8 +105,7 @@ class FeedsGenerator(Generator):
     def _write_opml(self, site: Site) -> None:
         title = f"{self.settings.get('COMPANY_NAME', '')} featured bloggers"
         owner = self.settings.get("COMPANY_NAME", "")
-        updated = self.newest or site.items[0].date
-        data = render_opml(site.bloggers.values(), title, owner, updated)
+        data = render_opml(site.bloggers.values(), title, owner, self.newest)
         target = os.path.join(self.output_path, "bloggers.opml")
         if not os.path.exists(target) or Path(target).read_bytes() != data:
             Path(target).write_bytes(data)

@@ -13,6 +13,7 @@ from pelican.log import console
 from pelican.settings import read_settings
 
 from socialhub import render
+from socialhub.errors import ConfigError
 
 
 @dataclass
@@ -56,7 +57,15 @@ def run_build(settings_file: str | Path, overrides: dict[str, Any] | None = None
     started = time.perf_counter()
     render.TOTALS.rendered = render.TOTALS.skipped = 0
     try:
-        Pelican(settings).run()
+        wanted = list(settings.get("PLUGINS") or [])
+        pelican = Pelican(settings)
+        # Why: Pelican only logs a plugin it cannot load, and a hub built without
+        # hub_items or feeds is a different site, not a warning.
+        missing = [name for name in wanted if name not in pelican.settings["PLUGINS"]]
+        if missing:
+            paths = ", ".join(str(p) for p in settings.get("PLUGIN_PATHS", []))
+            raise ConfigError(f"plugins not found: {', '.join(missing)} (PLUGIN_PATHS: {paths})")
+        pelican.run()
     finally:
         console.quiet = was_quiet
         root.removeHandler(collector)

@@ -57,8 +57,7 @@ FEED_TAGS: set[str] = ALLOWED_TAGS | {
     "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd", "span", "small", "mark",
 }  # fmt: skip
 FEED_ATTRIBUTES: dict[str, set[str]] = {
-    "a": {"href", "title"},
-    "abbr": {"title"},
+    **ALLOWED_ATTRIBUTES,
     "img": {"src", "alt", "width", "height", "title"},
     "th": {"scope"},
 }

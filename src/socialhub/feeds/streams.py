@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from socialhub.kinds import KINDS_BY_NAME
 from socialhub.model import Blogger, Comment, Contest, FeaturedPost, Item, Site, Tag, Video
 
 Pick = Callable[[Site], Iterable[Item | Comment]]
@@ -106,8 +107,8 @@ def _of_contest(slug: str) -> Pick:
     return lambda site: site.videos_of(site.contests[slug])
 
 
-def _of_tag(slug: str) -> Pick:
-    return lambda site: next(tag.items for tag in site.tags() if tag.slug == slug)
+def _of_tag(tag: Tag) -> Pick:
+    return lambda _site: tag.items
 
 
 def _comments_on(slug: str) -> Pick:
@@ -149,7 +150,7 @@ def tag_stream(tag: Tag) -> Stream:
         f"Tagged “{tag.name}”",
         f"Everything on the hub tagged {tag.name}.",
         tag.url,
-        _of_tag(tag.slug),
+        _of_tag(tag),
         "tags",
     )
 
@@ -177,14 +178,6 @@ def streams(site: Site) -> list[Stream]:
     ]
 
 
-_KIND_STREAMS = {
-    "post": "feeds/posts",
-    "featured": "feeds/bloggers",
-    "follow-friday": "feeds/follow-friday",
-    "video": "feeds/videos",
-}
-
-
 def streams_about(site: Site, subject: object) -> list[Stream]:
     """The streams a page is about, most specific first (its autodiscovery links)."""
     by_path = {stream.path: stream for stream in SITE_STREAMS}
@@ -202,4 +195,5 @@ def streams_about(site: Site, subject: object) -> list[Stream]:
         return [tag_stream(subject)]
     else:
         return [by_path["feeds/hub"], by_path["feeds/all"]]
-    return [*found, by_path[_KIND_STREAMS[subject.kind]]]
+    # The stream of the item's kind is named like its hub filter: feeds/<hub_slug>.
+    return [*found, by_path[f"feeds/{KINDS_BY_NAME[subject.kind].hub_slug}"]]
