@@ -12,17 +12,13 @@ from invoke import Collection, task
 from invoke.exceptions import Exit
 
 from socialhub.build import load_settings, run_build
-from socialhub.collect.run import collect as collect_feeds
-from socialhub.collect.settings import load_settings as load_collect_settings
 from socialhub.comments.tasks import comments as comments_tasks
-from socialhub.devserver import serve as preview
 from socialhub.errors import ConfigError, ContentError, SocialHubError
-from socialhub.guide import update_guide
-from socialhub.htmlcheck import VNU_JAR, check_html, summary
 from socialhub.kinds import KINDS, KINDS_BY_NAME
-from socialhub.publish import describe, parse_destination
-from socialhub.publish import publish as publish_site
-from socialhub.scaffold import new_item
+
+# Why the other tasks import what they use inside them: every command loads this
+# file, and `invoke build` (run on every save in the preview) should not pay for
+# the collector's, the publisher's and the checker's imports.
 
 ROOT = Path(__file__).resolve().parent
 CONTENT = ROOT / "content"
@@ -93,6 +89,8 @@ def build(c, settings="pelicanconf.py", output=None, content=None):
 )
 def serve(c, port=8000, host="127.0.0.1", content=None, output=None):
     """Build, serve on http://127.0.0.1:8000, rebuild and reload the page on every change."""
+    from socialhub.devserver import serve as preview  # noqa: PLC0415 - see the imports
+
     output_dir = Path(output).resolve() if output else ROOT / "output"
 
     def rebuild() -> None:
@@ -116,6 +114,8 @@ def serve(c, port=8000, host="127.0.0.1", content=None, output=None):
 )
 def new(c, kind, title, item="", content=None):
     """Write a new content file for KIND with every field present and explained."""
+    from socialhub.scaffold import new_item  # noqa: PLC0415 - see the imports
+
     spec = KINDS_BY_NAME.get(kind)
     if spec is None:
         names = ", ".join(k.name for k in KINDS)
@@ -139,6 +139,9 @@ def new(c, kind, title, item="", content=None):
 )
 def publish(c, dry_run=False, destination=None, content=None, output=None):
     """Build with publishconf.py into a clean folder and sync it to PUBLISH_DESTINATION."""
+    from socialhub.publish import describe, parse_destination  # noqa: PLC0415 - see the imports
+    from socialhub.publish import publish as publish_site  # noqa: PLC0415
+
     if not _build("publishconf.py", output, content):
         raise Exit("Nothing was published.", code=1)
     settings = load_settings(ROOT / "publishconf.py", _overrides(output, content))
@@ -164,12 +167,15 @@ def publish(c, dry_run=False, destination=None, content=None, output=None):
 )
 def collect(c, content=None, dry_run=False):
     """Fetch every blogger's feed and write their new posts into content/featured/ for review."""
+    from socialhub.collect.run import collect as collect_feeds  # noqa: PLC0415 - see the imports
+    from socialhub.collect.settings import load_settings as load_collect  # noqa: PLC0415
+
     folder = Path(content).resolve() if content else CONTENT
     if not (folder / "bloggers").is_dir():
         raise Exit(f"There is no {folder / 'bloggers'} folder: pass --content.", code=2)
     settings = load_settings(ROOT / "pelicanconf.py", _overrides(None, content))
     try:
-        collector = load_collect_settings(settings, root=ROOT)
+        collector = load_collect(settings, root=ROOT)
     except ConfigError as error:
         raise Exit(str(error), code=2) from None
     report = collect_feeds(folder, collector, settings.get("TIMEZONE", "UTC"), dry_run=dry_run)
@@ -196,6 +202,8 @@ def bench(c, sizes="1000,10000", runs=3, quick=False):
 @task
 def docs(c):
     """Regenerate the parts of docs/ made from the code (the fields of every kind)."""
+    from socialhub.guide import update_guide  # noqa: PLC0415 - see the imports
+
     changed = update_guide(ROOT / "docs" / "editing.md")
     print("docs/editing.md " + ("updated." if changed else "was up to date."))
 
@@ -211,6 +219,8 @@ def clean(c):
 @task(help={"output": "the built site to check (default output/)"})
 def check(c, output=None):
     """Run the Nu HTML Checker on every page of the built site; fail on any error."""
+    from socialhub.htmlcheck import VNU_JAR, check_html, summary  # noqa: PLC0415 - see the imports
+
     folder = Path(output).resolve() if output else ROOT / "output"
     pages = sum(1 for _ in folder.rglob("*.html")) if folder.is_dir() else 0
     if not pages:

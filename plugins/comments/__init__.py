@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
 
-from socialhub.model import Site
+from socialhub.model import Item, Site
+
+
+class PerItem(Mapping[str, Any]):
+    """item slug → a value computed from the item when a template first asks for it.
+
+    Why lazy: a rebuild renders a few pages, and threading the comments of
+    10,000 items that no rendered page shows was most of this plugin's time.
+    """
+
+    def __init__(self, site: Site, compute: Callable[[Item], Any]) -> None:
+        self._site = site
+        self._compute = compute
+        self._values: dict[str, Any] = {}
+
+    def __getitem__(self, slug: str) -> Any:
+        if slug not in self._values:
+            item = self._site.item(slug)
+            if item is None:
+                raise KeyError(slug)
+            self._values[slug] = self._compute(item)
+        return self._values[slug]
+
+    def __iter__(self) -> Iterator[str]:
+        return (item.slug for item in self._site.items)
+
+    def __len__(self) -> int:
+        return len(self._site.items)
 
 
 class CommentsGenerator(Generator):
@@ -16,13 +44,9 @@ class CommentsGenerator(Generator):
     def generate_context(self) -> None:
         """Fill ``comment_threads``, ``comment_mentions`` and ``comment_counts``."""
         site: Site = self.context["hub"]
-        self.context["comment_threads"] = {item.slug: site.threads_of(item) for item in site.items}
-        self.context["comment_mentions"] = {
-            item.slug: site.mentions_of(item) for item in site.items
-        }
-        self.context["comment_counts"] = {
-            item.slug: len(site.comments_of(item)) for item in site.items
-        }
+        self.context["comment_threads"] = PerItem(site, site.threads_of)
+        self.context["comment_mentions"] = PerItem(site, site.mentions_of)
+        self.context["comment_counts"] = PerItem(site, lambda item: len(site.comments_of(item)))
 
 
 def get_generators(_pelican: Any) -> type[Generator]:

@@ -8,7 +8,6 @@ what it shows has changed.
 from __future__ import annotations
 
 import functools
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from socialhub.feeds.opml import render_opml
 from socialhub.feeds.streams import Stream, streams, streams_about
 from socialhub.feeds.write import FORMATS, FeedHead, render_atom, render_rss
 from socialhub.model import Comment, Item, Site
-from socialhub.render import PageJob, PagePlan, digest, item_digest
+from socialhub.render import PageJob, PagePlan, digest, identity, item_digest, write_if_changed
 from socialhub.urls import site_base
 
 EMPTY_SITE_DATE = datetime(2000, 1, 1, tzinfo=UTC)
@@ -52,7 +51,7 @@ class FeedsGenerator(Generator):
         # An empty site still writes valid feeds, dated at a fixed moment (builds are
         # a pure function of the repository).
         self.newest = max((item.updated for item in site.items), default=EMPTY_SITE_DATE)
-        self._entries: dict[str, list[Entry]] = {}
+        self._entries: dict[tuple[str, str], Entry] = {}
         plan = PagePlan("feeds", site, self.settings, self.output_path)
         all_streams = streams(site)
         for stream in all_streams:
@@ -75,19 +74,23 @@ class FeedsGenerator(Generator):
         if isinstance(thing, Item):
             return item_digest(site, thing)
         item = site.item(thing.item)
-        return digest(thing, item.title if item else "")
+        return f"{identity(site, thing)}\x00{item.title if item else ''}"
+
+    def _entry(self, site: Site, thing: Item | Comment) -> Entry:
+        """One entry, made once per build however many streams and formats show it."""
+        key = (type(thing).__name__, thing.source_path)
+        entry = self._entries.get(key)
+        if entry is None:
+            if isinstance(thing, Item):
+                entry = item_entry(site, thing, self.info)
+            else:
+                entry = comment_entry(site, thing, self.info)
+            self._entries[key] = entry
+        return entry
 
     def _write_feed(self, site: Site, job: PageJob) -> None:
         stream: Stream = job.variables["stream"]
-        entries = self._entries.get(stream.path)
-        if entries is None:
-            entries = [
-                item_entry(site, thing, self.info)
-                if isinstance(thing, Item)
-                else comment_entry(site, thing, self.info)
-                for thing in job.variables["things"]
-            ]
-            self._entries[stream.path] = entries
+        entries = [self._entry(site, thing) for thing in job.variables["things"]]
         updated = max((entry.updated for entry in entries), default=self.newest)
         head = FeedHead(
             stream=stream,
@@ -98,17 +101,15 @@ class FeedsGenerator(Generator):
             stylesheet=f"{self.settings.get('SITEURL', '')}/theme/feed.xsl",
             updated=updated,
         )
-        path = Path(self.output_path) / job.save_as
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(RENDERERS[job.template](head, entries))
+        write_if_changed(
+            Path(self.output_path) / job.save_as, RENDERERS[job.template](head, entries)
+        )
 
     def _write_opml(self, site: Site) -> None:
         title = f"{self.settings.get('COMPANY_NAME', '')} featured bloggers"
         owner = self.settings.get("COMPANY_NAME", "")
         data = render_opml(site.bloggers.values(), title, owner, self.newest)
-        target = os.path.join(self.output_path, "bloggers.opml")
-        if not os.path.exists(target) or Path(target).read_bytes() != data:
-            Path(target).write_bytes(data)
+        write_if_changed(Path(self.output_path) / "bloggers.opml", data)
 
 
 GROUPS = ("site", "bloggers", "contests", "tags", "items")

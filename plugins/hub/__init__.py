@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -21,7 +22,7 @@ from socialhub.headings import JINJA_FILTERS as HEADING_FILTERS
 from socialhub.kinds import STREAM_KINDS
 from socialhub.model import Site
 from socialhub.pages import paginate
-from socialhub.render import PagePlan, item_digest, items_digest
+from socialhub.render import PagePlan, item_digest, items_digest, write_if_changed
 from socialhub.urls import absolute
 
 log = logging.getLogger(__name__)
@@ -83,10 +84,8 @@ class HubGenerator(Generator):
         )
 
     def _write_text(self, save_as: str, text: str) -> None:
-        path = os.path.join(self.output_path, save_as)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        path = Path(self.output_path) / save_as
+        write_if_changed(path, text.encode("utf-8"), atomic=True)
 
     def _write_favicon(self) -> None:
         """favicon.ico from the company logo (a setting), redone only when the logo changes."""

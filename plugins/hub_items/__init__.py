@@ -8,22 +8,25 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import pickle
+import sys
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import markdown
 from markdown import Markdown
 from pelican import signals
 from pelican.generators import Generator
 from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
-from socialhub import kinds, validate
-from socialhub.assemble import CheckCache, build_site
+from socialhub import kinds, sanitize, validate
+from socialhub.assemble import build_site
 from socialhub.errors import Problem
-from socialhub.kinds import KINDS, kind_for_folder
-from socialhub.render import digest
+from socialhub.kinds import KINDS, Kind, kind_for_folder
+from socialhub.render import digest, stable
 from socialhub.sanitize import render_comment
+from socialhub.stampcache import Stamp, StampCache, file_stamp
 from socialhub.urls import site_base
 from socialhub.validate import RENDERED_KEY, SourceFile, render_markdown_fields
 
@@ -89,23 +92,39 @@ class HubItemsGenerator(Generator):
     """Reads content/<kind>/*.md into the model; stops the build with every problem."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, readers_cache_name="hub", **kwargs)
-        reader = HubMarkdownReader(self.settings)
-        for extension in reader.file_extensions:
-            self.readers.readers[extension] = reader
+        # Why no Pelican reader cache: it checks a float mtime with a stat of its
+        # own and is not dropped when the Markdown settings or our code change;
+        # ours (StampCache) is keyed on both and shares the walk's one stat.
+        super().__init__(*args, readers_cache_name="", **kwargs)
+        self.reader = HubMarkdownReader(self.settings)
+        for extension in self.reader.file_extensions:
+            self.readers.readers[extension] = self.reader
 
     def generate_context(self) -> None:
         """Fill ``context["hub"]`` with the site model, or raise ContentError."""
-        sources, problems = self._read_all()
+        cache_dir = Path(self.settings["CACHE_PATH"])
+        use_cache = bool(self.settings.get("CACHE_CONTENT", False))
+        load = use_cache and bool(self.settings.get("LOAD_CONTENT_CACHE", True))
+        files = _content_files(self.path)
+        reads = StampCache(
+            cache_dir / "hub-read.pickle", self._read_cache_key(), load=load, shards=16
+        )
+        checks = StampCache(
+            cache_dir / "hub-checks.pickle", self._check_cache_key(files), load=load, shards=4
+        )
+        sources, problems = self._read_all(files, reads)
         timezone = ZoneInfo(self.settings.get("TIMEZONE", "UTC"))
-        cache = self._load_check_cache()
         try:
-            site = build_site(sources, self._exists, timezone, problems, cache)
+            basis = digest(reads.key, checks.key)
+            site = build_site(sources, self._exists, timezone, problems, checks, basis=basis)
         finally:
-            self._save_check_cache(cache)
+            if use_cache:
+                names = {name for name, _stamp in files}
+                for cache in (reads, checks):
+                    cache.keep_only(names | {source.path for source in sources})
+                    cache.save()
         self.context["hub"] = site
         self.context["SITE_BASE"] = site_base(self.settings)
-        self.readers.save_cache()
         log.info(
             "hub_items: %d items, %d bloggers, %d contests, %d drafts left out",
             len(site.items),
@@ -114,85 +133,52 @@ class HubItemsGenerator(Generator):
             len(site.drafts),
         )
 
-    def _read_uncached_in_parallel(self, files: list[str]) -> None:
-        """Fill the reader's cache for new or changed files, on every core.
+    def _read_cache_key(self) -> str:
+        """What a file's reading depends on beyond the file: Markdown settings and our code."""
+        modules = (validate, kinds, sanitize, sys.modules[__name__])
+        code = [os.stat(str(module.__file__)).st_mtime_ns for module in modules]
+        return digest(stable(self.settings.get("MARKDOWN")), code, markdown.__version__)
 
-        Why: rendering Markdown is most of the cost of a cold build, and each
-        file is independent; the sequential pass that follows then finds every
-        file in the cache.
-        """
-        paths = [
-            os.path.join(self.path, relative)
-            for relative in files
-            if relative.endswith(".md") and relative.split("/")[0] not in STATIC_FOLDERS
-        ]
-        uncached = [p for p in paths if self.readers.get_cached_data(p, None) is None]
-        workers = min(os.cpu_count() or 1, int(self.settings.get("HUB_BUILD_WORKERS", 0) or 99))
-        if len(uncached) < PARALLEL_READ_THRESHOLD or workers < 2:
-            return
-        global _POOL_READER  # noqa: PLW0603 - handed to forked workers, see _read_raw
-        _POOL_READER = self.readers.readers["md"]
-        chunk = max(1, len(uncached) // (workers * 8))
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for path, result in pool.imap_unordered(_read_raw, uncached, chunksize=chunk):
-                if result is not None:
-                    self.readers.cache_data(path, result)
-        _POOL_READER = None
-
-    def _read(self, relative: str) -> RawContent:
-        """A file through Pelican's readers; straight from their cache when it is there.
-
-        Why the shortcut: ``read_file`` also merges default and path metadata
-        (none in this site) and scans for empty alt texts (validation does),
-        which at 10,000 files costs most of a rebuild.
-        """
-        cached = self.readers.get_cached_data(os.path.join(self.path, relative), None)
-        if cached is not None:
-            content, metadata = cached
-            return RawContent(content, dict(metadata))
-        return self.readers.read_file(self.path, relative, content_class=RawContent)
-
-    def _check_cache_path(self) -> str:
-        return os.path.join(self.settings["CACHE_PATH"], "hub-checks.pickle")
-
-    def _check_cache_key(self) -> str:
+    def _check_cache_key(self, files: list[tuple[str, Stamp]]) -> str:
         """What a file's check depends on beyond the file: pictures, settings, the rules."""
-        files = []
-        for folder in STATIC_FOLDERS:
-            root = os.path.join(self.path, folder)
-            for relative in _content_files(root) if os.path.isdir(root) else []:
-                files.append(f"{folder}/{relative}")
+        pictures = [name for name, _stamp in files if name.split("/", 1)[0] in STATIC_FOLDERS]
         rules = [os.stat(str(module.__file__)).st_mtime_ns for module in (validate, kinds)]
-        return digest(sorted(files), self.settings.get("TIMEZONE"), rules)
+        return digest(pictures, self.settings.get("TIMEZONE"), rules)
 
-    def _load_check_cache(self) -> CheckCache:
-        self._cache_key = self._check_cache_key()
-        try:
-            with open(self._check_cache_path(), "rb") as handle:
-                key, cache = pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, ValueError, AttributeError):
+    def _read_files(self, paths: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Read new or changed files, on every core when there are many.
+
+        Why in parallel: rendering Markdown is most of the cost of a cold build,
+        and each file is independent. A file that fails in a worker is left out
+        here and read again in this process, which reports why.
+        """
+        workers = min(os.cpu_count() or 1, int(self.settings.get("HUB_BUILD_WORKERS", 0) or 99))
+        if len(paths) < PARALLEL_READ_THRESHOLD or workers < 2:
             return {}
-        return cache if key == self._cache_key else {}
-
-    def _save_check_cache(self, cache: CheckCache) -> None:
-        if not self.settings.get("CACHE_CONTENT", False):
-            return
-        os.makedirs(self.settings["CACHE_PATH"], exist_ok=True)
-        temporary = self._check_cache_path() + ".tmp"
-        with open(temporary, "wb") as handle:
-            pickle.dump((self._cache_key, cache), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self._check_cache_path())
+        global _POOL_READER  # noqa: PLW0603 - handed to forked workers, see _read_raw
+        _POOL_READER = self.reader
+        chunk = max(1, len(paths) // (workers * 8))
+        read: dict[str, tuple[str, dict[str, Any]]] = {}
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for path, result in pool.imap_unordered(_read_raw, paths, chunksize=chunk):
+                    if result is not None:
+                        read[path] = result
+        finally:
+            _POOL_READER = None
+        return read
 
     def _exists(self, site_path: str) -> bool:
         return os.path.isfile(os.path.join(self.path, site_path.lstrip("/")))
 
-    def _read_all(self) -> tuple[list[SourceFile], list[Problem]]:
+    def _read_all(
+        self, files: list[tuple[str, Stamp]], reads: StampCache
+    ) -> tuple[list[SourceFile], list[Problem]]:
         sources: list[SourceFile] = []
         problems: list[Problem] = []
         shown_root = os.path.basename(os.path.normpath(self.path))
-        files = _content_files(self.path)
-        self._read_uncached_in_parallel(files)
-        for relative in files:
+        wanted: list[tuple[str, Stamp, Kind, str, str]] = []
+        for relative, stamp in files:
             shown = f"{shown_root}/{relative}"
             parts = relative.split("/")
             kind = kind_for_folder(parts[0]) if len(parts) > 1 else None
@@ -220,25 +206,37 @@ class HubItemsGenerator(Generator):
                 )
                 continue
             parent = parts[1] if kind.name == "comment" and len(parts) == 3 else ""
-            try:
-                raw = self._read(relative)
-            except UnicodeDecodeError as error:
-                problems.append(
-                    Problem(
-                        shown,
-                        "file",
-                        f"not UTF-8 text (byte 0x{error.object[error.start]:02x} on line "
-                        f"{_line_of(error.object, error.start)})",
-                        "re-save the file with UTF-8 encoding",
+            wanted.append((relative, stamp, kind, stem, parent))
+        uncached = [
+            os.path.join(self.path, relative)
+            for relative, stamp, *_rest in wanted
+            if reads.get(relative, stamp) is None
+        ]
+        fresh = self._read_files(uncached)
+        for relative, stamp, kind, stem, parent in wanted:
+            shown = f"{shown_root}/{relative}"
+            raw = reads.get(relative, stamp)
+            if raw is None:
+                path = os.path.join(self.path, relative)
+                try:
+                    raw = fresh.get(path) or self.reader.read(path)
+                except UnicodeDecodeError as error:
+                    problems.append(
+                        Problem(
+                            shown,
+                            "file",
+                            f"not UTF-8 text (byte 0x{error.object[error.start]:02x} on line "
+                            f"{_line_of(error.object, error.start)})",
+                            "re-save the file with UTF-8 encoding",
+                        )
                     )
-                )
-                continue
-            metadata = {k: v for k, v in raw.metadata.items() if k != "reader"}
+                    continue
+                reads.put(relative, stamp, raw)
+            content, read_metadata = raw
+            metadata = dict(read_metadata)
             rendered = metadata.pop(RENDERED_KEY, {})
-            status = os.stat(os.path.join(self.path, relative))
-            stamp = (status.st_mtime_ns, status.st_size)
             sources.append(
-                SourceFile(shown, kind, stem, metadata, raw.content, parent, rendered, stamp)
+                SourceFile(shown, kind, stem, metadata, content or "", parent, rendered, stamp)
             )
         return sources, problems
 
@@ -266,9 +264,9 @@ def _kind_folders() -> list[str]:
     return [kind.folder for kind in KINDS]
 
 
-def _content_files(root: str, prefix: str = "") -> list[str]:
-    """Every file under root, as sorted relative POSIX paths; hidden files skipped."""
-    found: list[str] = []
+def _content_files(root: str, prefix: str = "") -> list[tuple[str, Stamp]]:
+    """Every file under root with its stamp, as sorted relative POSIX paths; hidden ones skipped."""
+    found: list[tuple[str, Stamp]] = []
     with os.scandir(root) as entries:
         for entry in sorted(entries, key=lambda e: e.name):
             if entry.name.startswith("."):
@@ -276,7 +274,7 @@ def _content_files(root: str, prefix: str = "") -> list[str]:
             if entry.is_dir():
                 found += _content_files(entry.path, f"{prefix}{entry.name}/")
             else:
-                found.append(prefix + entry.name)
+                found.append((prefix + entry.name, file_stamp(entry.stat())))
     return found
 
 

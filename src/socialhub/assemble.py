@@ -28,6 +28,7 @@ from socialhub.model import (
     Video,
 )
 from socialhub.sanitize import clean_html
+from socialhub.stampcache import StampCache
 from socialhub.validate import Checked, FileExists, SourceFile, check_file, did_you_mean
 
 _IMAGE = re.compile(r"<img\b[^>]*>")
@@ -41,22 +42,22 @@ ITEM_URLS = {
 }
 
 
-# path -> (stamp, values, problems) of a file checked by an earlier build.
-CheckCache = dict[str, tuple[tuple[int, int], dict[str, Any], list[Problem]]]
-
-
 def build_site(
     sources: Iterable[SourceFile],
     exists: FileExists,
     timezone: ZoneInfo,
     extra_problems: Iterable[Problem] = (),
-    cache: CheckCache | None = None,
+    cache: StampCache | None = None,
+    *,
+    basis: str = "",
 ) -> Site:
     """Check every file and every link between files; raise ContentError on any problem.
 
-    ``cache`` keeps each unchanged file's check from the last build (the caller
-    empties it when what a check depends on beyond the file, such as pictures,
-    has changed); it is updated in place.
+    ``cache`` keeps each unchanged file's check, ``(values, problems)``, from the
+    last build (its key says what a check depends on beyond the file, such as
+    pictures); it is updated in place. ``basis`` names what every file's model
+    object depends on beyond the file (the caches' keys): with each file's stamp
+    it makes the identities that pages are fingerprinted with.
     """
     problems = list(extra_problems)
     checked_files = [_check_cached(source, exists, timezone, cache) for source in sources]
@@ -68,19 +69,27 @@ def build_site(
     problems.extend(_check_links(by_kind))
     if problems:
         raise ContentError(sorted(set(problems)))
-    return _make_site(by_kind)
+    site = _make_site(by_kind)
+    site.identities.update(
+        {
+            checked.source.path: f"{basis}:{checked.source.stamp[0]}:{checked.source.stamp[1]}"
+            for checked in checked_files
+            if checked.source.stamp is not None
+        }
+    )
+    return site
 
 
 def _check_cached(
-    source: SourceFile, exists: FileExists, timezone: ZoneInfo, cache: CheckCache | None
+    source: SourceFile, exists: FileExists, timezone: ZoneInfo, cache: StampCache | None
 ) -> Checked:
     if cache is not None and source.stamp is not None:
-        found = cache.get(source.path)
-        if found is not None and found[0] == source.stamp:
-            return Checked(source, dict(found[1]), list(found[2]))
+        found = cache.get(source.path, source.stamp)
+        if found is not None:
+            return Checked(source, dict(found[0]), list(found[1]))
     checked = check_file(source, exists, timezone)
     if cache is not None and source.stamp is not None:
-        cache[source.path] = (source.stamp, checked.values, checked.problems)
+        cache.put(source.path, source.stamp, (checked.values, checked.problems))
     return checked
 
 

@@ -240,6 +240,9 @@ class Site:
     comments: dict[str, tuple[Comment, ...]]  # item slug -> comments, oldest first
     drafts: tuple[str, ...] = ()  # source paths of items left out as drafts
     _by_slug: dict[str, Item] = field(default_factory=dict, repr=False)
+    # source path -> what identifies that file's content in this build (its stamp and
+    # the keys of the caches it went through); pages are fingerprinted with these.
+    identities: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     # Values derived once per build from the frozen model (page fingerprints).
     memo: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False, compare=False)
 

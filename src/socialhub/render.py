@@ -11,16 +11,17 @@ stale page behind.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import multiprocessing
 import os
+import pickle
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from os.path import isfile
 from pathlib import Path
 from typing import Any
 
-from socialhub.model import Item, Site
+from socialhub.model import Blogger, Comment, Contest, Item, Site
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +58,28 @@ def digest(*parts: Any) -> str:
     return hasher.hexdigest()
 
 
+def identity(site: Site, thing: Item | Blogger | Contest | Comment) -> str:
+    """What identifies a model object's content: its file's identity when known, else a hash.
+
+    Why not always the hash: the ``repr`` of 10,000 frozen dataclasses costs a
+    quarter of a rebuild, and each object is a function of its one file (with the
+    settings, code and cache keys that are in every page's stamp).
+    """
+    known = site.identities.get(thing.source_path)
+    return known if known is not None else digest(thing)
+
+
 def item_digest(site: Site, item: Item) -> str:
     """The digest of everything an item shows, computed once per build."""
     key = ("item", item.slug)
-    if key not in site.memo:
-        site.memo[key] = digest(*site.inputs_of(item))
-    return site.memo[key]
+    found = site.memo.get(key)
+    if found is None:
+        item_, comments, related = site.inputs_of(item)
+        parts = [identity(site, item_), *[identity(site, comment) for comment in comments]]
+        parts.append(identity(site, related) if related is not None else "-")
+        joined = "\x00".join(parts).encode("utf-8", "surrogatepass")
+        found = site.memo[key] = hashlib.blake2b(joined, digest_size=16).hexdigest()
+    return found
 
 
 def items_digest(site: Site, items: Iterable[Item]) -> str:
@@ -85,36 +102,66 @@ def code_stamp(folders: Iterable[Path]) -> str:
     return digest(sorted(entries))
 
 
-def _stable(value: Any) -> Any:
+def stable(value: Any) -> Any:
     """A value with a repr that is the same in every build (no object addresses)."""
     if value is None or isinstance(value, str | int | float | bool):
         return value
     if isinstance(value, dict):
-        return {str(key): _stable(item) for key, item in value.items()}
+        return {str(key): stable(item) for key, item in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        items = [_stable(item) for item in value]
+        items = [stable(item) for item in value]
         return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
     return getattr(value, "__qualname__", type(value).__qualname__)
 
 
 def settings_stamp(settings: dict[str, Any]) -> str:
     """A hash of the settings that can change a page (functions by name, not by address)."""
-    return digest({key: _stable(value) for key, value in sorted(settings.items()) if key.isupper()})
+    return digest({key: stable(value) for key, value in sorted(settings.items()) if key.isupper()})
 
 
 def _load_state(path: Path) -> dict[str, str]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        with open(path, "rb") as handle:
+            data = pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
         return {}
     return data if isinstance(data, dict) else {}
 
 
 def _save_state(path: Path, state: dict[str, str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with open(temporary, "wb") as handle:
+        pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temporary, path)
+
+
+def _inside(folder: str, save_as: str) -> Path:
+    """``folder/save_as``, refusing a path that would leave the folder."""
+    path = os.path.normpath(os.path.join(folder, save_as))
+    if not path.startswith(os.path.join(folder, "")):
+        raise ValueError(f"a page would be written outside {folder}: {save_as}")
+    return Path(path)
+
+
+def write_if_changed(path: Path, data: bytes, *, atomic: bool = False) -> bool:
+    """Write ``data`` to ``path`` unless the file already holds exactly that; True if written.
+
+    ``atomic`` writes a temporary file and moves it into place, for files that a
+    running program reads (the comment service's manifest).
+    """
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    if not atomic:
+        path.write_bytes(data)
+        return True
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+    return True
 
 
 # Pages rendered and skipped in this process's current build (read by build.py).
@@ -131,22 +178,12 @@ def _render_index(index: int) -> int:
     return index
 
 
-def write_pages(
-    jobs: Sequence[PageJob],
-    render: Callable[[PageJob], None],
-    output_path: Path,
-    state_path: Path,
-    stamp: str,
-    *,
-    workers: int = 0,
-) -> RenderReport:
-    """Render the jobs whose fingerprint changed (on ``workers`` processes), delete stale pages."""
-    global _JOBS, _RENDER  # why global: forked workers inherit them, see _render_index
-    previous = _load_state(state_path)
-    output_folder = str(output_path)
+def _pages_to_render(
+    jobs: Sequence[PageJob], previous: dict[str, str], output_folder: str, stamp: str
+) -> list[int]:
+    """Fingerprint every job; the indexes of those that changed or whose file is gone."""
     seen: set[str] = set()
     todo: list[int] = []
-    report = RenderReport()
     for index, job in enumerate(jobs):
         if job.save_as in seen:
             raise ValueError(f"two pages would be written to {job.save_as}")
@@ -156,11 +193,16 @@ def write_pages(
             text = f"{stamp}\x00{job.template}\x00{job.inputs!r}".encode("utf-8", "surrogatepass")
             job.fingerprint = hashlib.blake2b(text, digest_size=16).hexdigest()
         unchanged = job.fingerprint and previous.get(job.save_as) == job.fingerprint
-        if unchanged and os.path.isfile(os.path.join(output_folder, job.save_as)):
-            report.skipped += 1
-        else:
+        if not (unchanged and isfile(output_folder + job.save_as)):
             todo.append(index)
-    workers = workers or os.cpu_count() or 1
+    return todo
+
+
+def _render_all(
+    jobs: Sequence[PageJob], todo: list[int], render: Callable[[PageJob], None], workers: int
+) -> None:
+    """Render the jobs at ``todo``, on ``workers`` forked processes when there are many."""
+    global _JOBS, _RENDER  # why global: forked workers inherit them, see _render_index
     if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
         _JOBS, _RENDER = jobs, render
         try:
@@ -172,15 +214,32 @@ def write_pages(
     else:
         for index in todo:
             render(jobs[index])
-    report.rendered = len(todo)
+
+
+def write_pages(
+    jobs: Sequence[PageJob],
+    render: Callable[[PageJob], None],
+    output_path: Path,
+    state_path: Path,
+    stamp: str,
+    *,
+    workers: int = 0,
+) -> RenderReport:
+    """Render the jobs whose fingerprint changed (on ``workers`` processes), delete stale pages."""
+    previous = _load_state(state_path)
+    todo = _pages_to_render(jobs, previous, os.path.join(str(output_path), ""), stamp)
+    _render_all(jobs, todo, render, workers or os.cpu_count() or 1)
+    report = RenderReport(rendered=len(todo), skipped=len(jobs) - len(todo))
     TOTALS.rendered += report.rendered
     TOTALS.skipped += report.skipped
-    for stale in sorted(set(previous) - seen):
+    state = {job.save_as: job.fingerprint for job in jobs}
+    for stale in sorted(set(previous) - set(state)):
         target = output_path / stale
         if target.is_file():
             target.unlink()
             report.deleted += 1
-    _save_state(state_path, {job.save_as: job.fingerprint for job in jobs})
+    if state != previous:
+        _save_state(state_path, state)
     return report
 
 
@@ -210,11 +269,22 @@ class PagePlan:
         return self.site.memo[key]
 
     def write_with(self, writer: Any, get_template: Callable[[str], Any], context: Any) -> None:
-        """Write the plan with Pelican's writer and a generator's templates and context."""
+        """Write the plan with a generator's templates and context, as Pelican's writer does.
+
+        Why not ``writer.write_file``: it writes every page it renders, and a page
+        whose fingerprint changed often comes out the same (a comment count on a
+        card that is not shown); a file is written only when its bytes differ, so
+        its time stamp, rsync and the preview's reload see only real changes.
+        """
+        output = os.path.abspath(self.output_path)
 
         def render(job: PageJob) -> None:
-            template = get_template(job.template)
-            writer.write_file(job.save_as, template, context, relative_urls=False, **job.variables)
+            local = context.copy()
+            local["localsiteurl"] = local.get("localsiteurl")
+            local["output_file"] = job.save_as
+            local.update(job.variables)
+            html = get_template(job.template).render(local)
+            write_if_changed(_inside(output, job.save_as), html.encode("utf-8"))
 
         report = self.write(render)
         log.info("%s: %d pages rendered, %d unchanged", self.name, report.rendered, report.skipped)
@@ -222,7 +292,7 @@ class PagePlan:
     def write(self, render: Callable[[PageJob], None]) -> RenderReport:
         """Render what changed, skip the rest, delete this plugin's stale pages."""
         cache = Path(self.settings.get("CACHE_PATH", ".cache"))
-        state = cache / "pages" / f"{digest(str(self.output_path.resolve()))}-{self.name}.json"
+        state = cache / "pages" / f"{digest(str(self.output_path.resolve()))}-{self.name}.pickle"
         workers = int(self.settings.get("HUB_BUILD_WORKERS", 0) or 0)
         return write_pages(
             self.jobs, render, self.output_path, state, self.stamp(), workers=workers

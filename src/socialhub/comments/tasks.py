@@ -9,12 +9,13 @@ from invoke import Collection, task
 from invoke.exceptions import Exit
 
 from socialhub.build import load_settings
-from socialhub.comments.app import create_app
 from socialhub.comments.config import CommentsConfig, load_config
 from socialhub.comments.manifest import Manifest
-from socialhub.comments.moderation import approve, describe, reject, reverify, summary_line
 from socialhub.comments.queue import Queue
 from socialhub.errors import ConfigError
+
+# Why the service and the moderation code are imported inside the tasks: every
+# `invoke` command loads this module, and they bring Werkzeug, mf2py and requests.
 
 ROOT = Path.cwd()
 
@@ -38,6 +39,8 @@ def serve(c, port=8001, host="127.0.0.1", settings="pelicanconf.py", threads=4):
     """Run the comment service under waitress (behind a reverse proxy in production)."""
     from waitress import serve as waitress_serve  # noqa: PLC0415 - only this task needs it
 
+    from socialhub.comments.app import create_app  # noqa: PLC0415 - see the imports
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     config = _config(settings)
     app = create_app(config)
@@ -48,6 +51,8 @@ def serve(c, port=8001, host="127.0.0.1", settings="pelicanconf.py", threads=4):
 @task(name="list", help={"settings": "settings file (default pelicanconf.py)"})
 def list_(c, settings="pelicanconf.py"):
     """List the comments and mentions waiting for moderation."""
+    from socialhub.comments.moderation import summary_line  # noqa: PLC0415 - see the imports
+
     queue = Queue(_config(settings).queue_dir)
     pending = list(queue.list())
     for submission in pending:
@@ -58,6 +63,8 @@ def list_(c, settings="pelicanconf.py"):
 @task(help={"settings": "settings file (default pelicanconf.py)"})
 def show(c, identifier, settings="pelicanconf.py"):
     """Show one waiting comment in full."""
+    from socialhub.comments.moderation import describe  # noqa: PLC0415 - see the imports
+
     submission = Queue(_config(settings).queue_dir).get(identifier)
     if submission is None:
         raise Exit(f"No comment {identifier} is waiting for moderation.", code=1)
@@ -67,18 +74,24 @@ def show(c, identifier, settings="pelicanconf.py"):
 @task(help={"ids": "comment ids, separated by commas or spaces"})
 def approve_(c, ids, settings="pelicanconf.py"):
     """Approve comments: each becomes content/comments/<item>/<id>.md for the next build."""
+    from socialhub.comments.moderation import approve  # noqa: PLC0415 - see the imports
+
     _report(approve(_config(settings), _split(ids)))
 
 
 @task(help={"ids": "comment ids, separated by commas or spaces", "reason": "why (kept with it)"})
 def reject_(c, ids, reason="", settings="pelicanconf.py"):
     """Reject comments: they are kept in the queue's rejected/ folder with the reason."""
+    from socialhub.comments.moderation import reject  # noqa: PLC0415 - see the imports
+
     _report(reject(_config(settings), _split(ids), reason))
 
 
 @task(help={"settings": "settings file (default pelicanconf.py)"})
 def verify(c, settings="pelicanconf.py"):
     """Check every published Webmention again; drop those whose source no longer links here."""
+    from socialhub.comments.moderation import reverify  # noqa: PLC0415 - see the imports
+
     config = _config(settings)
     manifest = Manifest(config.manifest_path)
     outcomes = reverify(config, manifest.site_url or config.site_url, manifest.urls())
