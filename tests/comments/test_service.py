@@ -56,6 +56,20 @@ def test_json_post_answers_202_with_the_id(client: Client, config: CommentsConfi
     assert pending(config)[0].reply_to == "c-20261102-aaaa"
 
 
+def test_a_reply_to_a_comment_still_pending_is_accepted(
+    client: Client, config: CommentsConfig
+) -> None:
+    """A reply may answer a comment that waits for moderation, but not one that was rejected."""
+    first = client.post("/api/comments", json=FORM, headers=ORIGIN).get_json()["id"]
+    reply = client.post("/api/comments", json={**FORM, "reply_to": first}, headers=ORIGIN)
+    assert reply.status_code == 202
+    second = reply.get_json()["id"]
+    reject(config, [second], "off topic")
+    answer = client.post("/api/comments", json={**FORM, "reply_to": second}, headers=ORIGIN)
+    assert answer.status_code == 400
+    assert "not on this page" in answer.get_json()["error"]
+
+
 @pytest.mark.parametrize(
     ("change", "status", "words"),
     [

@@ -135,7 +135,7 @@ class CommentService:
         client = self.client(request)
         if not self.limiter.allow(client):
             raise Refusal("You are sending comments too fast; please wait a minute.", 429)
-        checked = check_comment(fields, self.manifest, self.config, self.queue.ids())
+        checked = check_comment(fields, self.manifest, self.config, self.queue.has)
         now = datetime.now(self.timezone)
         submission = Submission(
             id=new_id(now),

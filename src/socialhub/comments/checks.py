@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from socialhub.comments.config import CommentsConfig
@@ -35,7 +35,10 @@ class Fields:
 
 
 def check_comment(
-    form: Mapping[str, str], manifest: Manifest, config: CommentsConfig, pending: set[str]
+    form: Mapping[str, str],
+    manifest: Manifest,
+    config: CommentsConfig,
+    is_pending: Callable[[str], bool],
 ) -> Fields:
     """Check every field of a comment; raise Refusal with the first thing to fix."""
     slug = form.get("item", "").strip()
@@ -60,8 +63,10 @@ def check_comment(
     if len(body) > config.max_body_chars:
         raise Refusal(f"Your comment is too long (at most {config.max_body_chars} characters).")
     reply_to = form.get("reply_to", "").strip().lower()
+    # Why a look-up of the one id, not the set of pending ids: listing the queue
+    # on every comment made each comment slower than the last as the queue grew.
     if reply_to and (
-        not _ID.match(reply_to) or (reply_to not in target.comment_ids and reply_to not in pending)
+        not _ID.match(reply_to) or (reply_to not in target.comment_ids and not is_pending(reply_to))
     ):
         raise Refusal("The comment you are replying to is not on this page.")
     return Fields(target, author, website, body, reply_to)

@@ -107,6 +107,10 @@ class Queue:
                 continue  # removed meanwhile by another worker
         yield from sorted(found, key=lambda s: (s.date, s.id))
 
+    def has(self, identifier: str, folder: str = "pending") -> bool:
+        """Whether a submission is in a folder: one look-up, however long the queue is."""
+        return (self.root / folder / f"{identifier}.json").is_file()
+
     def ids(self, folder: str = "pending") -> set[str]:
         """The ids in a folder."""
         return {path.stem for path in (self.root / folder).glob("c-*.json")}
