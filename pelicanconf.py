@@ -33,6 +33,10 @@ PLUGINS = [
     "feeds",
 ]
 STATIC_PATHS = ["images", "media"]
+STATIC_CHECK_IF_MODIFIED = True  # copy a picture only when it is newer than its copy
+# The theme's static/ (CSS, JS, the feeds' XSLT) is copied to theme/ by the hub
+# plugin, only when a file's bytes differ: Pelican's own copy rewrites it every build.
+THEME_STATIC_PATHS: list[str] = []
 
 # --- The hub -------------------------------------------------------------------
 HUB_PAGE_SIZE = 12  # cards per hub page

@@ -230,7 +230,7 @@ def main() -> None:
     lines = report(results)
     print("\n".join(lines))
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path = RESULTS / f"build-{time.strftime('%Y%m%d-%H%M%S')}.json"
     data = {
         str(n): {
             who: {name: asdict(m) for name, m in kinds.items()} for who, kinds in result.items()

@@ -76,12 +76,21 @@ class HubGenerator(Generator):
         plan.add("404.html", "404")
         plan.write_with(writer, self.get_template, self.context)
         self._write_favicon()
+        self._copy_theme_static()
         self._write_sitemap(site)
         self._write_text("robots.txt", self._robots())
         self._write_text(
             self.settings.get("COMMENTS_MANIFEST", "comments-manifest.json"),
             json.dumps(comments_manifest(site, self.settings), sort_keys=True),
         )
+
+    def _copy_theme_static(self) -> None:
+        """theme/static/ to output/theme/, writing only the files whose bytes differ."""
+        static = Path(self.theme) / "static"
+        target = Path(self.output_path) / "theme"
+        for source in sorted(static.rglob("*")) if static.is_dir() else []:
+            if source.is_file() and not source.name.startswith("."):
+                write_if_changed(target / source.relative_to(static), source.read_bytes())
 
     def _write_text(self, save_as: str, text: str) -> None:
         path = Path(self.output_path) / save_as

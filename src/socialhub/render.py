@@ -92,7 +92,10 @@ def code_stamp(folders: Iterable[Path]) -> str:
     """A hash of every file's path, size and mtime under ``folders`` (theme, plugins, code)."""
     entries = []
     for folder in folders:
-        for root, _dirs, files in os.walk(folder):
+        for root, dirs, files in os.walk(folder):
+            # Why: Python writes compiled files (through temporary names) when any
+            # process imports the code; they are not inputs of a page.
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in files:
                 if name.endswith((".pyc", ".pyo")):
                     continue

@@ -31,7 +31,7 @@ def test_the_synthetic_hub_builds_with_every_kind(
 @pytest.mark.slow
 def test_quick_benchmark_prints_and_writes_its_figures() -> None:
     """`bench/build.py --quick` measures ours and plain Pelican and saves JSON."""
-    before = set((ROOT / "bench" / "results").glob("*.json"))
+    before = set((ROOT / "bench" / "results").glob("build-*.json"))
     result = subprocess.run(
         [sys.executable, "bench/build.py", "--quick"],
         cwd=ROOT,
@@ -42,7 +42,7 @@ def test_quick_benchmark_prints_and_writes_its_figures() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "cold build ≤ 0.5 × plain Pelican" in result.stdout
-    [new] = set((ROOT / "bench" / "results").glob("*.json")) - before
+    [new] = set((ROOT / "bench" / "results").glob("build-*.json")) - before
     data = json.loads(new.read_text(encoding="utf-8"))
     assert set(data["results"]["200"]) == {"ours", "pelican"}
     assert data["results"]["200"]["pelican"]["cold"]["seconds"]
