@@ -168,6 +168,24 @@ class HubItemsGenerator(Generator):
             _POOL_READER = None
         return read
 
+    def _read_reporting(
+        self, path: str, shown: str, problems: list[Problem]
+    ) -> tuple[str, dict[str, Any]] | None:
+        """Read one file in this process; None, with a problem, when it is not UTF-8."""
+        try:
+            return self.reader.read(path)
+        except UnicodeDecodeError as error:
+            problems.append(
+                Problem(
+                    shown,
+                    "file",
+                    f"not UTF-8 text (byte 0x{error.object[error.start]:02x} on line "
+                    f"{_line_of(error.object, error.start)})",
+                    "re-save the file with UTF-8 encoding",
+                )
+            )
+            return None
+
     def _exists(self, site_path: str) -> bool:
         return os.path.isfile(os.path.join(self.path, site_path.lstrip("/")))
 
@@ -207,29 +225,20 @@ class HubItemsGenerator(Generator):
                 continue
             parent = parts[1] if kind.name == "comment" and len(parts) == 3 else ""
             wanted.append((relative, stamp, kind, stem, parent))
+        cached = [reads.get(relative, stamp) for relative, stamp, *_rest in wanted]
         uncached = [
-            os.path.join(self.path, relative)
-            for relative, stamp, *_rest in wanted
-            if reads.get(relative, stamp) is None
+            os.path.join(self.path, want[0])
+            for want, raw in zip(wanted, cached, strict=True)
+            if raw is None
         ]
         fresh = self._read_files(uncached)
-        for relative, stamp, kind, stem, parent in wanted:
+        for (relative, stamp, kind, stem, parent), kept in zip(wanted, cached, strict=True):
             shown = f"{shown_root}/{relative}"
-            raw = reads.get(relative, stamp)
+            raw = kept
             if raw is None:
                 path = os.path.join(self.path, relative)
-                try:
-                    raw = fresh.get(path) or self.reader.read(path)
-                except UnicodeDecodeError as error:
-                    problems.append(
-                        Problem(
-                            shown,
-                            "file",
-                            f"not UTF-8 text (byte 0x{error.object[error.start]:02x} on line "
-                            f"{_line_of(error.object, error.start)})",
-                            "re-save the file with UTF-8 encoding",
-                        )
-                    )
+                raw = fresh.get(path) or self._read_reporting(path, shown, problems)
+                if raw is None:
                     continue
                 reads.put(relative, stamp, raw)
             content, read_metadata = raw

@@ -63,8 +63,13 @@ FEED_ATTRIBUTES: dict[str, set[str]] = {
 }
 
 
-def clean_feed_html(html: str) -> str:
-    """The HTML policy for feed content: structure and pictures, nothing active."""
+def clean_feed_html(html: str, base: str) -> str:
+    """The HTML policy for feed content: structure and pictures, nothing active.
+
+    Every relative link and picture is resolved against ``base`` (the page's
+    absolute URL), so that the content survives in a feed reader; nh3 does it
+    in the same pass as the cleaning.
+    """
     return nh3.clean(
         html,
         tags=FEED_TAGS,
@@ -72,4 +77,5 @@ def clean_feed_html(html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel=None,
         strip_comments=True,
+        url_relative=("rewrite_with_base", base),
     )

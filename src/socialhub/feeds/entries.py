@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 
 from PIL import Image as PILImage
 
-from socialhub.feeds.absolute import absolutize
 from socialhub.model import (
     Comment,
     FeaturedPost,
@@ -182,7 +181,7 @@ def item_entry(site: Site, item: Item, info: SiteInfo) -> Entry:
         author=author,
         author_url=author_url,
         summary=shorten(plain_text(item.summary_html), 500),
-        content_html=clean_feed_html(absolutize(content, page)),
+        content_html=clean_feed_html(content, page),
         tags=_tags(item),
         external_url=external,
         media=media,
@@ -269,6 +268,6 @@ def comment_entry(site: Site, comment: Comment, info: SiteInfo) -> Entry:
         author=comment.author,
         author_url=comment.website,
         summary=shorten(plain_text(comment.body_html), 300),
-        content_html=clean_feed_html(absolutize(comment.body_html, page)),
+        content_html=clean_feed_html(comment.body_html, page),
         external_url=comment.source_url,
     )
