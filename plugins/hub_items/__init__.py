@@ -17,7 +17,7 @@ import markdown
 from markdown import Markdown
 from pelican import signals
 from pelican.generators import Generator
-from pelican.readers import MarkdownReader
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from pelican.utils import pelican_open
 
 from socialhub import kinds, sanitize, validate
@@ -48,10 +48,35 @@ class HubMarkdownReader(MarkdownReader):
         """Keep the raw text."""
         return value
 
+    def _parse_metadata(self, meta: dict[str, list[str]]) -> dict[str, Any]:
+        """Pelican's rules for header values: one string, or a list where repeats are allowed.
+
+        Why not Pelican's own: it takes the header step out of the parser (to
+        render FORMATTED_FIELDS, which this site leaves to the library), so one
+        parser could not read the next file.
+        """
+        output: dict[str, Any] = {}
+        for key, values in meta.items():
+            name = key.lower()
+            if len(values) > 1 and not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
+                log.warning(
+                    "Duplicate definition of `%s` for %s. Using first one.",
+                    name,
+                    self._source_path,
+                )
+                output[name] = values[0]
+            else:
+                output[name] = values if len(values) > 1 else values[0]
+        return output
+
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         """Render the body; a comment's body is rendered as Markdown with HTML escaped."""
         self._source_path = source_path
-        self._md = Markdown(**self.settings["MARKDOWN"])
+        # Why one instance, reset for each file (as Python-Markdown's docs say to):
+        # building the parser and its extensions cost more than converting a body.
+        if getattr(self, "_shared_md", None) is None:
+            self._shared_md = Markdown(**self.settings["MARKDOWN"])
+        self._md = self._shared_md.reset()
         with pelican_open(source_path) as text:
             content = self._md.convert(text)
         metadata = self._parse_metadata(getattr(self._md, "Meta", {}))

@@ -6,6 +6,8 @@ they reach a page or a feed. Editors' own Markdown is trusted and not cleaned.
 
 from __future__ import annotations
 
+import threading
+
 import markdown
 import nh3
 
@@ -39,14 +41,26 @@ def clean_text(text: str) -> str:
     return " ".join(nh3.clean(text, tags=set(), attributes={}).split())
 
 
-def render_comment(markdown_text: str) -> str:
-    """Render a comment's Markdown to sanitized HTML; raw HTML in it is escaped."""
+def _comment_markdown() -> markdown.Markdown:
     md = markdown.Markdown(extensions=["markdown.extensions.sane_lists"])
     # Why: comments are Markdown, never HTML; escaping before rendering turns any
     # tag a commenter types into visible text instead of markup.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
-    return clean_html(md.convert(markdown_text))
+    return md
+
+
+# One instance per thread, reset for each comment: building one costs more than a
+# conversion, and an instance must not convert two texts at once.
+_LOCAL = threading.local()
+
+
+def render_comment(markdown_text: str) -> str:
+    """Render a comment's Markdown to sanitized HTML; raw HTML in it is escaped."""
+    md = getattr(_LOCAL, "markdown", None)
+    if md is None:
+        md = _LOCAL.markdown = _comment_markdown()
+    return clean_html(md.reset().convert(markdown_text))
 
 
 # What a feed entry may carry: the editor's and the comments' structure and
