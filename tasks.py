@@ -190,13 +190,17 @@ def collect(c, content=None, dry_run=False):
     help={
         "sizes": "item counts, e.g. 1000,10000",
         "runs": "runs per measurement",
-        "quick": "N = 200, one run",
+        "quick": "N = 200, one run; 50 comments, without Isso",
+        "comments": "also measure the comment service against Isso (default on)",
     }
 )
-def bench(c, sizes="1000,10000", runs=3, quick=False):
-    """Measure build speed against plain Pelican (bench/build.py) and print the figures."""
+def bench(c, sizes="1000,10000", runs=3, quick=False, comments=True):
+    """Measure the build against plain Pelican and the comment service against Isso."""
     options = "--quick" if quick else f"--sizes {sizes} --runs {runs}"
     c.run(f"{sys.executable} bench/build.py {options}", pty=False)
+    if comments:
+        reference = "--quick --no-isso" if quick else ""
+        c.run(f"{sys.executable} bench/comments.py {reference}", pty=False)
 
 
 @task
