@@ -34,8 +34,17 @@ class BloggersGenerator(Generator):
         for item in site.items_of_kind("featured"):
             assert isinstance(item, FeaturedPost)
             blogger = site.blogger_of(item)
-            shown = (item_digest(site, item), pictures)
-            plan.add(f"{item.url}index.html", "featured", shown, item=item, blogger=blogger)
+            # The byline card counts the blogger's posts on the hub.
+            posts = len(site.featured_by(blogger))
+            shown = (item_digest(site, item), posts, pictures)
+            plan.add(
+                f"{item.url}index.html",
+                "featured",
+                shown,
+                item=item,
+                blogger=blogger,
+                blogger_posts=posts,
+            )
         plan.write_with(writer, self.get_template, self.context)
 
 

@@ -14,6 +14,10 @@ from socialhub.render import PagePlan, item_digest, items_digest
 STATUS_ORDER = ("open", "judging", "closed")
 
 
+# Films of the same contest shown as cards under a film.
+SIBLINGS_SHOWN = 3
+
+
 class ContestsGenerator(Generator):
     """Writes /contests/, /contests/<slug>/ and /videos/<slug>/."""
 
@@ -41,8 +45,18 @@ class ContestsGenerator(Generator):
         for item in site.items_of_kind("video"):
             assert isinstance(item, Video)
             contest = site.contest_of(item)
-            shown = (item_digest(site, item), pictures)
-            plan.add(f"{item.url}index.html", "video", shown, item=item, contest=contest)
+            # The page's "More from this contest" cards: part of what it shows.
+            others = [video for video in site.videos_of(contest) if video.slug != item.slug]
+            siblings = tuple(others[:SIBLINGS_SHOWN])
+            shown = (item_digest(site, item), items_digest(site, siblings), pictures)
+            plan.add(
+                f"{item.url}index.html",
+                "video",
+                shown,
+                item=item,
+                contest=contest,
+                siblings=siblings,
+            )
         plan.write_with(writer, self.get_template, self.context)
 
 

@@ -1,11 +1,12 @@
 """An incremental rebuild gives exactly the site a clean build gives, and touches nothing else.
 
-For each kind of change (one item's body, a blogger's name, a tag, a template,
-a new comment) the sample content is built, changed, and built again with the
-caches of the first build; then built once more from nothing into another
-folder. The rebuild must hold the same files with the same bytes as the clean
-build (every page that should change did), and the files it wrote must be
-exactly those whose bytes changed (no other page was touched).
+For each kind of change (one item's body, a blogger's name, a tag, a film shown
+under its contest's other films, a new featured post, a template, a new
+comment) the sample content is built, changed, and built again with the caches
+of the first build; then built once more from nothing into another folder. The
+rebuild must hold the same files with the same bytes as the clean build (every
+page that should change did), and the files it wrote must be exactly those
+whose bytes changed (no other page was touched).
 """
 
 from __future__ import annotations
@@ -95,6 +96,31 @@ def add_comment(content: Path, _theme: Path) -> None:
     )
 
 
+def retitle_sibling_film(content: Path, _theme: Path) -> None:
+    """The title of a film shown under the other films of its contest."""
+    _edit(content / "videos/neon-rain.md", "Title: Neon Rain", "Title: Neon Rain at Dawn")
+
+
+def add_featured_post(content: Path, _theme: Path) -> None:
+    """A third featured post by a blogger (her other posts' byline cards count them)."""
+    source = content / "featured/student-budget-x2.md"
+    text = source.read_text(encoding="utf-8")
+    header, _blank, body = text.partition("\n\n")
+    lines = [
+        line
+        for line in header.splitlines()
+        if not line.startswith(("Title:", "Original-URL:", "Date:", "Entry-Id:"))
+    ]
+    lines += [
+        "Title: A second year on the X2",
+        "Original-URL: https://campusbytes.example/second-year-x2/",
+        "Date: 2026-11-02 09:00",
+    ]
+    (content / "featured/second-year-x2.md").write_text(
+        "\n".join(lines) + "\n\n" + body, encoding="utf-8"
+    )
+
+
 # change → pages that must show it (a few, as a reader would look for them).
 CASES: dict[str, tuple[Callable[[Path, Path], None], dict[str, str]]] = {
     "body": (change_body, {"posts/night-mode-update/index.html": "brings NIGHT MODE"}),
@@ -113,6 +139,23 @@ CASES: dict[str, tuple[Callable[[Path, Path], None], dict[str, str]]] = {
             "tags/astrophotography/index.html": "Night mode 2.0",
             "feeds/tags/astrophotography.atom.xml": "Night mode 2.0",
             "posts/night-mode-update/index.html": "astrophotography",
+        },
+    ),
+    "sibling film": (
+        retitle_sibling_film,
+        {
+            "videos/neon-rain/index.html": "Neon Rain at Dawn",
+            "videos/harbour-lights/index.html": "Neon Rain at Dawn",
+            "contests/nightfall-shorts/index.html": "Neon Rain at Dawn",
+        },
+    ),
+    "featured post": (
+        add_featured_post,
+        {
+            "bloggers/lea-fontaine/second-year-x2/index.html": "A second year on the X2",
+            "bloggers/lea-fontaine/student-budget-x2/index.html": "3 featured posts",
+            "bloggers/lea-fontaine/index.html": "A second year on the X2",
+            "feeds/bloggers/lea-fontaine.atom.xml": "A second year on the X2",
         },
     ),
     "template": (change_template, {"videos/harbour-lights/index.html": "<!-- v2 -->"}),
