@@ -53,6 +53,8 @@ def _build(settings: str, output: str | None = None, content: str | None = None)
         return False
     except Exception as error:  # why broad: a theme or settings mistake must not end `serve`
         if os.environ.get("HUB_DEBUG"):
+            # A part of the build run in a forked process sends its traceback as text.
+            print(getattr(error, "where", ""), file=sys.stderr, end="")
             raise
         print(f"The build failed: {type(error).__name__}: {error}", file=sys.stderr)
         print("Set HUB_DEBUG=1 to see where (a traceback).", file=sys.stderr)

@@ -45,7 +45,7 @@ class BloggersGenerator(Generator):
                 blogger=blogger,
                 blogger_posts=posts,
             )
-        plan.write_with(writer, self.get_template, self.context)
+        plan.write_with(self.get_template, self.context)
 
 
 def get_generators(_pelican: Any) -> type[Generator]:

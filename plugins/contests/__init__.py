@@ -57,7 +57,7 @@ class ContestsGenerator(Generator):
                 contest=contest,
                 siblings=siblings,
             )
-        plan.write_with(writer, self.get_template, self.context)
+        plan.write_with(self.get_template, self.context)
 
 
 def get_generators(_pelican: Any) -> type[Generator]:

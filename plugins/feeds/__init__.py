@@ -8,6 +8,7 @@ what it shows has changed.
 from __future__ import annotations
 
 import functools
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,17 @@ from socialhub.feeds.jsonfeed import render_json
 from socialhub.feeds.opml import render_opml
 from socialhub.feeds.streams import Stream, streams, streams_about
 from socialhub.feeds.write import FORMATS, FeedHead, render_atom, render_rss
+from socialhub.forked import Forked
 from socialhub.model import Comment, Item, Site
-from socialhub.render import PageJob, PagePlan, digest, identity, item_digest, write_if_changed
+from socialhub.render import (
+    TOTALS,
+    PageJob,
+    PagePlan,
+    digest,
+    identity,
+    item_digest,
+    write_if_changed,
+)
 from socialhub.urls import site_base
 
 EMPTY_SITE_DATE = datetime(2000, 1, 1, tzinfo=UTC)
@@ -43,8 +53,26 @@ def site_info(settings: dict[str, Any]) -> SiteInfo:
 class FeedsGenerator(Generator):
     """Writes every feed, /feeds/ and /bloggers.opml."""
 
+    background: Forked | None = None
+
+    def start(self) -> None:
+        """Begin writing the feeds in a forked process, beside the other plugins' pages."""
+        workers = int(self.settings.get("HUB_BUILD_WORKERS", 0) or 0) or os.cpu_count() or 1
+        if workers > 1:
+            self.background = Forked(self._write_all)
+
     def generate_output(self, writer: Any) -> None:
-        """Plan one job per stream and format; write what changed."""
+        """Write the feeds here, or wait for the process that writes them."""
+        if self.background is None:
+            self._write_all()
+            return
+        rendered, skipped = self.background.wait()
+        TOTALS.rendered += rendered
+        TOTALS.skipped += skipped
+
+    def _write_all(self) -> tuple[int, int]:
+        """Plan one job per stream and format; write what changed; (rendered, skipped)."""
+        before = (TOTALS.rendered, TOTALS.skipped)
         site: Site = self.context["hub"]
         self.info = site_info(self.settings)
         self.limit = int(self.settings.get("FEED_ITEM_COUNT", 50))
@@ -67,8 +95,9 @@ class FeedsGenerator(Generator):
         groups = [(name, [s for s in all_streams if s.group == name]) for name in GROUPS]
         listed = digest([(s.path, s.title, s.description, s.page) for s in all_streams])
         pages.add("feeds/index.html", "feeds", (listed,), groups=groups, formats=FORMATS)
-        pages.write_with(writer, self.get_template, self.context)
+        pages.write_with(self.get_template, self.context)
         self._write_opml(site)
+        return (TOTALS.rendered - before[0], TOTALS.skipped - before[1])
 
     def _digest(self, site: Site, thing: Item | Comment) -> str:
         if isinstance(thing, Item):
@@ -146,7 +175,15 @@ def get_generators(_pelican: Any) -> type[Generator]:
     return FeedsGenerator
 
 
+def start_feeds(generators: list[Generator]) -> None:
+    """Once the model is complete, start the feeds beside the other plugins' pages."""
+    for generator in generators:
+        if isinstance(generator, FeedsGenerator):
+            generator.start()
+
+
 def register() -> None:
     """Connect the plugin to Pelican's signals."""
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(add_feed_links)
+    signals.all_generators_finalized.connect(start_feeds)

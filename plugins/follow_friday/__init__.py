@@ -32,7 +32,7 @@ class FollowFridayGenerator(Generator):
         for item in shoutouts:
             shown = (item_digest(site, item), pictures)
             plan.add(f"{item.url}index.html", "shoutout", shown, item=item)
-        plan.write_with(writer, self.get_template, self.context)
+        plan.write_with(self.get_template, self.context)
 
 
 def get_generators(_pelican: Any) -> type[Generator]:

@@ -74,7 +74,7 @@ class HubGenerator(Generator):
                 shown += (pictures,)
                 plan.add(pager.save_as(), "tag", shown, tag=tag, pager=pager)
         plan.add("404.html", "404")
-        plan.write_with(writer, self.get_template, self.context)
+        plan.write_with(self.get_template, self.context)
         self._write_favicon()
         self._copy_theme_static()
         self._write_sitemap(site)

@@ -117,9 +117,21 @@ def stable(value: Any) -> Any:
     return getattr(value, "__qualname__", type(value).__qualname__)
 
 
+# Settings that say how to build, not what to build: no page shows them.
+BUILD_ONLY_SETTINGS = frozenset(
+    {"HUB_BUILD_WORKERS", "CACHE_CONTENT", "LOAD_CONTENT_CACHE", "CACHE_PATH"}
+)
+
+
 def settings_stamp(settings: dict[str, Any]) -> str:
     """A hash of the settings that can change a page (functions by name, not by address)."""
-    return digest({key: stable(value) for key, value in sorted(settings.items()) if key.isupper()})
+    return digest(
+        {
+            key: stable(value)
+            for key, value in sorted(settings.items())
+            if key.isupper() and key not in BUILD_ONLY_SETTINGS
+        }
+    )
 
 
 def _load_state(path: Path) -> dict[str, str]:
@@ -271,7 +283,7 @@ class PagePlan:
             self.site.memo[key] = digest(code_stamp(folders), settings_stamp(self.settings))
         return self.site.memo[key]
 
-    def write_with(self, writer: Any, get_template: Callable[[str], Any], context: Any) -> None:
+    def write_with(self, get_template: Callable[[str], Any], context: Any) -> None:
         """Write the plan with a generator's templates and context, as Pelican's writer does.
 
         Why not ``writer.write_file``: it writes every page it renders, and a page

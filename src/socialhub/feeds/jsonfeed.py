@@ -59,4 +59,6 @@ def render_json(head: FeedHead, entries: Sequence[Entry]) -> bytes:
         "authors": [{"name": head.info.company, "url": head.info.base + "/"}],
         "items": [_item(entry) for entry in entries],
     }
-    return json.dumps(feed, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+    # Why no indent: json's C encoder is used only without one (the indented encoder
+    # took an eighth of a cold build's feed time).
+    return json.dumps(feed, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
