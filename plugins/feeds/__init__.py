@@ -19,7 +19,7 @@ from pelican.generators import Generator
 from socialhub.feeds.entries import Entry, SiteInfo, comment_entry, item_entry, tag_authority
 from socialhub.feeds.jsonfeed import render_json
 from socialhub.feeds.opml import render_opml
-from socialhub.feeds.streams import Stream, streams, streams_about
+from socialhub.feeds.streams import comments_path, comments_stream, streams, streams_about
 from socialhub.feeds.write import FORMATS, FeedHead, render_atom, render_rss
 from socialhub.forked import Forked
 from socialhub.model import Comment, Item, Site
@@ -83,13 +83,23 @@ class FeedsGenerator(Generator):
         plan = PagePlan("feeds", site, self.settings, self.output_path)
         all_streams = streams(site)
         for stream in all_streams:
+            if stream.group == "items":
+                continue  # planned below, from their items
             things = stream.things(site)[: self.limit]
             # Why not the stream itself: its pick function's repr changes every run.
             about = (stream.path, stream.title, stream.description, stream.page, self.limit)
+            if not things:
+                about += (self.newest,)  # an empty feed is dated with the newest item
             # One short digest per stream, shared by its three formats.
             shown = (digest(about, *[self._digest(site, thing) for thing in things]),)
             for fmt, (extension, _type) in FORMATS.items():
                 plan.add(stream.path + extension, fmt, shown, stream=stream, things=things)
+        for item in site.items:
+            # An item's comments feed shows the item (title, page) and its comments,
+            # all of which its digest covers: nothing else to look at for 10,000 feeds.
+            shown = ("comments", item_digest(site, item), self.limit)
+            for fmt, (extension, _type) in FORMATS.items():
+                plan.add(f"{comments_path(item)}{extension}", fmt, shown, item=item)
         plan.write(functools.partial(self._write_feed, site))
         pages = PagePlan("feeds-page", site, self.settings, self.output_path)
         groups = [(name, [s for s in all_streams if s.group == name]) for name in GROUPS]
@@ -118,9 +128,16 @@ class FeedsGenerator(Generator):
         return entry
 
     def _write_feed(self, site: Site, job: PageJob) -> None:
-        stream: Stream = job.variables["stream"]
-        entries = [self._entry(site, thing) for thing in job.variables["things"]]
-        updated = max((entry.updated for entry in entries), default=self.newest)
+        item: Item | None = job.variables.get("item")
+        if item is not None:
+            stream = comments_stream(item)
+            things = stream.things(site)[: self.limit]
+            # An item's comments feed with no comment yet is as new as the item.
+            fallback = item.updated
+        else:
+            stream, things, fallback = job.variables["stream"], job.variables["things"], self.newest
+        entries = [self._entry(site, thing) for thing in things]
+        updated = max((entry.updated for entry in entries), default=fallback)
         head = FeedHead(
             stream=stream,
             info=self.info,

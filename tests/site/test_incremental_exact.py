@@ -1,12 +1,12 @@
 """An incremental rebuild gives exactly the site a clean build gives, and touches nothing else.
 
 For each kind of change (one item's body, a blogger's name, a tag, a film shown
-under its contest's other films, a new featured post, a template, a new
-comment) the sample content is built, changed, and built again with the caches
-of the first build; then built once more from nothing into another folder. The
-rebuild must hold the same files with the same bytes as the clean build (every
-page that should change did), and the files it wrote must be exactly those
-whose bytes changed (no other page was touched).
+under its contest's other films, a new featured post, a newest post, a
+template, a new comment) the sample content is built, changed, and built again
+with the caches of the first build; then built once more from nothing into
+another folder. The rebuild must hold the same files with the same bytes as the
+clean build (every page that should change did), and the files it wrote must be
+exactly those whose bytes changed (no other page was touched).
 """
 
 from __future__ import annotations
@@ -121,6 +121,16 @@ def add_featured_post(content: Path, _theme: Path) -> None:
     )
 
 
+def add_newest_post(content: Path, _theme: Path) -> None:
+    """A company post newer than everything (the hub's pages shift; empty feeds are dated)."""
+    (content / "posts/winter-opening-hours.md").write_text(
+        "Title: Winter opening hours\nDate: 2026-12-20 09:00\nAuthor: Daniel Osei\n"
+        "Tags: stores\nSummary: When the stores open over the holidays.\n\n"
+        "Every store opens at ten from the 21st.\n",
+        encoding="utf-8",
+    )
+
+
 # change → pages that must show it (a few, as a reader would look for them).
 CASES: dict[str, tuple[Callable[[Path, Path], None], dict[str, str]]] = {
     "body": (change_body, {"posts/night-mode-update/index.html": "brings NIGHT MODE"}),
@@ -156,6 +166,15 @@ CASES: dict[str, tuple[Callable[[Path, Path], None], dict[str, str]]] = {
             "bloggers/lea-fontaine/student-budget-x2/index.html": "3 featured posts",
             "bloggers/lea-fontaine/index.html": "A second year on the X2",
             "feeds/bloggers/lea-fontaine.atom.xml": "A second year on the X2",
+        },
+    ),
+    "newest post": (
+        add_newest_post,
+        {
+            "posts/winter-opening-hours/index.html": "Every store opens at ten",
+            "hub/index.html": "Winter opening hours",
+            "feeds/all.atom.xml": "Winter opening hours",
+            "tags/stores/index.html": "Winter opening hours",
         },
     ),
     "template": (change_template, {"videos/harbour-lights/index.html": "<!-- v2 -->"}),

@@ -155,10 +155,15 @@ def tag_stream(tag: Tag) -> Stream:
     )
 
 
+def comments_path(item: Item) -> str:
+    """Where an item's comments feed is published, without the format's extension."""
+    return f"{item.url}comments"
+
+
 def comments_stream(item: Item) -> Stream:
     """The comments and mentions of one item, published beside it."""
     return Stream(
-        f"{item.url}comments",
+        comments_path(item),
         f"Comments on “{item.title}”",
         f"Comments and mentions of “{item.title}”.",
         item.url,
