@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 PARALLEL_THRESHOLD = 64
 
 
-@dataclass
+@dataclass(slots=True)
 class PageJob:
     """One page to write: where, with which template and variables, and what it shows."""
 
