@@ -85,7 +85,7 @@ class FeedsGenerator(Generator):
         for stream in all_streams:
             if stream.group == "items":
                 continue  # planned below, from their items
-            things = stream.things(site)[: self.limit]
+            things = stream.things(site, self.limit)
             # Why not the stream itself: its pick function's repr changes every run.
             about = (stream.path, stream.title, stream.description, stream.page, self.limit)
             if not things:
@@ -131,7 +131,7 @@ class FeedsGenerator(Generator):
         item: Item | None = job.variables.get("item")
         if item is not None:
             stream = comments_stream(item)
-            things = stream.things(site)[: self.limit]
+            things = stream.things(site, self.limit)
             # An item's comments feed with no comment yet is as new as the item.
             fallback = item.updated
         else:

@@ -5,6 +5,7 @@ The first of our plugins: the others only read ``context["hub"]``.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -149,6 +150,7 @@ class HubItemsGenerator(Generator):
                     cache.keep_only(names | {source.path for source in sources})
                     cache.save()
         self.context["hub"] = site
+        gc.freeze()
         self.context["SITE_BASE"] = site_base(self.settings)
         log.info(
             "hub_items: %d items, %d bloggers, %d contests, %d drafts left out",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from dataclasses import dataclass, field
@@ -14,6 +15,9 @@ from pelican.settings import read_settings
 
 from socialhub import render
 from socialhub.errors import ConfigError
+
+# Allocations between two runs of the youngest generation's collection (Python: 700).
+BUILD_GC_THRESHOLD = 50_000
 
 
 @dataclass
@@ -56,6 +60,11 @@ def run_build(settings_file: str | Path, overrides: dict[str, Any] | None = None
     console.quiet = True
     started = time.perf_counter()
     render.TOTALS.rendered = render.TOTALS.skipped = 0
+    # Why: a build makes millions of small objects that live until it ends (the
+    # model, the caches, the page plans); at Python's default threshold the cyclic
+    # collector walks them thousands of times, an eighth of a rebuild at 10,000 items.
+    thresholds = gc.get_threshold()
+    gc.set_threshold(BUILD_GC_THRESHOLD, *thresholds[1:])
     try:
         wanted = list(settings.get("PLUGINS") or [])
         pelican = Pelican(settings)
@@ -67,6 +76,8 @@ def run_build(settings_file: str | Path, overrides: dict[str, Any] | None = None
             raise ConfigError(f"plugins not found: {', '.join(missing)} (PLUGIN_PATHS: {paths})")
         pelican.run()
     finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
         console.quiet = was_quiet
         root.removeHandler(collector)
     output = Path(settings["OUTPUT_PATH"])

@@ -6,8 +6,10 @@ three formats; adding a stream is adding a line here.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from socialhub.kinds import KINDS_BY_NAME
 from socialhub.model import Blogger, Comment, Contest, FeaturedPost, Item, Site, Tag, Video
@@ -26,9 +28,17 @@ class Stream:
     pick: Pick
     group: str  # how the feeds page groups it
 
-    def things(self, site: Site) -> list[Item | Comment]:
-        """What the stream holds, newest first."""
-        return sorted(self.pick(site), key=lambda thing: thing.date, reverse=True)
+    def things(self, site: Site, limit: int | None = None) -> list[Item | Comment]:
+        """What the stream holds, newest first; only the newest ``limit`` when given."""
+        picked = self.pick(site)
+        if limit is not None:
+            # Why: the whole hub's stream has every item and comment; a feed shows 50.
+            return heapq.nlargest(limit, picked, key=_date_of)
+        return sorted(picked, key=_date_of, reverse=True)
+
+
+def _date_of(thing: Item | Comment) -> datetime:
+    return thing.date
 
 
 def _all_comments(site: Site) -> list[Comment]:
