@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,14 @@ from pelican.generators import Generator
 from socialhub.feeds.entries import Entry, SiteInfo, comment_entry, item_entry, tag_authority
 from socialhub.feeds.jsonfeed import render_json
 from socialhub.feeds.opml import render_opml
-from socialhub.feeds.streams import comments_path, comments_stream, streams, streams_about
+from socialhub.feeds.streams import (
+    ItemStreams,
+    Stream,
+    comments_path,
+    comments_stream,
+    site_streams,
+    streams_about,
+)
 from socialhub.feeds.write import FORMATS, FeedHead, render_atom, render_rss
 from socialhub.forked import Forked
 from socialhub.model import Comment, Item, Site
@@ -81,10 +89,8 @@ class FeedsGenerator(Generator):
         self.newest = max((item.updated for item in site.items), default=EMPTY_SITE_DATE)
         self._entries: dict[tuple[str, str], Entry] = {}
         plan = PagePlan("feeds", site, self.settings, self.output_path)
-        all_streams = streams(site)
-        for stream in all_streams:
-            if stream.group == "items":
-                continue  # planned below, from their items
+        listed_streams = site_streams(site)
+        for stream in listed_streams:
             things = stream.things(site, self.limit)
             # Why not the stream itself: its pick function's repr changes every run.
             about = (stream.path, stream.title, stream.description, stream.page, self.limit)
@@ -102,8 +108,16 @@ class FeedsGenerator(Generator):
                 plan.add(f"{comments_path(item)}{extension}", fmt, shown, item=item)
         plan.write(functools.partial(self._write_feed, site))
         pages = PagePlan("feeds-page", site, self.settings, self.output_path)
-        groups = [(name, [s for s in all_streams if s.group == name]) for name in GROUPS]
-        listed = digest([(s.path, s.title, s.description, s.page) for s in all_streams])
+        groups: list[tuple[str, Sequence[Stream]]] = [
+            (name, [s for s in listed_streams if s.group == name])
+            for name in GROUPS
+            if name != "items"
+        ]
+        # One comments feed per item: listed from the items, made only if the page is.
+        groups.append(("items", ItemStreams(site.items)))
+        about_items = "".join(f"{item.url}\x00{item.title}\x01" for item in site.items)
+        listed = digest([(s.path, s.title, s.description, s.page) for s in listed_streams])
+        listed = digest(listed, about_items)
         pages.add("feeds/index.html", "feeds", (listed,), groups=groups, formats=FORMATS)
         pages.write_with(self.get_template, self.context)
         self._write_opml(site)

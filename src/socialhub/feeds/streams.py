@@ -7,9 +7,10 @@ three formats; adding a stream is adding a line here.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import overload
 
 from socialhub.kinds import KINDS_BY_NAME
 from socialhub.model import Blogger, Comment, Contest, FeaturedPost, Item, Site, Tag, Video
@@ -182,15 +183,33 @@ def comments_stream(item: Item) -> Stream:
     )
 
 
-def streams(site: Site) -> list[Stream]:
-    """Every stream: the table above, then one per blogger, contest, tag and item."""
+def site_streams(site: Site) -> list[Stream]:
+    """The table above, then one stream per blogger, contest and tag."""
     return [
         *SITE_STREAMS,
         *(blogger_stream(blogger) for blogger in site.bloggers.values()),
         *(contest_stream(contest) for contest in site.contests.values()),
         *(tag_stream(tag) for tag in site.tags()),
-        *(comments_stream(item) for item in site.items),
     ]
+
+
+class ItemStreams(Sequence[Stream]):
+    """The comments stream of every item, made when asked for (there is one per item)."""
+
+    def __init__(self, items: Sequence[Item]) -> None:
+        self._items = items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> Stream: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Stream]: ...
+    def __getitem__(self, index: int | slice) -> Stream | Sequence[Stream]:
+        if isinstance(index, slice):
+            return [comments_stream(item) for item in self._items[index]]
+        return comments_stream(self._items[index])
 
 
 def streams_about(site: Site, subject: object) -> list[Stream]:
