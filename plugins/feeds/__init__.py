@@ -8,7 +8,6 @@ what it shows has changed.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +34,7 @@ from socialhub.render import (
     TOTALS,
     PageJob,
     PagePlan,
+    build_workers,
     digest,
     identity,
     item_digest,
@@ -65,8 +65,7 @@ class FeedsGenerator(Generator):
 
     def start(self) -> None:
         """Begin writing the feeds in a forked process, beside the other plugins' pages."""
-        workers = int(self.settings.get("HUB_BUILD_WORKERS", 0) or 0) or os.cpu_count() or 1
-        if workers > 1:
+        if build_workers(self.settings) > 1:
             self.background = Forked(self._write_all)
 
     def generate_output(self, writer: Any) -> None:

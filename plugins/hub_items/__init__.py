@@ -25,7 +25,7 @@ from socialhub import kinds, sanitize, validate
 from socialhub.assemble import build_site
 from socialhub.errors import Problem
 from socialhub.kinds import KINDS, Kind, kind_for_folder
-from socialhub.render import digest, stable
+from socialhub.render import build_workers, digest, stable
 from socialhub.sanitize import render_comment
 from socialhub.stampcache import Stamp, StampCache, file_stamp
 from socialhub.urls import site_base
@@ -44,6 +44,10 @@ class HubMarkdownReader(MarkdownReader):
     whole file when a date is wrong); we want the raw text so that validation
     can say exactly what is wrong with every field at once.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._parser: Markdown | None = None  # made on the first read
 
     def process_metadata(self, name: str, value: Any) -> Any:
         """Keep the raw text."""
@@ -75,9 +79,9 @@ class HubMarkdownReader(MarkdownReader):
         self._source_path = source_path
         # Why one instance, reset for each file (as Python-Markdown's docs say to):
         # building the parser and its extensions cost more than converting a body.
-        if getattr(self, "_shared_md", None) is None:
-            self._shared_md = Markdown(**self.settings["MARKDOWN"])
-        self._md = self._shared_md.reset()
+        if self._parser is None:
+            self._parser = Markdown(**self.settings["MARKDOWN"])
+        self._md = self._parser.reset()
         with pelican_open(source_path) as text:
             content = self._md.convert(text)
         metadata = self._parse_metadata(getattr(self._md, "Meta", {}))
@@ -104,14 +108,6 @@ def _body_of(text: str) -> str:
 def _top_folder(path: str, content_dir: str) -> str:
     relative = os.path.relpath(path, content_dir)
     return relative.split(os.sep, 1)[0]
-
-
-class RawContent:
-    """What Pelican's ``Readers.read_file`` gives back to us: content and raw metadata."""
-
-    def __init__(self, content: str, metadata: dict[str, Any], **_: Any) -> None:
-        self.content = content or ""
-        self.metadata = metadata
 
 
 class HubItemsGenerator(Generator):
@@ -145,10 +141,11 @@ class HubItemsGenerator(Generator):
             site = build_site(sources, self._exists, timezone, problems, checks, basis=basis)
         finally:
             if use_cache:
-                names = {name for name, _stamp in files}
-                for cache in (reads, checks):
-                    cache.keep_only(names | {source.path for source in sources})
-                    cache.save()
+                # The read cache is keyed by path under content/, the check cache as shown.
+                reads.keep_only({name for name, _stamp in files})
+                checks.keep_only({source.path for source in sources})
+                reads.save()
+                checks.save()
         self.context["hub"] = site
         gc.freeze()
         self.context["SITE_BASE"] = site_base(self.settings)
@@ -179,7 +176,7 @@ class HubItemsGenerator(Generator):
         and each file is independent. A file that fails in a worker is left out
         here and read again in this process, which reports why.
         """
-        workers = min(os.cpu_count() or 1, int(self.settings.get("HUB_BUILD_WORKERS", 0) or 99))
+        workers = build_workers(self.settings)
         if len(paths) < PARALLEL_READ_THRESHOLD or workers < 2:
             return {}
         global _POOL_READER  # noqa: PLW0603 - handed to forked workers, see _read_raw

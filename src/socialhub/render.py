@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from socialhub.model import Blogger, Comment, Contest, Item, Site
+from socialhub.stampcache import read_pickle, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -135,20 +136,17 @@ def settings_stamp(settings: dict[str, Any]) -> str:
 
 
 def _load_state(path: Path) -> dict[str, str]:
-    try:
-        with open(path, "rb") as handle:
-            data = pickle.load(handle)
-    except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
-        return {}
+    data = read_pickle(path)
     return data if isinstance(data, dict) else {}
 
 
 def _save_state(path: Path, state: dict[str, str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "wb") as handle:
-        pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, path)
+    write_atomically(path, pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
+
+
+def build_workers(settings: dict[str, Any]) -> int:
+    """How many processes read and render: HUB_BUILD_WORKERS, or every core when it is 0."""
+    return int(settings.get("HUB_BUILD_WORKERS", 0) or 0) or os.cpu_count() or 1
 
 
 def _inside(folder: str, save_as: str) -> Path:
@@ -170,12 +168,10 @@ def write_if_changed(path: Path, data: bytes, *, atomic: bool = False) -> bool:
             return False
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-    if not atomic:
+    if atomic:
+        write_atomically(path, data)
+    else:
         path.write_bytes(data)
-        return True
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
     return True
 
 
@@ -238,12 +234,12 @@ def write_pages(
     state_path: Path,
     stamp: str,
     *,
-    workers: int = 0,
+    workers: int = 1,
 ) -> RenderReport:
     """Render the jobs whose fingerprint changed (on ``workers`` processes), delete stale pages."""
     previous = _load_state(state_path)
     todo = _pages_to_render(jobs, previous, os.path.join(str(output_path), ""), stamp)
-    _render_all(jobs, todo, render, workers or os.cpu_count() or 1)
+    _render_all(jobs, todo, render, workers)
     report = RenderReport(rendered=len(todo), skipped=len(jobs) - len(todo))
     TOTALS.rendered += report.rendered
     TOTALS.skipped += report.skipped
@@ -308,7 +304,11 @@ class PagePlan:
         """Render what changed, skip the rest, delete this plugin's stale pages."""
         cache = Path(self.settings.get("CACHE_PATH", ".cache"))
         state = cache / "pages" / f"{digest(str(self.output_path.resolve()))}-{self.name}.pickle"
-        workers = int(self.settings.get("HUB_BUILD_WORKERS", 0) or 0)
         return write_pages(
-            self.jobs, render, self.output_path, state, self.stamp(), workers=workers
+            self.jobs,
+            render,
+            self.output_path,
+            state,
+            self.stamp(),
+            workers=build_workers(self.settings),
         )

@@ -25,6 +25,23 @@ def file_stamp(status: os.stat_result) -> Stamp:
     return (status.st_mtime_ns, status.st_size)
 
 
+def read_pickle(path: Path) -> Any | None:
+    """What a cache file holds; None when it is missing or damaged (a cache, never an error)."""
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
+        return None
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a temporary file beside ``path``, then move it into place (readers never see half)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
 class StampCache:
     """name → (stamp, value), kept in ``shards`` pickle files named after ``path``."""
 
@@ -45,12 +62,11 @@ class StampCache:
         return zlib.crc32(name.encode("utf-8", "surrogatepass")) % self.shards
 
     def _load(self, number: int) -> dict[str, tuple[Stamp, Any]]:
-        try:
-            with open(self._file(number), "rb") as handle:
-                key, entries = pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
-            return {}
-        return entries if key == self.key and isinstance(entries, dict) else {}
+        found = read_pickle(self._file(number))
+        if isinstance(found, tuple) and len(found) == 2 and found[0] == self.key:
+            entries = found[1]
+            return entries if isinstance(entries, dict) else {}
+        return {}
 
     def get(self, name: str, stamp: Stamp) -> Any | None:
         """The value kept for ``name`` if its file still has ``stamp``; else None."""
@@ -76,13 +92,7 @@ class StampCache:
 
     def save(self) -> None:
         """Write the shards that changed (each to a temporary file, then moved into place)."""
-        if self._changed:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         for number in sorted(self._changed):
-            target = self._file(number)
-            temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-            with open(temporary, "wb") as handle:
-                data = (self.key, self._entries[number])
-                pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, target)
+            data = (self.key, self._entries[number])
+            write_atomically(self._file(number), pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
         self._changed.clear()
