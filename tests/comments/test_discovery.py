@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urljoin
 
 import mf2py
 from bs4 import BeautifulSoup
+from helpers import discover
 from werkzeug.test import Client
 
 from socialhub.comments.app import create_app
@@ -22,21 +22,6 @@ def _pages(output: Path) -> list[tuple[str, str]]:
         (path.relative_to(output).as_posix(), path.read_text(encoding="utf-8"))
         for path in sorted(output.rglob("*.html"))
     ]
-
-
-def discover(page_url: str, html: str, link_header: str = "") -> str:
-    """The endpoint a sender finds (W3C Webmention 3.1.2): Link header, else first link or a."""
-    if link_header:
-        for part in link_header.split(","):
-            target, _, params = part.partition(";")
-            rels = params.replace('"', " ").replace("=", " ").split()
-            if "webmention" in rels:
-                return urljoin(page_url, target.strip().strip("<>"))
-    soup = BeautifulSoup(html, "lxml")
-    for element in soup.find_all(["link", "a"], href=True):
-        if "webmention" in (element.get("rel") or []):
-            return urljoin(page_url, element["href"])
-    return ""
 
 
 def test_every_page_names_the_endpoint(minimal_copy: Path, build: Callable[..., Path]) -> None:
