@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -155,3 +156,26 @@ def test_nginx_names_the_webmention_endpoint_and_it_answers(
         assert sent.status == 202
     stored = [*queue.glob("incoming/*.json"), *queue.glob("rejected/*.json")]
     assert len(stored) == 1  # kept before the answer; verification may have moved it
+
+
+@pytest.mark.slow
+def test_nginx_answers_the_section_redirects_with_301(nginx_site, sample_output: Path) -> None:
+    """Each redirect page the build writes has the same 301 in the nginx configuration."""
+    site, _comments, _queue = nginx_site
+    redirects = {}
+    for page in sample_output.glob("*/index.html"):
+        refresh = re.search(
+            r'http-equiv="refresh" content="0; url=([^"]+)"', page.read_text("utf-8")
+        )
+        if refresh:
+            redirects[f"/{page.parent.name}/"] = refresh.group(1)
+    assert redirects == {"/posts/": "/hub/posts/", "/videos/": "/hub/videos/"}
+    for path, target in redirects.items():
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.build_opener(NoRedirect).open(f"{site}{path}", timeout=5)
+        assert answer.value.code == 301, path
+        assert urllib.parse.urlsplit(answer.value.headers["Location"]).path == target
+        answer.value.close()
+        with urllib.request.urlopen(f"{site}{path}", timeout=5) as followed:
+            assert urllib.parse.urlsplit(followed.url).path == target
+            assert followed.status == 200
