@@ -42,7 +42,9 @@ THEME_STATIC_PATHS: list[str] = []
 HUB_PAGE_SIZE = 12  # cards per hub page
 HUB_BUILD_WORKERS = 0  # processes that read and render; 0 uses every core
 FEED_ITEM_COUNT = 50  # items per feed
-COMMENT_SERVICE_URL = "http://127.0.0.1:8001"  # where the comment form posts
+# The comment form posts here; every page names <this>/webmention as its Webmention
+# endpoint (empty: no endpoint is advertised).
+COMMENT_SERVICE_URL = "http://127.0.0.1:8001"
 COMMENTS_MANIFEST = "comments-manifest.json"  # read by the comment service
 COMMENTS_QUEUE_DIR = "var/comments"  # the comment service's queue (back it up)
 COMMENTS_RATE_LIMIT_COUNT = 5  # comments per client...

@@ -23,6 +23,7 @@ from socialhub.kinds import KINDS, KINDS_BY_NAME
 ROOT = Path(__file__).resolve().parent
 CONTENT = ROOT / "content"
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's; the browser tests drive it with Playwright
+TEST_MODULES = ("pytest", "playwright")  # what the tests import from the test extra
 
 
 def _overrides(output: str | None, content: str | None) -> dict[str, str]:
@@ -277,9 +278,28 @@ def _install_test_tools(c) -> None:
     c.run(f"apt-get install -y -qq {wanted}", pty=False, env=quiet)
 
 
+def _check_test_extra() -> None:
+    """Stop with the command to run when the test extra (pytest, Playwright) is missing."""
+    import importlib.util  # noqa: PLC0415 - see the imports
+
+    missing = [name for name in TEST_MODULES if importlib.util.find_spec(name) is None]
+    if not missing:
+        return
+    if Path(sys.prefix).resolve() == (ROOT / ".venv").resolve():
+        pip = ".venv/bin/pip"
+    else:
+        pip = f"{sys.executable} -m pip"
+    raise Exit(
+        f"The tests need the test extra ({', '.join(missing)} not installed): "
+        f"{pip} install -e '.[test]'",
+        code=1,
+    )
+
+
 @task(help={"args": "extra arguments for pytest"})
 def test(c, args=""):
     """Run the whole test suite (browser and validator tests included; installs their tools)."""
+    _check_test_extra()
     _install_test_tools(c)
     c.run(f"{sys.executable} -m pytest {args}", pty=False)
 

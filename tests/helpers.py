@@ -1,9 +1,12 @@
-"""Small helpers shared by tests that start servers on 127.0.0.1."""
+"""Small helpers shared by tests: servers on 127.0.0.1, Webmention discovery as a sender does it."""
 
 from __future__ import annotations
 
 import socket
 import time
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup
 
 
 def free_port() -> int:
@@ -22,3 +25,18 @@ def wait_for_port(port: int, seconds: float = 20) -> None:
                 return
         time.sleep(0.05)
     raise AssertionError(f"nothing listens on 127.0.0.1:{port}")
+
+
+def discover(page_url: str, html: str, link_header: str = "") -> str:
+    """The endpoint a sender finds (W3C Webmention 3.1.2): Link header, else first link or a."""
+    if link_header:
+        for part in link_header.split(","):
+            target, _, params = part.partition(";")
+            rels = params.replace('"', " ").replace("=", " ").split()
+            if "webmention" in rels:
+                return urljoin(page_url, target.strip().strip("<>"))
+    soup = BeautifulSoup(html, "lxml")
+    for element in soup.find_all(["link", "a"], href=True):
+        if "webmention" in (element.get("rel") or []):
+            return urljoin(page_url, element["href"])
+    return ""

@@ -27,7 +27,7 @@ from socialhub.feeds.streams import (
     site_streams,
     streams_about,
 )
-from socialhub.feeds.write import FORMATS, FeedHead, render_atom, render_rss
+from socialhub.feeds.write import FORMAT_NAMES, FORMATS, FeedHead, render_atom, render_rss
 from socialhub.forked import Forked
 from socialhub.model import Comment, Item, Site
 from socialhub.render import (
@@ -187,7 +187,7 @@ def feed_links(context: dict[str, Any], subject: object = None) -> list[dict[str
                 continue  # the page's own feed in three formats, the wider ones in two
             links.append(
                 {
-                    "title": f"{stream.title} ({fmt.upper() if fmt != 'json' else 'JSON Feed'})",
+                    "title": f"{stream.title} ({FORMAT_NAMES[fmt]})",
                     "href": f"{base}/{stream.path}{extension}",
                     "type": mime,
                 }

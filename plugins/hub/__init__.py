@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 
 # The hub's filters: /hub/<slug>/ shows one kind of item.
 HUB_FILTERS = tuple((kind.hub_slug, kind.name, kind.plural.capitalize()) for kind in STREAM_KINDS)
+# Section roots above item pages that have no list of their own: each gets a small page
+# sending readers to the hub's filter (deploy/nginx-hub.conf answers the same with a 301).
+# Not in the sitemap: they are not pages, only addresses readers type.
+SECTION_REDIRECTS = (("posts/", "hub/posts/", "News"), ("videos/", "hub/videos/", "Films"))
 
 
 class HubGenerator(Generator):
@@ -74,6 +78,8 @@ class HubGenerator(Generator):
                 shown += (pictures,)
                 plan.add(pager.save_as(), "tag", shown, tag=tag, pager=pager)
         plan.add("404.html", "404")
+        for section, target, label in SECTION_REDIRECTS:
+            plan.add(f"{section}index.html", "redirect", redirect_to=target, label=label)
         plan.write_with(self.get_template, self.context)
         self._write_favicon()
         self._copy_theme_static()

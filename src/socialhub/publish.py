@@ -97,7 +97,9 @@ def rsync_command(source: Path, destination: Destination, dry_run: bool) -> list
     if destination.kind == "rsync" and destination.ssh_command:
         command += ["-e", destination.ssh_command]
     target = destination.target
-    if destination.kind == "folder":
+    if destination.kind == "folder" and not dry_run:
+        # rsync makes only the last folder of the path; a dry run makes none (it reports
+        # "created directory" and every file as new).
         Path(target).mkdir(parents=True, exist_ok=True)
     # The trailing slash copies the folder's contents, not the folder itself.
     return [*command, f"{source}/", target.rstrip("/") + "/"]

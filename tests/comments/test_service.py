@@ -126,6 +126,49 @@ def test_rate_limit_per_client(client: Client, config: CommentsConfig) -> None:
     assert len(pending(config)) == 5
 
 
+def test_refused_comments_do_not_count_toward_the_limit(
+    client: Client, config: CommentsConfig
+) -> None:
+    """A reader refused for a missing field corrects it and is heard; only accepted ones count."""
+    no_name = client.post("/comments", data={**FORM, "author": ""}, headers=ORIGIN)
+    assert no_name.status_code == 400
+    assert "give your name" in no_name.get_data(as_text=True)
+    refusals = [
+        {"author": ""},
+        {"body": ""},
+        {"website": "www.example.com"},
+        {"item": "closed-post"},
+        {"reply_to": "c-20990101-ffff"},
+        {"homepage": "http://spam.example/"},
+    ]
+    for change in refusals:  # more refusals than the limit allows comments
+        answer = client.post("/comments", data={**FORM, **change}, headers=ORIGIN)
+        assert 400 <= answer.status_code < 500 and answer.status_code != 429, change
+    accepted = [client.post("/comments", data=FORM, headers=ORIGIN) for _ in range(5)]
+    assert [answer.status_code for answer in accepted] == [303] * 5
+    too_many = client.post("/comments", data=FORM, headers=ORIGIN)
+    assert too_many.status_code == 429
+    assert len(pending(config)) == config.rate_limit_count == 5
+
+
+def test_the_limit_counts_accepted_mentions_not_refused_ones(
+    client: Client, config: CommentsConfig
+) -> None:
+    """A Webmention with a bad target is refused and not counted; accepted ones are."""
+    source = "http://127.0.0.1:9/reply"  # refused at once when verified in the background
+    for _ in range(6):
+        answer = client.post("/webmention", data={"source": source, "target": "https://x.example/"})
+        assert answer.status_code == 400
+    answers = [
+        client.post(
+            "/webmention",
+            data={"source": f"{source}/{n}", "target": "http://127.0.0.1:8000/posts/first-post/"},
+        ).status_code
+        for n in range(6)
+    ]
+    assert answers == [202] * 5 + [429]
+
+
 def test_request_size_is_limited(client: Client, config: CommentsConfig) -> None:
     """A body over the request limit is refused before it is read."""
     response = client.post("/comments", data={**FORM, "body": "x" * 70_000}, headers=ORIGIN)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 import sys
@@ -12,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import free_port, wait_for_port
+from helpers import discover, free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICE = """
@@ -41,6 +43,9 @@ def nginx_site(sample_output: Path, tmp_path: Path) -> Iterator[tuple[str, str, 
     servers = servers.replace("root /var/www/hub;", f"root {sample_output};")
     servers = servers.replace(
         "proxy_pass http://127.0.0.1:8001;", f"proxy_pass http://127.0.0.1:{service_port};"
+    )
+    servers = servers.replace(
+        "https://comments.lumen-mobile.example", f"http://127.0.0.1:{comments_port}"
     )
     temp = tmp_path / "nginx"
     temp.mkdir()
@@ -125,3 +130,52 @@ def test_nginx_serves_the_site_and_proxies_the_comment_service(nginx_site) -> No
     answer.value.close()
     [queued] = list((queue / "pending").glob("*.json"))
     assert '"client": "127.0.0.1"' in queued.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_nginx_names_the_webmention_endpoint_and_it_answers(
+    nginx_site, sample_output: Path
+) -> None:
+    """Every page answers with a Link header; a sender discovers it and its POST is taken."""
+    site, comments, queue = nginx_site
+    expected = f'<{comments}/webmention>; rel="webmention"'
+    for path in ("/", "/hub/", "/feeds/", "/feeds/all.atom.xml"):
+        with urllib.request.urlopen(f"{site}{path}", timeout=5) as answer:
+            assert answer.headers.get_all("Link") == [expected], path
+    manifest = json.loads((sample_output / "comments-manifest.json").read_text("utf-8"))
+    url = next(item["url"] for item in manifest["items"].values() if item["comments_open"])
+    with urllib.request.urlopen(f"{site}{url}", timeout=5) as page:
+        endpoint = discover(page.url, page.read().decode(), page.headers["Link"])
+    assert endpoint == f"{comments}/webmention"
+    # The service knows the site as http://127.0.0.1:8000 (its SITE_URL), as a sender
+    # outside would; a private source is then refused in the background, not here.
+    data = urllib.parse.urlencode(
+        {"source": "http://127.0.0.1:9/reply", "target": f"http://127.0.0.1:8000{url}"}
+    ).encode()
+    with urllib.request.urlopen(urllib.request.Request(endpoint, data=data), timeout=5) as sent:
+        assert sent.status == 202
+    stored = [*queue.glob("incoming/*.json"), *queue.glob("rejected/*.json")]
+    assert len(stored) == 1  # kept before the answer; verification may have moved it
+
+
+@pytest.mark.slow
+def test_nginx_answers_the_section_redirects_with_301(nginx_site, sample_output: Path) -> None:
+    """Each redirect page the build writes has the same 301 in the nginx configuration."""
+    site, _comments, _queue = nginx_site
+    redirects = {}
+    for page in sample_output.glob("*/index.html"):
+        refresh = re.search(
+            r'http-equiv="refresh" content="0; url=([^"]+)"', page.read_text("utf-8")
+        )
+        if refresh:
+            redirects[f"/{page.parent.name}/"] = refresh.group(1)
+    assert redirects == {"/posts/": "/hub/posts/", "/videos/": "/hub/videos/"}
+    for path, target in redirects.items():
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.build_opener(NoRedirect).open(f"{site}{path}", timeout=5)
+        assert answer.value.code == 301, path
+        assert urllib.parse.urlsplit(answer.value.headers["Location"]).path == target
+        answer.value.close()
+        with urllib.request.urlopen(f"{site}{path}", timeout=5) as followed:
+            assert urllib.parse.urlsplit(followed.url).path == target
+            assert followed.status == 200

@@ -30,16 +30,40 @@ def _publish(content: Path, output: Path, *options: str) -> subprocess.Completed
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
 
 
+def _tree(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under ``folder`` with its bytes and modification time."""
+    return {
+        path.relative_to(folder).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
 def test_dry_run_lists_changes_and_touches_nothing(minimal_copy: Path, tmp_path: Path) -> None:
-    """--dry-run prints what would be sent and leaves the destination empty."""
-    destination = tmp_path / "www"
+    """--dry-run prints what would be sent and creates no folder, not even the destination."""
+    destination = tmp_path / "www" / "hub"
     result = _publish(
         minimal_copy, tmp_path / "public", "--dry-run", "--destination", str(destination)
     )
     assert result.returncode == 0, result.stderr
     assert "posts/first-post/index.html" in result.stdout
     assert "Would change" in result.stdout
-    assert not any(destination.iterdir())
+    assert not (tmp_path / "www").exists()
+
+
+def test_dry_run_leaves_a_published_folder_as_it_was(minimal_copy: Path, tmp_path: Path) -> None:
+    """After a publish, a dry run of changed content lists the change and alters no file."""
+    destination = tmp_path / "www"
+    first = _publish(minimal_copy, tmp_path / "public", "--destination", str(destination))
+    assert first.returncode == 0, first.stderr
+    before = _tree(destination)
+    (minimal_copy / "posts" / "closed-post.md").unlink()
+    result = _publish(
+        minimal_copy, tmp_path / "public", "--dry-run", "--destination", str(destination)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "*deleting   posts/closed-post/index.html" in result.stdout
+    assert _tree(destination) == before
 
 
 def test_publish_to_a_folder_mirrors_the_build(minimal_copy: Path, tmp_path: Path) -> None:

@@ -167,6 +167,15 @@ def test_pages_work_without_javascript(
     assert page.locator("h1").inner_text() == "Featured bloggers"
 
 
+def test_section_roots_lead_to_the_hub_filter_without_javascript(no_js: Any, site_url: str) -> None:
+    """/posts/ and /videos/ on a plain static server end on the hub's filter, JavaScript off."""
+    page = no_js.new_page()
+    for section, heading in (("posts", "News"), ("videos", "Films")):
+        page.goto(f"{site_url}/{section}/")
+        page.wait_for_url(f"{site_url}/hub/{section}/")
+        assert page.locator("h1").inner_text() == heading
+
+
 def test_hub_filters_and_pagination_are_plain_links(no_js: Any, site_url: str) -> None:
     """The kind filter and the pages of the hub work by following links, without JavaScript."""
     page = no_js.new_page()

@@ -133,9 +133,12 @@ class CommentService:
         check_origin(request.headers, self.config)
         check_honeypot(fields)
         client = self.client(request)
+        checked = check_comment(fields, self.manifest, self.config, self.queue.has)
+        # Why after the checks: the limit guards the queue and the moderator's time, and a
+        # refused comment costs neither; a reader who forgot a field corrects it and sends
+        # again without being locked out. Floods of bad requests are the proxy's to limit.
         if not self.limiter.allow(client):
             raise Refusal("You are sending comments too fast; please wait a minute.", 429)
-        checked = check_comment(fields, self.manifest, self.config, self.queue.has)
         now = datetime.now(self.timezone)
         submission = Submission(
             id=new_id(now),
@@ -180,6 +183,7 @@ class CommentService:
         source = request.form.get("source", "").strip()
         target = request.form.get("target", "").strip()
         item = check_request(source, target, self.manifest, self.config)
+        # Counted once accepted, like a comment (see accept_comment).
         if not self.limiter.allow(self.client(request)):
             raise Refusal("Too many mentions from this address; please wait a minute.", 429)
         now = datetime.now(self.timezone)

@@ -14,7 +14,7 @@ from socialhub.comments.config import CommentsConfig
 
 
 class RateLimiter:
-    """At most ``count`` submissions per client within ``seconds`` (per worker process)."""
+    """At most ``count`` accepted submissions per client within ``seconds`` (per worker process)."""
 
     def __init__(self, count: int, seconds: int) -> None:
         self.count = count
@@ -23,7 +23,7 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     def allow(self, client: str, now: float | None = None) -> bool:
-        """Record one submission of ``client``; False when it is over the limit."""
+        """Record one accepted submission of ``client``; False (nothing recorded) over the limit."""
         now = time.monotonic() if now is None else now
         with self._lock:
             times = self._seen.setdefault(client, deque())

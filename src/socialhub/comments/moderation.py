@@ -42,6 +42,36 @@ def summary_line(submission: Submission) -> str:
     return f"{submission.id}  {submission.item}  {submission.author}{kind}: {words}"
 
 
+def reply_line(config: CommentsConfig, queue: Queue, submission: Submission) -> str:
+    """For a reply, what it answers and whether that is published yet; "" for the others."""
+    parent_id = submission.reply_to
+    if not parent_id:
+        return ""
+    head = f"    ↳ reply to {parent_id}"
+    published = Path(config.content_dir) / "comments" / submission.item / f"{parent_id}.md"
+    if published.is_file():
+        author = read_header(published).get("author", "")
+        return f"{head} by {author}" if author else head
+    waiting = queue.get(parent_id)
+    if waiting is not None:
+        # Why say it: a reply approved before what it answers breaks the next build.
+        return f"{head} by {waiting.author} (waiting too: approve it first or with this one)"
+    if queue.has(parent_id, "rejected"):
+        return f"{head} (rejected: reject this reply too, or it breaks the build)"
+    return f"{head} (not found in content/comments/{submission.item}/ or the queue)"
+
+
+def list_lines(config: CommentsConfig, queue: Queue, pending: list[Submission]) -> list[str]:
+    """`comments.list`: one line per submission, and under each reply what it answers."""
+    lines = []
+    for submission in pending:
+        lines.append(summary_line(submission))
+        reply = reply_line(config, queue, submission)
+        if reply:
+            lines.append(reply)
+    return lines
+
+
 def describe(submission: Submission) -> str:
     """Everything about one submission, for `comments.show`."""
     lines = [

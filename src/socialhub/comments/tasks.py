@@ -51,12 +51,13 @@ def serve(c, port=8001, host="127.0.0.1", settings="pelicanconf.py", threads=4):
 @task(name="list", help={"settings": "settings file (default pelicanconf.py)"})
 def list_(c, settings="pelicanconf.py"):
     """List the comments and mentions waiting for moderation."""
-    from socialhub.comments.moderation import summary_line  # noqa: PLC0415 - see the imports
+    from socialhub.comments.moderation import list_lines  # noqa: PLC0415 - see the imports
 
-    queue = Queue(_config(settings).queue_dir)
+    config = _config(settings)
+    queue = Queue(config.queue_dir)
     pending = list(queue.list())
-    for submission in pending:
-        print(summary_line(submission))
+    for line in list_lines(config, queue, pending):
+        print(line)
     print(f"{len(pending)} waiting for moderation.")
 
 

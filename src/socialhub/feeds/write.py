@@ -21,6 +21,8 @@ FORMATS = {
     "atom": (".atom.xml", "application/atom+xml"),
     "json": (".json", "application/feed+json"),
 }
+# How people write the formats' names: in link titles, on the feeds page, in menus.
+FORMAT_NAMES = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 
 
 @dataclass(frozen=True)
