@@ -88,14 +88,14 @@ def serve(c, port=8000, host="127.0.0.1", content=None, output=None):
 
     output_dir = Path(output).resolve() if output else ROOT / "output"
 
-    def rebuild() -> None:
-        _build("pelicanconf.py", str(output_dir), content)
+    def rebuild() -> list[str]:
+        return _build("pelicanconf.py", str(output_dir), content)
 
-    rebuild()
+    failure = rebuild()
     content_dir = Path(content).resolve() if content else CONTENT
     watched = [content_dir, ROOT / "theme", ROOT / "pelicanconf.py"]
     print(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
-    preview(output_dir, watched, rebuild, host=host, port=int(port))
+    preview(output_dir, watched, rebuild, host=host, port=int(port), failure=failure)
 
 
 @task(
