@@ -87,7 +87,12 @@ MARKDOWN = {
 # --- Templates ---------------------------------------------------------------
 from jinja2 import FileSystemBytecodeCache  # noqa: E402
 
+# Why our own class: `pelican content` then checks the hub's settings, prints every
+# problem on one line (no traceback, exit 1) and counts the hub's items at the end.
+from socialhub.build import HubPelican  # noqa: E402
 from socialhub.templating import JINJA_FILTERS  # noqa: E402, F401 - a Pelican setting
+
+PELICAN_CLASS = HubPelican
 
 
 def _jinja_cache() -> str:

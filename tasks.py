@@ -11,9 +11,9 @@ from pathlib import Path
 from invoke import Collection, task
 from invoke.exceptions import Exit
 
-from socialhub.build import load_settings, run_build
+from socialhub.build import failure_lines, load_settings, run_build, summary
 from socialhub.comments.tasks import comments as comments_tasks
-from socialhub.errors import ConfigError, ContentError, SocialHubError
+from socialhub.errors import ConfigError, ContentError, SettingsError, SocialHubError
 from socialhub.kinds import KINDS, KINDS_BY_NAME
 
 # Why the other tasks import what they use inside them: every command loads this
@@ -37,36 +37,29 @@ def _overrides(output: str | None, content: str | None) -> dict[str, str]:
     return overrides
 
 
-def _build(settings: str, output: str | None = None, content: str | None = None) -> bool:
-    """Build once and print a summary; False (after printing every problem) on bad content."""
+def _build(settings: str, output: str | None = None, content: str | None = None) -> list[str]:
+    """Build once and print a summary; on a failure print and return its lines (else [])."""
     overrides = _overrides(output, content)
     folder = Path(overrides.get("PATH", CONTENT))
     if not folder.is_dir():
-        print(
-            f"There is no content folder at {folder}: create it or pass --content.", file=sys.stderr
-        )
-        return False
+        lines = [f"There is no content folder at {folder}: create it or pass --content."]
+        print(lines[0], file=sys.stderr)
+        return lines
     try:
         report = run_build(ROOT / settings, overrides)
-    except ContentError as error:
-        print(error, file=sys.stderr)
-        print("The site was not built: fix the files above and run again.", file=sys.stderr)
-        return False
     except Exception as error:  # why broad: a theme or settings mistake must not end `serve`
-        if os.environ.get("HUB_DEBUG"):
+        if os.environ.get("HUB_DEBUG") and not isinstance(error, ContentError | SettingsError):
             # A part of the build run in a forked process sends its traceback as text.
             print(getattr(error, "where", ""), file=sys.stderr, end="")
             raise
-        print(f"The build failed: {type(error).__name__}: {error}", file=sys.stderr)
-        print("Set HUB_DEBUG=1 to see where (a traceback).", file=sys.stderr)
-        return False
+        lines = failure_lines(error)
+        for line in lines:
+            print(line, file=sys.stderr)
+        return lines
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(
-        f"Built {report.output} in {report.seconds:.2f} s: {report.rendered} pages rendered,"
-        f" {report.unchanged} unchanged, {len(report.warnings)} warnings."
-    )
-    return True
+    print(summary(report))
+    return []
 
 
 @task(
@@ -78,7 +71,7 @@ def _build(settings: str, output: str | None = None, content: str | None = None)
 )
 def build(c, settings="pelicanconf.py", output=None, content=None):
     """Build the site into output/ (validating every content file first)."""
-    if not _build(settings, output, content):
+    if _build(settings, output, content):
         raise Exit(code=1)
 
 
@@ -96,14 +89,14 @@ def serve(c, port=8000, host="127.0.0.1", content=None, output=None):
 
     output_dir = Path(output).resolve() if output else ROOT / "output"
 
-    def rebuild() -> None:
-        _build("pelicanconf.py", str(output_dir), content)
+    def rebuild() -> list[str]:
+        return _build("pelicanconf.py", str(output_dir), content)
 
-    rebuild()
+    failure = rebuild()
     content_dir = Path(content).resolve() if content else CONTENT
     watched = [content_dir, ROOT / "theme", ROOT / "pelicanconf.py"]
     print(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
-    preview(output_dir, watched, rebuild, host=host, port=int(port))
+    preview(output_dir, watched, rebuild, host=host, port=int(port), failure=failure)
 
 
 @task(
@@ -145,7 +138,7 @@ def publish(c, dry_run=False, destination=None, content=None, output=None):
     from socialhub.publish import describe, parse_destination  # noqa: PLC0415 - see the imports
     from socialhub.publish import publish as publish_site  # noqa: PLC0415
 
-    if not _build("publishconf.py", output, content):
+    if _build("publishconf.py", output, content):
         raise Exit("Nothing was published.", code=1)
     settings = load_settings(ROOT / "publishconf.py", _overrides(output, content))
     source = Path(settings["OUTPUT_PATH"])

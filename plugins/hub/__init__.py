@@ -22,7 +22,7 @@ from socialhub.headings import JINJA_FILTERS as HEADING_FILTERS
 from socialhub.kinds import STREAM_KINDS
 from socialhub.model import Site
 from socialhub.pages import paginate
-from socialhub.render import PagePlan, item_digest, items_digest, write_if_changed
+from socialhub.render import PagePlan, item_digest, items_digest, keep_outputs, write_if_changed
 from socialhub.urls import absolute
 
 log = logging.getLogger(__name__)
@@ -94,9 +94,13 @@ class HubGenerator(Generator):
         """theme/static/ to output/theme/, writing only the files whose bytes differ."""
         static = Path(self.theme) / "static"
         target = Path(self.output_path) / "theme"
+        copied = []
         for source in sorted(static.rglob("*")) if static.is_dir() else []:
             if source.is_file() and not source.name.startswith("."):
-                write_if_changed(target / source.relative_to(static), source.read_bytes())
+                relative = source.relative_to(static)
+                write_if_changed(target / relative, source.read_bytes())
+                copied.append(f"theme/{relative.as_posix()}")
+        keep_outputs(self.settings, "theme-static", copied)
 
     def _write_text(self, save_as: str, text: str) -> None:
         path = Path(self.output_path) / save_as
@@ -157,6 +161,18 @@ def add_theme_helpers(generator: Generator) -> None:
     generator.env.filters.update(HEADING_FILTERS)
 
 
+def drop_unused_thumbnails(generators: list[Generator]) -> None:
+    """Once every plugin has asked for its pictures, delete the thumbnails no page shows."""
+    thumbnailer = generators[0].context.get(media.CONTEXT_KEY) if generators else None
+    if isinstance(thumbnailer, media.Thumbnailer):
+        thumbnailer.drop_unused()
+
+
+def keep_static_files(generator: Generator) -> None:
+    """Delete the copies of pictures and media whose source is gone from content/."""
+    keep_outputs(generator.settings, "static", [sc.save_as for sc in generator.staticfiles])
+
+
 def get_generators(_pelican: Any) -> type[Generator]:
     """Give Pelican the hub's generator."""
     return HubGenerator
@@ -166,3 +182,5 @@ def register() -> None:
     """Connect the plugin to Pelican's signals."""
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(add_theme_helpers)
+    signals.all_generators_finalized.connect(drop_unused_thumbnails)
+    signals.static_generator_finalized.connect(keep_static_files)

@@ -37,3 +37,14 @@ class ContentError(SocialHubError):
 
 class ConfigError(SocialHubError):
     """A setting is missing or has a wrong value."""
+
+
+class SettingsError(ConfigError):
+    """Settings are wrong; carries every problem found (the setting is the field)."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        lines = [str(problem) for problem in self.problems]
+        super().__init__(f"{count} {noun} in the settings:\n" + "\n".join(lines))

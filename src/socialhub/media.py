@@ -239,6 +239,15 @@ class Thumbnailer:
         if gone:
             self._save()
 
+    def drop_unused(self) -> None:
+        """Delete the thumbnails of images that no page of this build shows (a clean build's)."""
+        unused = [src for src in self._entries if src not in self._wanted]
+        for src in unused:
+            for site_path in self._entries.pop(src).get("thumbs", {}).values():
+                (self.output_dir / site_path.lstrip("/")).unlink(missing_ok=True)
+        if unused:
+            self._save()
+
     def _picture(self, src: str) -> Picture:
         """The picture of a prepared source: the thumbnails asked for in this build."""
         widths = self._wanted[src]

@@ -244,14 +244,51 @@ def write_pages(
     TOTALS.rendered += report.rendered
     TOTALS.skipped += report.skipped
     state = {job.save_as: job.fingerprint for job in jobs}
-    for stale in sorted(set(previous) - set(state)):
-        target = output_path / stale
-        if target.is_file():
-            target.unlink()
-            report.deleted += 1
+    report.deleted = delete_stale(output_path, set(previous) - set(state))
     if state != previous:
         _save_state(state_path, state)
     return report
+
+
+def delete_stale(output_path: Path, names: Iterable[str]) -> int:
+    """Delete these files of an earlier build, and the folders they leave empty; how many files.
+
+    Why the folders: the preview would list an empty ``posts/<slug>/`` folder, and
+    a clean build has none.
+    """
+    deleted = 0
+    root = output_path.resolve()
+    for name in sorted(names):
+        target = output_path / name
+        if not target.is_file():
+            continue
+        target.unlink()
+        deleted += 1
+        folder = target.parent.resolve()
+        while folder != root and folder.is_relative_to(root):
+            try:
+                folder.rmdir()  # only when empty
+            except OSError:
+                break
+            folder = folder.parent
+    return deleted
+
+
+def keep_outputs(settings: dict[str, Any], name: str, produced: Iterable[str]) -> int:
+    """Record the files ``name`` wrote in this build; delete those of the last build it did not.
+
+    For outputs that are not page jobs (static copies, the theme's files): the
+    same rule as pages, so that a removed source leaves nothing behind.
+    """
+    output_path = Path(settings["OUTPUT_PATH"])
+    cache = Path(settings.get("CACHE_PATH", ".cache"))
+    state_path = cache / "pages" / f"{digest(str(output_path.resolve()))}-{name}.pickle"
+    previous = _load_state(state_path)
+    state = dict.fromkeys(produced, "")
+    deleted = delete_stale(output_path, set(previous) - set(state))
+    if state != previous:
+        _save_state(state_path, state)
+    return deleted
 
 
 class PagePlan:

@@ -37,6 +37,11 @@ def _snapshot(output: Path) -> Snapshot:
     }
 
 
+def _folders(output: Path) -> set[str]:
+    """Every folder of a built site (an empty one left behind would be listed by a server)."""
+    return {str(path.relative_to(output)) for path in output.rglob("*") if path.is_dir()}
+
+
 def _build(content: Path, output: Path, theme: Path) -> int:
     """Build with the project's settings; the number of pages rendered."""
     report = run_build(
@@ -131,6 +136,12 @@ def add_newest_post(content: Path, _theme: Path) -> None:
     )
 
 
+def delete_shoutout(content: Path, _theme: Path) -> None:
+    """A #FF shout-out deleted with its comments (its picture stays in content/images/)."""
+    (content / "follow-friday/ff-oskar-message-in-a-bottle.md").unlink()
+    shutil.rmtree(content / "comments/ff-oskar-message-in-a-bottle")
+
+
 # change → pages that must show it (a few, as a reader would look for them).
 CASES: dict[str, tuple[Callable[[Path, Path], None], dict[str, str]]] = {
     "body": (change_body, {"posts/night-mode-update/index.html": "brings NIGHT MODE"}),
@@ -177,6 +188,10 @@ CASES: dict[str, tuple[Callable[[Path, Path], None], dict[str, str]]] = {
             "tags/stores/index.html": "Winter opening hours",
         },
     ),
+    "deleted item": (
+        delete_shoutout,
+        {"follow-friday/index.html": "#FF", "feeds/follow-friday.atom.xml": "#FF"},
+    ),
     "template": (change_template, {"videos/harbour-lights/index.html": "<!-- v2 -->"}),
     "comment": (
         add_comment,
@@ -186,6 +201,15 @@ CASES: dict[str, tuple[Callable[[Path, Path], None], dict[str, str]]] = {
             "feeds/comments.rss.xml": "Ada Reader",
         },
     ),
+}
+
+
+# change → files that a clean build does not make any more (the rebuild must delete them).
+GONE = {
+    "deleted item": [
+        "follow-friday/ff-oskar-message-in-a-bottle/index.html",
+        "follow-friday/ff-oskar-message-in-a-bottle/comments.atom.xml",
+    ],
 }
 
 
@@ -220,6 +244,9 @@ def test_rebuild_equals_a_clean_build_and_writes_only_what_changed(
     fresh = _snapshot(clean)
 
     assert sorted(after) == sorted(fresh), "the rebuild left or missed files"
+    assert _folders(output) == _folders(clean), "the rebuild left or missed folders"
+    for name in GONE.get(case, []):
+        assert name in before and name not in after, name
     differing = [name for name in fresh if after[name][0] != fresh[name][0]]
     assert not differing, f"the rebuild differs from a clean build in {differing}"
     changed = {name for name in after if before.get(name, ("", 0))[0] != after[name][0]}

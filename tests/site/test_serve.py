@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from helpers import free_port
 
+from socialhub.devserver import OVERLAY_STYLE, RELOAD_SCRIPT, with_preview_parts
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -67,6 +69,47 @@ def test_serve_rebuilds_and_reloads_on_a_content_change(minimal_copy: Path, tmp_
         assert missing.value.code == 404
         assert "Page not found" in missing.value.read().decode()
         missing.value.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_a_page_carries_the_overlay_only_while_the_build_is_broken() -> None:
+    """The overlay's lines are escaped text; without a failure the page gets the reload alone."""
+    page = "<html><head><title>t</title></head><body><h1>Hi</h1></body></html>"
+    assert with_preview_parts(page, (), 3) == page.replace("</body>", RELOAD_SCRIPT % 3 + "</body>")
+    failed = with_preview_parts(page, ["posts/x.md: title: <script>alert(1)</script>"], 4)
+    assert failed.index(OVERLAY_STYLE) < failed.index("</head>")
+    assert 'role="alert"' in failed
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in failed
+    assert "<script>alert(1)" not in failed
+    assert "after=4" in failed
+
+
+@pytest.mark.slow
+def test_a_deleted_item_is_no_longer_served(minimal_copy: Path, tmp_path: Path) -> None:
+    """Delete a post while the preview runs: its page answers 404 (no folder listing)."""
+    port = free_port()
+    command = [sys.executable, "-m", "invoke", "serve", "--port", str(port)]
+    command += ["--content", str(minimal_copy), "--output", str(tmp_path / "out")]
+    server = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/posts/closed-post/"
+        _wait_for(url, "</html>", 60)
+        stream = urllib.request.urlopen(f"http://127.0.0.1:{port}/__hub_reload?after=0", timeout=20)
+        assert stream.readline() == b": connected\n"
+        (minimal_copy / "posts" / "closed-post.md").unlink()
+        lines = [stream.readline() for _ in range(3)]
+        assert b"event: reload\n" in lines, lines
+        stream.close()
+        with pytest.raises(urllib.error.HTTPError) as gone:
+            urllib.request.urlopen(url, timeout=5)
+        assert gone.value.code == 404
+        assert "Page not found" in gone.value.read().decode()
+        gone.value.close()
+        assert not (tmp_path / "out" / "posts" / "closed-post").exists()
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -241,12 +241,13 @@ def test_a_pale_brand_colour_is_a_build_warning(
 ) -> None:
     """A brand colour that fails AA is named in a warning, with the ratio and what to do."""
     with caplog.at_level(logging.WARNING):
-        build(minimal_copy, BRAND_COLORS={"accent": "#ffcc00", "accent_dark": "blue"})
+        build(minimal_copy, BRAND_COLORS={"accent": "#ffcc00", "accent_dark": "#202060"})
     warnings = [r.getMessage() for r in caplog.records if r.getMessage().startswith("hub: BRAND")]
     assert warnings == [
         "hub: BRAND_COLORS['accent'] #ffcc00 has a contrast of 1.3:1 on the light scheme's"
         " backgrounds; links need 4.5:1, choose a darker colour",
-        "hub: BRAND_COLORS['accent_dark'] is 'blue'; write it as #rrggbb",
+        "hub: BRAND_COLORS['accent_dark'] #202060 has a contrast of 1.0:1 on the dark scheme's"
+        " backgrounds; links need 4.5:1, choose a lighter colour",
     ]
 
 

@@ -1,0 +1,146 @@
+"""The hub's own settings: one function fills their defaults and checks them, naming each bad one.
+
+Why one function (the habit of Pelican's plugins): a typo in pelicanconf.py
+should stop the build before any page is written, with every wrong setting named
+at once, instead of a ``ValueError`` deep in a plugin or a page that quietly
+shows ``#0b5cad;}</style><script>`` as a colour.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, MutableMapping
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from socialhub.errors import Problem, SettingsError
+
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+# Defaults of the settings the hub adds to Pelican's (pelicanconf.py sets each too).
+DEFAULTS: dict[str, Any] = {
+    "HUB_PAGE_SIZE": 12,
+    "FEED_ITEM_COUNT": 50,
+    "HUB_BUILD_WORKERS": 0,
+    "BRAND_COLORS": {"accent": "#0b5cad", "accent_dark": "#7cb8ff"},
+    "COMMENT_SERVICE_URL": "",
+    "COMPANY_LOGO": "/images/brand/logo.png",
+    "TIMEZONE": "UTC",
+}
+
+
+def _shown(value: Any) -> str:
+    """A value as it would be written in pelicanconf.py, with its type when that is the fault."""
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    return repr(value)
+
+
+def _whole_number(least: int, example: int) -> Callable[[str, Any], str]:
+    def check(name: str, value: Any) -> str:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, str) and value.strip().isdigit():
+                return f"is {_shown(value)}; write the number without quotes: {name} = {value}"
+            return f"must be a whole number, not {_shown(value)}; for example {name} = {example}"
+        if value < least:
+            return f"must be {least} or more, not {value}; for example {name} = {example}"
+        return ""
+
+    return check
+
+
+def _brand_colours(name: str, value: Any) -> str:
+    example = f"{name} = {{'accent': '#0b5cad', 'accent_dark': '#7cb8ff'}}"
+    if not isinstance(value, dict):
+        return f"must be a dict of two colours, not {_shown(value)}; for example {example}"
+    wrong = []
+    for key in ("accent", "accent_dark"):
+        colour = value.get(key)
+        if colour is None:
+            wrong.append(f"'{key}' is missing")
+        elif not isinstance(colour, str) or not _HEX.match(colour):
+            wrong.append(f"'{key}' is {colour!r}")
+    unknown = sorted(str(key) for key in value if key not in ("accent", "accent_dark"))
+    if unknown:
+        wrong.append("unknown keys " + ", ".join(repr(key) for key in unknown))
+    if wrong:
+        return (
+            "; ".join(wrong)
+            + "; give 'accent' (light scheme) and 'accent_dark' (dark scheme) as #rrggbb, "
+            + f"for example {example}"
+        )
+    return ""
+
+
+def _web_address(example: str, empty_means: str) -> Callable[[str, Any], str]:
+    def check(name: str, value: Any) -> str:
+        if not isinstance(value, str):
+            return f"must be a text, not {_shown(value)}; write {name} = 'https://…'"
+        if not value:
+            return ""
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            return (
+                f"{value!r} is not an http:// or https:// address; write the whole address, "
+                f"for example {name} = {example!r}, or '' for {empty_means}"
+            )
+        if value.endswith("/"):
+            return f"{value!r} ends with '/'; write it without: {name} = {value.rstrip('/')!r}"
+        return ""
+
+    return check
+
+
+def _time_zone(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        return f"must be a time zone name, not {_shown(value)}; for example {name} = 'Europe/Oslo'"
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return (
+            f"{value!r} is not a time zone name; write Area/City as in the IANA database, "
+            f"for example {name} = 'Europe/Oslo' (or 'UTC')"
+        )
+    return ""
+
+
+def _logo(content_dir: str) -> Callable[[str, Any], str]:
+    def check(name: str, value: Any) -> str:
+        if not isinstance(value, str) or not value.startswith("/"):
+            return (
+                f"must be a site path under the content folder, not {_shown(value)}; "
+                f"for example {name} = '/images/brand/logo.png'"
+            )
+        shown = os.path.basename(os.path.normpath(content_dir)) + value
+        if not os.path.isfile(os.path.join(content_dir, value.lstrip("/"))):
+            return f"{shown} does not exist; put the logo there or point {name} at the logo's file"
+        return ""
+
+    return check
+
+
+def check_settings(settings: MutableMapping[str, Any], settings_file: str) -> None:
+    """Fill the hub's missing settings with their defaults; SettingsError naming every bad one."""
+    for name, default in DEFAULTS.items():
+        settings.setdefault(name, default)
+    checks: dict[str, Callable[[str, Any], str]] = {
+        "HUB_PAGE_SIZE": _whole_number(1, 12),
+        "FEED_ITEM_COUNT": _whole_number(1, 50),
+        "HUB_BUILD_WORKERS": _whole_number(0, 0),
+        "BRAND_COLORS": _brand_colours,
+        "COMMENT_SERVICE_URL": _web_address(
+            "https://comments.example.com", "the site's own /comments"
+        ),
+        "SITEURL": _web_address("https://hub.example.com", "a local preview"),
+        "COMPANY_LOGO": _logo(str(settings.get("PATH", "content"))),
+        "TIMEZONE": _time_zone,
+    }
+    problems = []
+    for name, check in checks.items():
+        wrong = check(name, settings.get(name, ""))
+        if wrong:
+            problems.append(Problem(settings_file, name, wrong))
+    if problems:
+        raise SettingsError(problems)
