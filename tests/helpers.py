@@ -1,9 +1,13 @@
-"""Small helpers shared by tests that start servers on 127.0.0.1."""
+"""Small helpers shared by tests: where the sample hub is, free ports on 127.0.0.1."""
 
 from __future__ import annotations
 
 import socket
 import time
+from pathlib import Path
+
+# The sample hub the tests assert on: a copy kept under tests/, so that content/ can be anyone's.
+SAMPLE = Path(__file__).resolve().parent / "data" / "sites" / "sample" / "content"
 
 
 def free_port() -> int:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import SAMPLE
 
 from socialhub.build import run_build
 
@@ -193,7 +194,7 @@ CASES: dict[str, tuple[Callable[[Path, Path], None], dict[str, str]]] = {
 def sample_copy(tmp_path: Path) -> tuple[Path, Path]:
     """A copy of the sample content and of the theme, to change."""
     content, theme = tmp_path / "content", tmp_path / "theme"
-    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(SAMPLE, content)
     shutil.copytree(ROOT / "theme", theme)
     return content, theme
 

@@ -1,8 +1,8 @@
-"""The sample content, built for real: what a reader sees on every page of the map.
+"""The sample hub, built for real: what a reader sees on every page of the map.
 
-The expectations come from the content files themselves (read here with a tiny
-header parser, independent of the build), so the tests follow the sample as it
-grows.
+The sample is the copy under tests/data/sites/sample/, not the repository's
+content/ (which is the hub's own). The expectations come from the sample's files
+themselves (read here with a tiny header parser, independent of the build).
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from helpers import SAMPLE
 
 from socialhub.build import run_build
 from socialhub.text import slugify
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTENT = ROOT / "content"
+CONTENT = SAMPLE
 STREAM_FOLDERS = {"posts": "post", "featured": "featured", "follow-friday": "follow-friday"}
 STREAM_FOLDERS["videos"] = "video"
 
@@ -85,11 +86,6 @@ def html_files(output: Path) -> Iterator[Path]:
     yield from sorted(output.rglob("*.html"))
 
 
-pytestmark = pytest.mark.skipif(
-    not (CONTENT / "posts").is_dir(), reason="the sample content is not in this checkout"
-)
-
-
 def test_sample_has_every_kind_in_the_numbers_promised() -> None:
     """At least 6 bloggers, 12 featured posts, 6 #FF, 2 contests, 8 videos, 6 posts."""
     assert len(entries("bloggers")) >= 6
@@ -112,10 +108,14 @@ def test_sample_has_every_kind_in_the_numbers_promised() -> None:
 
 
 def test_build_of_the_sample_has_no_warning(tmp_path: Path) -> None:
-    """`invoke build` on the sample logs no warning at all."""
+    """A build of the sample logs no warning at all."""
     report = run_build(
         ROOT / "pelicanconf.py",
-        {"OUTPUT_PATH": str(tmp_path / "out"), "CACHE_PATH": str(tmp_path / "cache")},
+        {
+            "PATH": str(CONTENT),
+            "OUTPUT_PATH": str(tmp_path / "out"),
+            "CACHE_PATH": str(tmp_path / "cache"),
+        },
     )
     assert report.warnings == []
 
@@ -321,7 +321,7 @@ def test_the_build_is_a_pure_function_of_the_repository(
     again = tmp_path / "again"
     run_build(
         ROOT / "pelicanconf.py",
-        {"OUTPUT_PATH": str(again), "CACHE_PATH": str(tmp_path / "cache")},
+        {"PATH": str(CONTENT), "OUTPUT_PATH": str(again), "CACHE_PATH": str(tmp_path / "cache")},
     )
     first = {
         p.relative_to(sample_output): p.read_bytes()
