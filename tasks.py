@@ -216,15 +216,27 @@ def clean(c):
     print("Removed output/ and .cache/pelican/.")
 
 
-@task(help={"output": "the built site to check (default output/)"})
-def check(c, output=None):
-    """Run the Nu HTML Checker on every page of the built site; fail on any error."""
+@task(
+    help={
+        "output": "the built site to check (default: the settings' OUTPUT_PATH, output/)",
+        "settings": "the settings it was built with (default pelicanconf.py), for its SITEURL",
+    }
+)
+def check(c, output=None, settings="pelicanconf.py"):
+    """Check the built site: every internal link and fragment, then the Nu HTML Checker."""
     from socialhub.htmlcheck import VNU_JAR, check_html, summary  # noqa: PLC0415 - see the imports
+    from socialhub.linkcheck import check_links  # noqa: PLC0415
+    from socialhub.urls import site_base  # noqa: PLC0415
 
-    folder = Path(output).resolve() if output else ROOT / "output"
+    loaded = load_settings(ROOT / settings, _overrides(output, None))
+    folder = Path(loaded["OUTPUT_PATH"]).resolve()
     pages = sum(1 for _ in folder.rglob("*.html")) if folder.is_dir() else 0
     if not pages:
         raise Exit(f"There are no HTML pages in {folder}: run invoke build first.", code=1)
+    links = check_links(folder, site_base(loaded))
+    for link in links.broken:
+        print(link)
+    print(links.summary(), flush=True)
     try:
         messages = check_html(folder, ROOT / VNU_JAR)
     except SocialHubError as error:
@@ -233,8 +245,9 @@ def check(c, output=None):
     for message in errors:
         print(message)
     print(summary(messages, pages))
-    if errors:
-        raise Exit(code=1)
+    if links.broken or errors:
+        raise Exit("The check failed: fix the links and the HTML errors listed above.", code=1)
+    print("The check passed: every link resolves and every page is valid HTML.")
 
 
 def _install_test_tools(c) -> None:

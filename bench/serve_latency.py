@@ -1,9 +1,9 @@
 """How long after a save does `invoke serve` show the change? Prints the figures.
 
-Copies the sample content to a temporary folder, starts `invoke serve` on a free
-port, listens to the reload stream the preview pages listen to, then edits one
-post several times and measures, for each save, the time until the reload event
-and until the served page shows the new text. Target: within 1 s.
+Copies the sample hub (tests/data/sites/sample/content/) to a temporary folder,
+starts `invoke serve` on a free port, listens to the reload stream the preview
+pages listen to, then edits one post several times and measures, for each save,
+the time until the reload event and until the served page shows the new text. Target: within 1 s.
 
 Run: .venv/bin/python bench/serve_latency.py [--edits 10]
 """
@@ -50,7 +50,7 @@ def measure(edits: int) -> list[tuple[float, float]]:
     """(seconds to the reload event, seconds to the new page) for each edit."""
     with tempfile.TemporaryDirectory() as folder:
         content = Path(folder) / "content"
-        shutil.copytree(ROOT / "content", content)
+        shutil.copytree(ROOT / "tests" / "data" / "sites" / "sample" / "content", content)
         port = free_port()
         command = [sys.executable, "-m", "invoke", "serve", "--port", str(port)]
         command += ["--content", str(content), "--output", str(Path(folder) / "output")]

@@ -1,4 +1,4 @@
-"""Shared fixtures: real builds of the sample content and of small test sites."""
+"""Shared fixtures: real builds of the sample hub and of small test sites (tests/data/sites/)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import SAMPLE
 
 from socialhub.build import run_build
 
@@ -29,8 +30,8 @@ def build_site(content: Path, output: Path, **settings: object) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample content (content/) built once for the whole session."""
-    return build_site(ROOT / "content", tmp_path_factory.mktemp("sample") / "output")
+    """The sample hub (tests/data/sites/sample/content/) built once for the whole session."""
+    return build_site(SAMPLE, tmp_path_factory.mktemp("sample") / "output")
 
 
 @pytest.fixture

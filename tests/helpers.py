@@ -1,12 +1,16 @@
-"""Small helpers shared by tests: servers on 127.0.0.1, Webmention discovery as a sender does it."""
+"""Shared test helpers: the sample hub's place, servers on 127.0.0.1, Webmention discovery."""
 
 from __future__ import annotations
 
 import socket
 import time
+from pathlib import Path
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
+
+# The sample hub the tests assert on: a copy kept under tests/, so that content/ can be anyone's.
+SAMPLE = Path(__file__).resolve().parent / "data" / "sites" / "sample" / "content"
 
 
 def free_port() -> int:

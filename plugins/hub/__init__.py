@@ -56,7 +56,7 @@ class HubGenerator(Generator):
         plan = PagePlan("hub", site, self.settings, self.output_path)
         pictures = media.thumbnailer(self.context, self.settings).stamp()
         for pager in paginate(site.items, size, "hub/"):
-            shown = (items_digest(site, pager.items), pager.number, pager.count, pictures)
+            shown = (items_digest(site, pager.items), pager.position, pictures)
             plan.add(pager.save_as(), "hub", shown, pager=pager, hub_filter="")
             if pager.number == 1:
                 # Why twice: "/" and "/hub/" are both the hub's first page; the
@@ -64,8 +64,7 @@ class HubGenerator(Generator):
                 plan.add("index.html", "hub", shown, pager=pager, hub_filter="")
         for hub_slug, kind, _label in HUB_FILTERS:
             for pager in paginate(site.items_of_kind(kind), size, f"hub/{hub_slug}/"):
-                shown = (items_digest(site, pager.items), pager.number, pager.count, hub_slug)
-                shown += (pictures,)
+                shown = (items_digest(site, pager.items), pager.position, hub_slug, pictures)
                 plan.add(pager.save_as(), "hub", shown, pager=pager, hub_filter=hub_slug)
         for item in site.items_of_kind("post"):
             shown = (item_digest(site, item), pictures)
@@ -74,8 +73,7 @@ class HubGenerator(Generator):
         plan.add("tags/index.html", "tags", tags=tags)
         for tag in tags:
             for pager in paginate(tag.items, size, tag.url):
-                shown = (tag.name, items_digest(site, pager.items), pager.number, pager.count)
-                shown += (pictures,)
+                shown = (tag.name, items_digest(site, pager.items), pager.position, pictures)
                 plan.add(pager.save_as(), "tag", shown, tag=tag, pager=pager)
         plan.add("404.html", "404")
         for section, target, label in SECTION_REDIRECTS:

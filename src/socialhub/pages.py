@@ -39,6 +39,15 @@ class Pager(Generic[T]):
         return self.url(self.number + 1) if self.number < self.count else None
 
     @property
+    def position(self) -> tuple[int, int, int]:
+        """What a page shows of its list besides its own items: page, pages, items in all.
+
+        Part of every list page's fingerprint: an item added or removed on a later
+        page changes the count in the heading ("16 items") of the earlier ones.
+        """
+        return (self.number, self.count, self.total)
+
+    @property
     def numbers(self) -> range:
         """Every page number, for the numbered links."""
         return range(1, self.count + 1)

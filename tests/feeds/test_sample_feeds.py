@@ -1,4 +1,4 @@
-"""Every feed the sample site writes, read as a feed reader and a validator would.
+"""Every feed the sample hub writes, read as a feed reader and a validator would.
 
 The W3C Feed Validation Service's documented warnings are ruled out here one by
 one: a missing self link, a self link that is not where the file is, relative
@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
+from helpers import SAMPLE
 from lxml import etree
 
 from socialhub.urls import LOCAL_PREVIEW_URL
@@ -65,7 +66,7 @@ def test_the_sample_writes_every_stream_in_three_formats(sample_output: Path) ->
             p.name.removesuffix(".json") for p in (sample_output / "feeds" / folder).glob("*.json")
         }
         assert rss and rss == atom == jsons, folder
-    slugs = {p.stem for p in (ROOT / "content" / "bloggers").glob("*.md")}
+    slugs = {p.stem for p in (SAMPLE / "bloggers").glob("*.md")}
     assert {
         p.name.removesuffix(".rss.xml")
         for p in (sample_output / "feeds" / "bloggers").glob("*.rss.xml")
@@ -216,7 +217,7 @@ def test_opml_lists_every_blogger(sample_output: Path) -> None:
     assert opml.get("version") == "2.0"
     assert opml.findtext("head/title")
     outlines = opml.findall("body/outline")
-    bloggers = sorted((ROOT / "content" / "bloggers").glob("*.md"))
+    bloggers = sorted((SAMPLE / "bloggers").glob("*.md"))
     assert len(outlines) == len(bloggers)
     for outline in outlines:
         assert outline.get("type") == "rss"

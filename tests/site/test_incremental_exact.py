@@ -2,21 +2,33 @@
 
 For each kind of change (one item's body, a blogger's name, a tag, a film shown
 under its contest's other films, a new featured post, a newest post, a
-template, a new comment) the sample content is built, changed, and built again
-with the caches of the first build; then built once more from nothing into
-another folder. The rebuild must hold the same files with the same bytes as the
-clean build (every page that should change did), and the files it wrote must be
-exactly those whose bytes changed (no other page was touched).
+template, a new comment, and the changes that move a count shown on a page: an
+older featured post or film, a deleted featured post, a comment or a tag on an
+old item, a draft published) the sample hub is built, changed, and built again with the caches of
+the first build; then built once more from nothing into another folder. The
+rebuild must hold the same files with the same bytes as the clean build (every
+page that should change did), and the files it wrote must be exactly those whose
+bytes changed (no other page was touched).
+
+Counts a reader sees: the hub's and each filter's "N items", a tag's "N items"
+(on its pages and on /tags/), a blogger's "N featured posts" (on their page, the
+directory and the byline of each post), a contest's "N films" (on its page and
+on /contests/), the comments on each card and above each thread. The count cases
+make the change where it moves a count on a page whose list of cards does not
+change (an item added or removed on a later page), some with small hub pages
+(HUB_PAGE_SIZE) so that a list has several pages.
 """
 
 from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from helpers import SAMPLE
 
 from socialhub.build import run_build
 
@@ -42,8 +54,8 @@ def _folders(output: Path) -> set[str]:
     return {str(path.relative_to(output)) for path in output.rglob("*") if path.is_dir()}
 
 
-def _build(content: Path, output: Path, theme: Path) -> int:
-    """Build with the project's settings; the number of pages rendered."""
+def _build(content: Path, output: Path, theme: Path, settings: Mapping[str, object]) -> int:
+    """Build with the project's settings (and ``settings``); the number of pages rendered."""
     report = run_build(
         ROOT / "pelicanconf.py",
         {
@@ -51,6 +63,7 @@ def _build(content: Path, output: Path, theme: Path) -> int:
             "OUTPUT_PATH": str(output),
             "CACHE_PATH": str(output.parent / f".cache-{output.name}"),
             "THEME": str(theme),
+            **settings,
         },
     )
     return report.rendered
@@ -142,10 +155,85 @@ def delete_shoutout(content: Path, _theme: Path) -> None:
     shutil.rmtree(content / "comments/ff-oskar-message-in-a-bottle")
 
 
-# change → pages that must show it (a few, as a reader would look for them).
-CASES: dict[str, tuple[Callable[[Path, Path], None], dict[str, str]]] = {
-    "body": (change_body, {"posts/night-mode-update/index.html": "brings NIGHT MODE"}),
-    "blogger name": (
+def add_older_featured_post(content: Path, _theme: Path) -> None:
+    """A featured post older than those on the first page of /hub/bloggers/ (15 → 16 items)."""
+    (content / "featured/x2-first-week.md").write_text(
+        "Title: A first week with the X2\nBlogger: priya-raman\n"
+        "Original-URL: https://a11ynotes.example/2025/x2-first-week/\n"
+        "Date: 2025-02-20 10:00\n"
+        "Excerpt: The screen reader of the X2 is quick and quiet; the braille display is next.\n"
+        "Device: Lumen X2\nVerdict: mixed\nTags: accessibility\n",
+        encoding="utf-8",
+    )
+
+
+def delete_featured_post(content: Path, _theme: Path) -> None:
+    """An older featured post without comments is deleted (and with it its only tag)."""
+    (content / "featured/x2-repairability-teardown.md").unlink()
+
+
+def add_older_film(content: Path, _theme: Path) -> None:
+    """An older film entered in a contest (its poster is another film's picture)."""
+    (content / "videos/porch-moths.md").write_text(
+        "Title: Porch Moths\nDate: 2026-08-10 22:00\nEntrant: Aino Virtanen\n"
+        "Contest: nightfall-shorts\nVideo-URL: https://vimeo.com/148751764\n"
+        "Poster: /images/posters/moth-and-lamp.jpg\nDuration: 0:48\nAward: entry\n"
+        "Tags: video, macro\n\nMoths again, a week earlier.\n",
+        encoding="utf-8",
+    )
+
+
+def comment_on_old_item(content: Path, _theme: Path) -> None:
+    """The first comment on the oldest item, shown as a card on later pages of lists."""
+    folder = content / "comments" / "x2-braille-display"
+    folder.mkdir(parents=True)
+    (folder / "c-20261101-0002.md").write_text(
+        "Author: Ola Nordmann\nDate: 2026-11-01 11:00\nSource: form\n\n"
+        "Did the June update fix it for you too?\n",
+        encoding="utf-8",
+    )
+
+
+def tag_old_item(content: Path, _theme: Path) -> None:
+    """A tag already on 12 items added to the oldest one (it lands on the tag's last page)."""
+    _edit(
+        content / "featured/x2-braille-display.md",
+        "Tags: accessibility, braille, software",
+        "Tags: accessibility, braille, software, video",
+    )
+
+
+def write_draft(content: Path, _theme: Path) -> None:
+    """Before the first build: an older company post, still a draft (left out)."""
+    (content / "posts/spring-cleaning.md").write_text(
+        "Title: Spring cleaning in the app store\nDate: 2026-01-12 09:00\n"
+        "Author: Daniel Osei\nTags: software\nStatus: draft\n"
+        "Summary: Old apps we no longer list.\n\nWe removed forty apps nobody used.\n",
+        encoding="utf-8",
+    )
+
+
+def publish_draft(content: Path, _theme: Path) -> None:
+    """The draft is published."""
+    _edit(content / "posts/spring-cleaning.md", "Status: draft", "Status: published")
+
+
+@dataclass(frozen=True)
+class Case:
+    """A change, and pages that must show it (a few, as a reader would look for them)."""
+
+    change: Callable[[Path, Path], None]
+    expected: dict[str, str]
+    prepare: Callable[[Path, Path], None] | None = None  # done before the first build
+    settings: dict[str, object] = field(default_factory=dict)  # for every build of the case
+
+
+SMALL_PAGES = {"HUB_PAGE_SIZE": 5}
+
+
+CASES: dict[str, Case] = {
+    "body": Case(change_body, {"posts/night-mode-update/index.html": "brings NIGHT MODE"}),
+    "blogger name": Case(
         change_blogger_name,
         {
             "bloggers/lea-fontaine/index.html": "Léa Fontaine-Roux",
@@ -154,7 +242,7 @@ CASES: dict[str, tuple[Callable[[Path, Path], None], dict[str, str]]] = {
             "bloggers.opml": "Léa Fontaine-Roux",
         },
     ),
-    "tag": (
+    "tag": Case(
         add_tag,
         {
             "tags/astrophotography/index.html": "Night mode 2.0",
@@ -162,7 +250,7 @@ CASES: dict[str, tuple[Callable[[Path, Path], None], dict[str, str]]] = {
             "posts/night-mode-update/index.html": "astrophotography",
         },
     ),
-    "sibling film": (
+    "sibling film": Case(
         retitle_sibling_film,
         {
             "videos/neon-rain/index.html": "Neon Rain at Dawn",
@@ -170,7 +258,7 @@ CASES: dict[str, tuple[Callable[[Path, Path], None], dict[str, str]]] = {
             "contests/nightfall-shorts/index.html": "Neon Rain at Dawn",
         },
     ),
-    "featured post": (
+    "featured post": Case(
         add_featured_post,
         {
             "bloggers/lea-fontaine/second-year-x2/index.html": "A second year on the X2",
@@ -179,7 +267,7 @@ CASES: dict[str, tuple[Callable[[Path, Path], None], dict[str, str]]] = {
             "feeds/bloggers/lea-fontaine.atom.xml": "A second year on the X2",
         },
     ),
-    "newest post": (
+    "newest post": Case(
         add_newest_post,
         {
             "posts/winter-opening-hours/index.html": "Every store opens at ten",
@@ -188,18 +276,83 @@ CASES: dict[str, tuple[Callable[[Path, Path], None], dict[str, str]]] = {
             "tags/stores/index.html": "Winter opening hours",
         },
     ),
-    "deleted item": (
+    "deleted item": Case(
         delete_shoutout,
         {"follow-friday/index.html": "#FF", "feeds/follow-friday.atom.xml": "#FF"},
     ),
-    "template": (change_template, {"videos/harbour-lights/index.html": "<!-- v2 -->"}),
-    "comment": (
+    "template": Case(change_template, {"videos/harbour-lights/index.html": "<!-- v2 -->"}),
+    "comment": Case(
         add_comment,
         {
             "posts/conference-2026-schedule/index.html": "Will the <em>keynote</em> be streamed?",
             "posts/conference-2026-schedule/comments.atom.xml": "Ada Reader",
             "feeds/comments.rss.xml": "Ada Reader",
         },
+    ),
+    "older featured post": Case(
+        add_older_featured_post,
+        {
+            "hub/bloggers/index.html": "16 items, newest first",
+            "hub/bloggers/page/2/index.html": "A first week with the X2",
+            "bloggers/priya-raman/index.html": "4 featured posts",
+            "bloggers/index.html": "4 featured posts",
+            "bloggers/priya-raman/talkback-on-the-mini/index.html": "4 featured posts on the hub",
+            "tags/accessibility/index.html": "5 items",
+        },
+    ),
+    "deleted featured post": Case(
+        delete_featured_post,
+        {
+            "index.html": "35 items, newest first",
+            "hub/index.html": "35 items, newest first",
+            "hub/page/2/index.html": "35 items, newest first",
+            "hub/bloggers/index.html": "14 items, newest first",
+            "bloggers/marcus-hale/index.html": "3 featured posts",
+            "bloggers/index.html": "3 featured posts",
+            "bloggers/marcus-hale/buds-review/index.html": "3 featured posts on the hub",
+            "tags/lab-test/index.html": "1 item",
+        },
+    ),
+    "older film": Case(
+        add_older_film,
+        {
+            "videos/porch-moths/index.html": "Moths again",
+            "contests/nightfall-shorts/index.html": "6 films",
+            "contests/index.html": "6 films",
+            "hub/videos/index.html": "9 items, newest first",
+            "tags/macro/index.html": "2 items",
+        },
+        settings=SMALL_PAGES,
+    ),
+    "comment on an old item": Case(
+        comment_on_old_item,
+        {
+            "bloggers/priya-raman/x2-braille-display/index.html": "Did the June update fix it",
+            "bloggers/priya-raman/index.html": "1 comment",
+            "hub/page/3/index.html": "1 comment",
+            "hub/bloggers/page/2/index.html": "1 comment",
+            "tags/braille/index.html": "1 comment",
+        },
+    ),
+    "tag on an old item": Case(
+        tag_old_item,
+        {
+            "tags/video/index.html": "13 items",
+            "tags/video/page/3/index.html": "The Lumen X2 and my braille display",
+            "tags/index.html": "13 items",
+        },
+        settings=SMALL_PAGES,
+    ),
+    "draft published": Case(
+        publish_draft,
+        {
+            "posts/spring-cleaning/index.html": "We removed forty apps",
+            "hub/index.html": "37 items, newest first",
+            "hub/posts/index.html": "7 items, newest first",
+            "tags/software/index.html": "6 items",
+        },
+        prepare=write_draft,
+        settings=SMALL_PAGES,
     ),
 }
 
@@ -217,7 +370,7 @@ GONE = {
 def sample_copy(tmp_path: Path) -> tuple[Path, Path]:
     """A copy of the sample content and of the theme, to change."""
     content, theme = tmp_path / "content", tmp_path / "theme"
-    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(SAMPLE, content)
     shutil.copytree(ROOT / "theme", theme)
     return content, theme
 
@@ -229,18 +382,22 @@ def test_rebuild_equals_a_clean_build_and_writes_only_what_changed(
 ) -> None:
     """Rebuilt after a change: same bytes as a clean build; written files = changed files."""
     content, theme = sample_copy
-    change, expected = CASES[case]
+    this = CASES[case]
+    if this.prepare is not None:
+        this.prepare(content, theme)
     output = tmp_path / "output"
-    total = _build(content, output, theme)
+    total = _build(content, output, theme, this.settings)
     before = _snapshot(output)
-    assert _build(content, output, theme) <= 8, "a rebuild with no change rendered pages again"
+    assert _build(content, output, theme, this.settings) <= 8, (
+        "a rebuild with no change rendered pages again"
+    )
     assert _snapshot(output) == before, "a rebuild with no change wrote files"
 
-    change(content, theme)
-    rendered = _build(content, output, theme)
+    this.change(content, theme)
+    rendered = _build(content, output, theme, this.settings)
     after = _snapshot(output)
     clean = tmp_path / "clean"
-    _build(content, clean, theme)
+    _build(content, clean, theme, this.settings)
     fresh = _snapshot(clean)
 
     assert sorted(after) == sorted(fresh), "the rebuild left or missed files"
@@ -255,7 +412,7 @@ def test_rebuild_equals_a_clean_build_and_writes_only_what_changed(
         f"written but unchanged: {sorted(written - changed)}; "
         f"changed but not written: {sorted(changed - written)}"
     )
-    for page, text in expected.items():
+    for page, text in this.expected.items():
         assert page in changed, f"{page} did not change"
         assert text in (output / page).read_text(encoding="utf-8")
     if case != "template":

@@ -37,7 +37,6 @@ PLAYERS = {"video-youtube": "www.youtube-nocookie.com", "video-vimeo": "player.v
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.browser,
-    pytest.mark.skipif(not (ROOT / "content" / "posts").is_dir(), reason="no sample content"),
 ]
 
 

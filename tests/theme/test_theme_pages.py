@@ -18,9 +18,6 @@ from socialhub.headings import rebase_headings, split_heading
 
 ROOT = Path(__file__).resolve().parents[2]
 THEME = ROOT / "theme"
-needs_sample = pytest.mark.skipif(
-    not (ROOT / "content" / "posts").is_dir(), reason="the sample content is not in this checkout"
-)
 
 
 def _soup(output: Path, url: str) -> BeautifulSoup:
@@ -46,7 +43,6 @@ def settings() -> dict:
     return load_settings(ROOT / "pelicanconf.py")
 
 
-@needs_sample
 def test_every_page_has_its_head(sample_output: Path) -> None:
     """Title, description, canonical URL, Open Graph, Twitter card, lang and a skip link."""
     base = "http://127.0.0.1:8000"
@@ -71,7 +67,6 @@ def test_every_page_has_its_head(sample_output: Path) -> None:
     assert len(titles) > 50, "titles should differ from page to page"
 
 
-@needs_sample
 def test_items_with_a_picture_share_it(sample_output: Path) -> None:
     """An item's own picture is its link preview, large; a page without one shows the logo."""
     shoutout = next((sample_output / "follow-friday").glob("*/index.html"))
@@ -86,7 +81,6 @@ def test_items_with_a_picture_share_it(sample_output: Path) -> None:
     assert _meta(tags, "twitter:card") == "summary"
 
 
-@needs_sample
 def test_nothing_on_a_page_comes_from_another_host(sample_output: Path) -> None:
     """Pictures, styles, scripts and video files are all on this site; no iframe is embedded."""
     for name, soup in _pages(sample_output):
@@ -100,7 +94,6 @@ def test_nothing_on_a_page_comes_from_another_host(sample_output: Path) -> None:
         assert outside == [], name
 
 
-@needs_sample
 def test_gallery_pictures_have_thumbnails_and_open_full_size(sample_output: Path) -> None:
     """Each #FF picture: srcset, sizes, width, height, lazy below the fold, a full-size link."""
     soup = _soup(sample_output, "/follow-friday/")
@@ -115,7 +108,6 @@ def test_gallery_pictures_have_thumbnails_and_open_full_size(sample_output: Path
         assert image.find_parent("a")["href"] == image["src"]
 
 
-@needs_sample
 def test_avatars_have_thumbnails(sample_output: Path) -> None:
     """The bloggers' avatars are offered in small widths, with their box size set."""
     soup = _soup(sample_output, "/bloggers/")
@@ -125,7 +117,6 @@ def test_avatars_have_thumbnails(sample_output: Path) -> None:
         assert avatar["sizes"] == "96px"
 
 
-@needs_sample
 def test_hosted_video_is_a_local_poster_with_a_play_link(sample_output: Path) -> None:
     """YouTube and Vimeo films show a local poster; play links to the site, embeds privately."""
     embeds = set()
@@ -150,7 +141,6 @@ def test_hosted_video_is_a_local_poster_with_a_play_link(sample_output: Path) ->
     assert embeds == {"www.youtube-nocookie.com", "player.vimeo.com"}
 
 
-@needs_sample
 def test_comment_form_posts_the_fields_the_service_expects(
     sample_output: Path, settings: dict
 ) -> None:
@@ -175,7 +165,6 @@ def test_comment_form_posts_the_fields_the_service_expects(
     assert forms > 0
 
 
-@needs_sample
 def test_reply_links_and_permalinks(sample_output: Path) -> None:
     """Each comment links to itself; reply links name a comment the form can answer."""
     replies = 0
@@ -192,7 +181,6 @@ def test_reply_links_and_permalinks(sample_output: Path) -> None:
     assert replies > 0
 
 
-@needs_sample
 def test_cards_count_comments(sample_output: Path) -> None:
     """A card of an item with comments says how many and links to them."""
     counts = [
@@ -201,7 +189,6 @@ def test_cards_count_comments(sample_output: Path) -> None:
     assert counts and all(re.match(r"\d+ comments?\b", text) for text in counts)
 
 
-@needs_sample
 def test_headings_never_skip_a_level(sample_output: Path) -> None:
     """On every page the outline goes down one level at a time, from one h1."""
     for name, soup in _pages(sample_output):
