@@ -155,6 +155,11 @@ def delete_shoutout(content: Path, _theme: Path) -> None:
     shutil.rmtree(content / "comments/ff-oskar-message-in-a-bottle")
 
 
+def delete_film(content: Path, _theme: Path) -> None:
+    """A film deleted; its poster stays in content/images/, its thumbnails must go."""
+    (content / "videos/moth-and-lamp.md").unlink()
+
+
 def add_older_featured_post(content: Path, _theme: Path) -> None:
     """A featured post older than those on the first page of /hub/bloggers/ (15 → 16 items)."""
     (content / "featured/x2-first-week.md").write_text(
@@ -276,6 +281,10 @@ CASES: dict[str, Case] = {
             "tags/stores/index.html": "Winter opening hours",
         },
     ),
+    "deleted film": Case(
+        delete_film,
+        {"contests/nightfall-shorts/index.html": "Nightfall", "feeds/videos.atom.xml": "<feed"},
+    ),
     "deleted item": Case(
         delete_shoutout,
         {"follow-friday/index.html": "#FF", "feeds/follow-friday.atom.xml": "#FF"},
@@ -359,6 +368,7 @@ CASES: dict[str, Case] = {
 
 # change → files that a clean build does not make any more (the rebuild must delete them).
 GONE = {
+    "deleted film": ["videos/moth-and-lamp/index.html", "videos/moth-and-lamp/comments.json"],
     "deleted item": [
         "follow-friday/ff-oskar-message-in-a-bottle/index.html",
         "follow-friday/ff-oskar-message-in-a-bottle/comments.atom.xml",
