@@ -1,4 +1,4 @@
-"""Readable slugs for titles in every Latin script, the same in the scaffold, collector and build."""
+"""Readable slugs for titles in every Latin script: the same in scaffold, collector and build."""
 
 from __future__ import annotations
 
