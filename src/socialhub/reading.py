@@ -77,16 +77,24 @@ def _wide_encoding(data: bytes) -> str:
     sample = data[:4000]
     if len(sample) < 4 or b"\x00" not in sample:
         return ""
-    # Without a BOM: text in a Latin script has a NUL beside almost every letter,
-    # on the same side, and plain UTF-8 text has no NUL at all.
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    half = len(sample) // 2
-    if max(even, odd) >= half * 0.6 and min(even, odd) <= half * 0.1:
-        quarter = len(sample) // 4
-        if sample[1::4].count(0) >= quarter * 0.6 and sample[2::4].count(0) >= quarter * 0.6:
-            return "UTF-32"
+    # Without a BOM: text in a Latin script has NULs beside almost every letter,
+    # always on the same side (three of every four bytes in UTF-32), and UTF-8
+    # text has none at all.
+    if _mostly_nul(sample, 4, (1, 2, 3)) or _mostly_nul(sample, 4, (0, 1, 2)):
+        return "UTF-32"
+    if _mostly_nul(sample, 2, (1,)) or _mostly_nul(sample, 2, (0,)):
         return "UTF-16"
     return ""
+
+
+def _mostly_nul(sample: bytes, width: int, places: tuple[int, ...]) -> bool:
+    """True when the bytes at ``places`` of every ``width`` are mostly NUL, and the rest not."""
+    share = {
+        place: sample[place::width].count(0) / len(sample[place::width]) for place in range(width)
+    }
+    return all(share[p] >= 0.6 for p in places) and all(
+        share[p] <= 0.1 for p in range(width) if p not in places
+    )
 
 
 def inspect_header(text: str, kind: Kind) -> tuple[str, ReadNotes]:

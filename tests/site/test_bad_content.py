@@ -569,6 +569,24 @@ CASES = [
         ),
     ),
     Case(
+        "post_in_utf32_without_bom",
+        "posts/bad.md",
+        (POST + "\nCafé.\n").encode("utf-32-le"),
+        (
+            "content/posts/bad.md: file: saved as UTF-32 text, not UTF-8; re-save the file "
+            "with UTF-8 encoding",
+        ),
+    ),
+    Case(
+        "post_with_a_nul_byte",
+        "posts/bad.md",
+        (POST + "\nCaf\x00e.\n").encode("utf-8"),
+        (
+            "content/posts/bad.md: file: not a text file (it holds NUL bytes); re-save the file "
+            "with UTF-8 encoding",
+        ),
+    ),
+    Case(
         "post_in_utf8_with_bom_is_read",
         "posts/bad.md",
         ("\ufeff" + POST.replace("A post", "Første frost") + "\nCafé.\n").encode("utf-8"),
