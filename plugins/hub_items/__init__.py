@@ -18,18 +18,18 @@ import markdown
 from markdown import Markdown
 from pelican import signals
 from pelican.generators import Generator
-from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
-from pelican.utils import pelican_open
+from pelican.readers import MarkdownReader
 
-from socialhub import kinds, sanitize, validate
+from socialhub import kinds, reading, sanitize, validate
 from socialhub.assemble import build_site
 from socialhub.errors import Problem
 from socialhub.kinds import KINDS, Kind, kind_for_folder
+from socialhub.reading import ReadNotes, decode, inspect_header, is_editor_scratch
 from socialhub.render import build_workers, digest, stable
 from socialhub.sanitize import render_comment
 from socialhub.stampcache import Stamp, StampCache, file_stamp
 from socialhub.urls import site_base
-from socialhub.validate import RENDERED_KEY, SourceFile, render_markdown_fields
+from socialhub.validate import NOTES_KEY, RENDERED_KEY, SourceFile, render_markdown_fields
 
 log = logging.getLogger(__name__)
 
@@ -54,41 +54,47 @@ class HubMarkdownReader(MarkdownReader):
         return value
 
     def _parse_metadata(self, meta: dict[str, list[str]]) -> dict[str, Any]:
-        """Pelican's rules for header values: one string, or a list where repeats are allowed.
+        """Each header value as one string, or a list of its lines.
 
         Why not Pelican's own: it takes the header step out of the parser (to
         render FORMATTED_FIELDS, which this site leaves to the library), so one
-        parser could not read the next file.
+        parser could not read the next file. A field given twice is reported
+        by ``reading.inspect_header``, with its lines, not dropped here.
         """
-        output: dict[str, Any] = {}
-        for key, values in meta.items():
-            name = key.lower()
-            if len(values) > 1 and not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
-                log.warning(
-                    "Duplicate definition of `%s` for %s. Using first one.",
-                    name,
-                    self._source_path,
-                )
-                output[name] = values[0]
-            else:
-                output[name] = values if len(values) > 1 else values[0]
-        return output
+        return {
+            key.lower(): values if len(values) > 1 else values[0] for key, values in meta.items()
+        }
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
-        """Render the body; a comment's body is rendered as Markdown with HTML escaped."""
+        """Render the body; a comment's body is rendered as Markdown with HTML escaped.
+
+        What the raw text says (its encoding, a YAML block, a field given twice,
+        a wrong indent) travels in the metadata under ``NOTES_KEY``.
+        """
         self._source_path = source_path
+        folder = _top_folder(source_path, self.settings["PATH"])
+        kind = kind_for_folder(folder)
+        with open(source_path, "rb") as handle:
+            text, problem = decode(handle.read())
+        if text is None:
+            assert problem is not None
+            return "", {NOTES_KEY: ReadNotes((problem,), fatal=True)}
+        notes = ReadNotes()
+        if kind is not None:
+            text, notes = inspect_header(text, kind)
+            if notes.fatal:
+                return "", {NOTES_KEY: notes}
         # Why one instance, reset for each file (as Python-Markdown's docs say to):
         # building the parser and its extensions cost more than converting a body.
         if self._parser is None:
             self._parser = Markdown(**self.settings["MARKDOWN"])
         self._md = self._parser.reset()
-        with pelican_open(source_path) as text:
-            content = self._md.convert(text)
+        content = self._md.convert(text)
         metadata = self._parse_metadata(getattr(self._md, "Meta", {}))
-        folder = _top_folder(source_path, self.settings["PATH"])
         if folder == "comments":
             content = render_comment(_body_of(text) if metadata else text)
-        kind = kind_for_folder(folder)
+        if notes != ReadNotes():
+            metadata[NOTES_KEY] = notes
         if kind is not None:
             # Why here: the reader's output is cached, so Markdown fields are
             # rendered once per change of the file, not once per build.
@@ -136,9 +142,12 @@ class HubItemsGenerator(Generator):
         )
         sources, problems = self._read_all(files, reads)
         timezone = ZoneInfo(self.settings.get("TIMEZONE", "UTC"))
+        left_out: list[Problem] = []
         try:
             basis = digest(reads.key, checks.key)
-            site = build_site(sources, self._exists, timezone, problems, checks, basis=basis)
+            site = build_site(
+                sources, self._exists, timezone, problems, checks, basis=basis, warnings=left_out
+            )
         finally:
             if use_cache:
                 # The read cache is keyed by path under content/, the check cache as shown.
@@ -146,11 +155,13 @@ class HubItemsGenerator(Generator):
                 checks.keep_only({source.path for source in sources})
                 reads.save()
                 checks.save()
+        for notice in left_out:
+            log.warning("%s", notice)
         self.context["hub"] = site
         gc.freeze()
         self.context["SITE_BASE"] = site_base(self.settings)
         log.info(
-            "hub_items: %d items, %d bloggers, %d contests, %d drafts left out",
+            "hub_items: %d items, %d bloggers, %d contests, %d drafts or unfinished left out",
             len(site.items),
             len(site.bloggers),
             len(site.contests),
@@ -159,14 +170,15 @@ class HubItemsGenerator(Generator):
 
     def _read_cache_key(self) -> str:
         """What a file's reading depends on beyond the file: Markdown settings and our code."""
-        modules = (validate, kinds, sanitize, sys.modules[__name__])
+        modules = (validate, reading, kinds, sanitize, sys.modules[__name__])
         code = [os.stat(str(module.__file__)).st_mtime_ns for module in modules]
         return digest(stable(self.settings.get("MARKDOWN")), code, markdown.__version__)
 
     def _check_cache_key(self, files: list[tuple[str, Stamp]]) -> str:
         """What a file's check depends on beyond the file: pictures, settings, the rules."""
         pictures = [name for name, _stamp in files if name.split("/", 1)[0] in STATIC_FOLDERS]
-        rules = [os.stat(str(module.__file__)).st_mtime_ns for module in (validate, kinds)]
+        modules = (validate, reading, kinds)
+        rules = [os.stat(str(module.__file__)).st_mtime_ns for module in modules]
         return digest(pictures, self.settings.get("TIMEZONE"), rules)
 
     def _read_files(self, paths: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -191,24 +203,6 @@ class HubItemsGenerator(Generator):
         finally:
             _POOL_READER = None
         return read
-
-    def _read_reporting(
-        self, path: str, shown: str, problems: list[Problem]
-    ) -> tuple[str, dict[str, Any]] | None:
-        """Read one file in this process; None, with a problem, when it is not UTF-8."""
-        try:
-            return self.reader.read(path)
-        except UnicodeDecodeError as error:
-            problems.append(
-                Problem(
-                    shown,
-                    "file",
-                    f"not UTF-8 text (byte 0x{error.object[error.start]:02x} on line "
-                    f"{_line_of(error.object, error.start)})",
-                    "re-save the file with UTF-8 encoding",
-                )
-            )
-            return None
 
     def _exists(self, site_path: str) -> bool:
         return os.path.isfile(os.path.join(self.path, site_path.lstrip("/")))
@@ -261,15 +255,16 @@ class HubItemsGenerator(Generator):
             raw = kept
             if raw is None:
                 path = os.path.join(self.path, relative)
-                raw = fresh.get(path) or self._read_reporting(path, shown, problems)
-                if raw is None:
-                    continue
+                raw = fresh.get(path) or self.reader.read(path)
                 reads.put(relative, stamp, raw)
             content, read_metadata = raw
             metadata = dict(read_metadata)
             rendered = metadata.pop(RENDERED_KEY, {})
+            notes = metadata.pop(NOTES_KEY, ReadNotes())
             sources.append(
-                SourceFile(shown, kind, stem, metadata, content or "", parent, rendered, stamp)
+                SourceFile(
+                    shown, kind, stem, metadata, content or "", parent, rendered, stamp, notes
+                )
             )
         return sources, problems
 
@@ -288,21 +283,19 @@ def _read_raw(path: str) -> tuple[str, tuple[str, dict[str, Any]] | None]:
         return path, None
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    """The 1-based line number of a byte offset."""
-    return data.count(b"\n", 0, offset) + 1
-
-
 def _kind_folders() -> list[str]:
     return [kind.folder for kind in KINDS]
 
 
 def _content_files(root: str, prefix: str = "") -> list[tuple[str, Stamp]]:
-    """Every file under root with its stamp, as sorted relative POSIX paths; hidden ones skipped."""
+    """Every file under root with its stamp, as sorted relative POSIX paths.
+
+    Hidden files and editors' backups (``x.md~``, ``#x.md#``, ``x.bak``) are skipped.
+    """
     found: list[tuple[str, Stamp]] = []
     with os.scandir(root) as entries:
         for entry in sorted(entries, key=lambda e: e.name):
-            if entry.name.startswith("."):
+            if entry.name.startswith(".") or (entry.is_file() and is_editor_scratch(entry.name)):
                 continue
             if entry.is_dir():
                 found += _content_files(entry.path, f"{prefix}{entry.name}/")

@@ -29,7 +29,14 @@ from socialhub.model import (
 )
 from socialhub.sanitize import clean_html
 from socialhub.stampcache import StampCache
-from socialhub.validate import Checked, FileExists, SourceFile, check_file, did_you_mean
+from socialhub.validate import (
+    PLACEHOLDER,
+    Checked,
+    FileExists,
+    SourceFile,
+    check_file,
+    did_you_mean,
+)
 
 _IMAGE = re.compile(r"<img\b[^>]*>")
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
@@ -50,6 +57,7 @@ def build_site(
     cache: StampCache | None = None,
     *,
     basis: str = "",
+    warnings: list[Problem] | None = None,
 ) -> Site:
     """Check every file and every link between files; raise ContentError on any problem.
 
@@ -58,18 +66,27 @@ def build_site(
     pictures); it is updated in place. ``basis`` names what every file's model
     object depends on beyond the file (the caches' keys): with each file's stamp
     it makes the identities that pages are fingerprinted with.
+
+    Drafts and files that still hold ``invoke new``'s placeholders are left out:
+    one line each is added to ``warnings``, and a reference to one is a problem.
     """
     problems = list(extra_problems)
     checked_files = [_check_cached(source, exists, timezone, cache) for source in sources]
-    for checked in checked_files:
-        problems.extend(checked.problems)
     by_kind: dict[str, list[Checked]] = {}
+    left_out: dict[tuple[str, str], Checked] = {}
     for checked in checked_files:
+        notice = _left_out(checked)
+        if notice is not None:
+            left_out[(checked.source.kind.name, checked.source.slug)] = checked
+            if warnings is not None:
+                warnings.append(notice)
+            continue
+        problems.extend(checked.problems)
         by_kind.setdefault(checked.source.kind.name, []).append(checked)
-    problems.extend(_check_links(by_kind))
+    problems.extend(_check_links(by_kind, left_out))
     if problems:
         raise ContentError(sorted(set(problems)))
-    site = _make_site(by_kind)
+    site = _make_site(by_kind, sorted(c.source.path for c in left_out.values()))
     site.identities.update(
         {
             checked.source.path: f"{basis}:{checked.source.stamp[0]}:{checked.source.stamp[1]}"
@@ -93,12 +110,66 @@ def _check_cached(
     return checked
 
 
-def _check_links(by_kind: dict[str, list[Checked]]) -> list[Problem]:
+def _left_out(checked: Checked) -> Problem | None:
+    """The warning for a draft or an unfinished file (one with TODO placeholders), else None."""
+    path = checked.source.path
+    problems = checked.problems
+    placeholders = [p.field for p in problems if p.message == PLACEHOLDER]
+    others = sorted({p.field for p in problems if p.message != PLACEHOLDER})
+    if checked.values.get("status") == "draft":
+        todo = sorted(set(placeholders) | set(others))
+        fix = "set Status: published when it is ready"
+        if todo:
+            fix += f" (first fix: {', '.join(todo)})"
+        return Problem(path, "status", "draft, so it is left out of the site", fix)
+    if not placeholders:
+        return None
+    fields = list(dict.fromkeys(placeholders))
+    also = f", and fix {_names(others)}" if others else ""
+    return Problem(
+        path,
+        "file",
+        f"unfinished ({_names(fields)} still {'holds' if len(fields) == 1 else 'hold'} "
+        "a TODO from invoke new), so it is left out of the site",
+        f"replace each TODO with the real text{also}",
+    )
+
+
+def _names(names: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
+
+
+def _absent(
+    kind: str, slug: str, left_out: dict[tuple[str, str], Checked]
+) -> tuple[str, str] | None:
+    """(what is wrong, the fix) when ``slug`` names a left-out file of ``kind``; else None."""
+    checked = left_out.get((kind, slug))
+    if checked is None:
+        return None
+    path = checked.source.path
+    if checked.values.get("status") == "draft":
+        return f"'{slug}' is a draft, left out of the site", f"publish {path} first"
+    return f"'{slug}' is unfinished, left out of the site", f"replace the TODOs in {path} first"
+
+
+def _check_links(
+    by_kind: dict[str, list[Checked]], left_out: dict[tuple[str, str], Checked]
+) -> list[Problem]:
     """Every reference between files, and slugs that two items share."""
     problems: list[Problem] = []
 
     def problem(checked: Checked, field: str, message: str, fix: str) -> None:
         problems.append(Problem(checked.source.path, field, message, fix))
+
+    def left_out_ref(checked: Checked, field: str, kinds: tuple[str, ...], slug: str) -> bool:
+        """Report a reference to a left-out file; True when it was one."""
+        for kind in kinds:
+            found = _absent(kind, slug, left_out)
+            if found is not None:
+                problem(checked, field, *found)
+                return True
+        return False
 
     bloggers = {c.source.slug for c in by_kind.get("blogger", [])}
     contests = {c.source.slug for c in by_kind.get("contest", [])}
@@ -124,24 +195,30 @@ def _check_links(by_kind: dict[str, list[Checked]]) -> list[Problem]:
     for checked in by_kind.get("featured", []):
         blogger = checked.values.get("blogger")
         if blogger and blogger not in bloggers:
+            if left_out_ref(checked, "blogger", ("blogger",), blogger):
+                continue
             hint = did_you_mean(blogger, bloggers) or "add the blogger to content/bloggers/"
             problem(checked, "blogger", f"no blogger '{blogger}'", hint)
 
     for checked in by_kind.get("video", []):
         contest = checked.values.get("contest")
         if contest and contest not in contests:
+            if left_out_ref(checked, "contest", ("contest",), contest):
+                continue
             hint = did_you_mean(contest, contests) or "add the contest to content/contests/"
             problem(checked, "contest", f"no contest '{contest}'", hint)
 
     for checked in by_kind.get("contest", []):
-        _check_contest(checked, videos, problem)
+        _check_contest(checked, videos, problem, left_out_ref)
 
     commentable = {slug for slug, c in seen.items() if c.source.kind.commentable}
-    _check_comments(by_kind.get("comment", []), commentable, problem)
+    _check_comments(by_kind.get("comment", []), commentable, problem, left_out_ref)
     return problems
 
 
-def _check_contest(checked: Checked, videos: dict[str, Checked], problem: Any) -> None:
+def _check_contest(
+    checked: Checked, videos: dict[str, Checked], problem: Any, left_out_ref: Any
+) -> None:
     values = checked.values
     slug = checked.source.slug
     opens, closes = values.get("opens"), values.get("closes")
@@ -171,6 +248,8 @@ def _check_contest(checked: Checked, videos: dict[str, Checked], problem: Any) -
     for winner in winners:
         video = videos.get(winner)
         if video is None:
+            if left_out_ref(checked, "winners", ("video",), winner):
+                continue
             hint = did_you_mean(winner, videos) or "give the slug of a file in content/videos/"
             problem(checked, "winners", f"no video '{winner}'", hint)
         elif video.values.get("contest") not in (None, slug):
@@ -208,8 +287,11 @@ def _check_contest(checked: Checked, videos: dict[str, Checked], problem: Any) -
                 )
 
 
-def _check_comments(comments: list[Checked], commentable: set[str], problem: Any) -> None:
+def _check_comments(
+    comments: list[Checked], commentable: set[str], problem: Any, left_out_ref: Any
+) -> None:
     by_item: dict[str, dict[str, Checked]] = {}
+    stream = ("post", "featured", "follow-friday", "video")
     for checked in comments:
         item = checked.source.parent
         if not item:
@@ -220,7 +302,7 @@ def _check_comments(comments: list[Checked], commentable: set[str], problem: Any
                 "move it to content/comments/<item-slug>/",
             )
             continue
-        if item not in commentable:
+        if item not in commentable and not left_out_ref(checked, "item", stream, item):
             hint = did_you_mean(item, commentable) or "name the folder after an item's slug"
             problem(checked, "item", f"no post, featured post, #FF or video '{item}'", hint)
         by_item.setdefault(item, {})[checked.source.slug] = checked
@@ -241,10 +323,14 @@ def _check_comments(comments: list[Checked], commentable: set[str], problem: Any
             if parent == checked.source.slug:
                 problem(checked, "reply-to", "a comment cannot answer itself", "remove Reply-To")
             elif parent not in thread:
-                hint = (
-                    did_you_mean(parent, thread) or "give the file name of a comment in this folder"
+                if left_out_ref(checked, "reply-to", ("comment",), parent):
+                    continue
+                problem(
+                    checked,
+                    "reply-to",
+                    f"no comment '{parent}' on this item",
+                    _reply_hint(parent, checked.source.slug, thread),
                 )
-                problem(checked, "reply-to", f"no comment '{parent}' on this item", hint)
             elif _loops(checked.source.slug, thread):
                 problem(
                     checked,
@@ -252,6 +338,18 @@ def _check_comments(comments: list[Checked], commentable: set[str], problem: Any
                     "these comments answer each other in a circle",
                     "one comment of the thread must have no Reply-To",
                 )
+
+
+def _reply_hint(parent: str, own: str, thread: dict[str, Checked]) -> str:
+    """A real comment of the item to answer: never the comment itself."""
+    others = sorted(slug for slug in thread if slug != own)
+    if not others:
+        return "there is no other comment on this item yet: remove Reply-To"
+    return did_you_mean(parent, others) or (
+        "give the file name (without .md) of another comment in this folder: "
+        + ", ".join(others[:3])
+        + (", …" if len(others) > 3 else "")
+    )
 
 
 def _loops(start: str, thread: dict[str, Checked]) -> bool:
@@ -265,16 +363,11 @@ def _loops(start: str, thread: dict[str, Checked]) -> bool:
     return False
 
 
-def _make_site(by_kind: dict[str, list[Checked]]) -> Site:
+def _make_site(by_kind: dict[str, list[Checked]], left_out: list[str]) -> Site:
     """Turn checked files into model objects; only called when there is no problem."""
-    drafts: list[str] = []
     items: list[Item] = []
     for name in ("post", "featured", "follow-friday", "video"):
-        for checked in by_kind.get(name, []):
-            if checked.values.get("status") == "draft":
-                drafts.append(checked.source.path)
-                continue
-            items.append(_make_item(checked))
+        items.extend(_make_item(checked) for checked in by_kind.get(name, []))
     items.sort(key=lambda item: (item.date, item.slug), reverse=True)
     published = {item.slug for item in items}
     bloggers = {c.source.slug: _make_blogger(c) for c in by_kind.get("blogger", [])}
@@ -292,7 +385,7 @@ def _make_site(by_kind: dict[str, list[Checked]]) -> Site:
             slug: tuple(sorted(found, key=lambda c: (c.date, c.id)))
             for slug, found in sorted(comments.items())
         },
-        drafts=tuple(sorted(drafts)),
+        drafts=tuple(left_out),
     )
 
 

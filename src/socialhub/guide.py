@@ -50,9 +50,69 @@ MESSAGES: tuple[tuple[str, str], ...] = (
         "dropped: rename it as suggested, or remove it.",
     ),
     (
-        "content/posts/bad.md: author: still holds the scaffold's placeholder; replace it: "
-        "who wrote it (e.g. Mara Lindqvist)",
-        "`invoke new` left a `TODO` in this field. Replace it with the real value.",
+        "content/posts/bad.md: date: 2026-02-30 does not exist: February 2026 has 28 days; "
+        "write a day from 01 to 28, e.g. 2026-02-28",
+        "The date has the right form but there is no such day. Check the calendar.",
+    ),
+    (
+        "content/posts/bad.md: title: given twice (lines 1 and 5); keep one 'Title:' line; a "
+        "value of several lines continues on lines indented by four spaces",
+        "A field is written on two lines of the header. Keep the one you mean.",
+    ),
+    (
+        "content/contests/bad.md: prizes: line 6 is indented with a tab; indent each following "
+        "line of 'Prizes' by four spaces (no tabs); a line that is not indented starts a new "
+        "field",
+        "A value of several lines (a contest's prizes) continues on lines indented by exactly "
+        "four spaces or more; a tab, or fewer spaces, or none, breaks it.",
+    ),
+    (
+        "content/posts/bad.md: file: starts with a YAML front matter block (---), which this "
+        "site does not read; replace the block with this header (no --- lines), then an empty "
+        "line:\n"
+        "    Title: A post: the sequel\n"
+        "    Date: 2026-11-10\n"
+        "    Author: Mara\n"
+        "    Tags: cameras, battery\n"
+        "    Summary: Short.\n"
+        "    Comments: no",
+        'The file starts with `---` and `title: "…"` lines, as other site generators use. '
+        "This site reads one format only: replace the block with the header the message "
+        "shows (its lines without the indentation).",
+    ),
+    (
+        "content/posts/bad.md: file: this looks like a contest video, not a company post "
+        "(Entrant, Contest, Video-URL, Poster, Duration: fields of a contest video); move it "
+        "to content/videos/",
+        "The file is in the wrong folder: its fields are another kind's. Move it.",
+    ),
+    (
+        "content/posts/My New Post.md: file: the name 'My New Post.md' is not a slug "
+        "(lower-case letters, digits and hyphens), and it becomes the page's address; rename "
+        "it to my-new-post.md",
+        "A file name is the item's address. Rename the file as the message says.",
+    ),
+    (
+        "content/posts/bad.md: image: 'content/images/avatars/ada.png' starts with content/, "
+        "but paths start inside that folder; write /images/avatars/ada.png",
+        "Paths of pictures and videos start inside `content/`. Write the path the message gives.",
+    ),
+    (
+        "content/posts/bad.md: file: unfinished (author, summary and body still hold a TODO "
+        "from invoke new), so it is left out of the site; replace each TODO with the real text",
+        "A warning: the site is built without this file until every `TODO` that `invoke new` "
+        "wrote is replaced.",
+    ),
+    (
+        "content/posts/bad.md: status: draft, so it is left out of the site; set Status: "
+        "published when it is ready",
+        "A warning: drafts are not published. The fields it names, if any, still have "
+        "problems to fix before it can be.",
+    ),
+    (
+        "content/comments/hidden-post/c-20261104-dddd.md: item: 'hidden-post' is a draft, "
+        "left out of the site; publish content/posts/hidden-post.md first",
+        "A file refers to a draft or an unfinished file, which is not on the site.",
     ),
     (
         "content/posts/bad.md: body: missing: a company post needs the post itself, in "
@@ -104,6 +164,11 @@ MESSAGES: tuple[tuple[str, str], ...] = (
         "content/posts/bad.md: file: not UTF-8 text (byte 0xe9 on line 6); re-save the file "
         "with UTF-8 encoding",
         "The file was saved in another encoding. Save it as UTF-8 in your editor.",
+    ),
+    (
+        "content/posts/bad.md: file: saved as UTF-16 text, not UTF-8; re-save the file with "
+        "UTF-8 encoding",
+        'Some editors on Windows save as UTF-16 ("Unicode"). Choose UTF-8 when you save.',
     ),
     (
         "content/posts/bad.md: file: the file is empty; start from a template: invoke new post "
@@ -168,7 +233,9 @@ def messages_reference() -> str:
     """The generated block listing example messages and what they mean."""
     out = ["| message (example) | what it means |", "|---|---|"]
     for message, meaning in MESSAGES:
-        out.append(f"| `{message}` | {meaning} |")
+        # A message of several lines (the header to write) keeps its lines in the cell.
+        shown = "<br>".join(f"`{line}`" for line in message.split("\n"))
+        out.append(f"| {shown} | {meaning} |")
     return "\n".join(out) + "\n"
 
 

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import markdown
+from anyascii import anyascii
 from bs4 import BeautifulSoup
 
 _MARKDOWN_EXTENSIONS = ["markdown.extensions.extra", "markdown.extensions.sane_lists"]
 
 
 def slugify(text: str) -> str:
-    """A URL slug: lower-case ASCII words joined by hyphens."""
-    normalized = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", normalized.lower())
+    """A URL slug: lower-case ASCII words joined by hyphens (``Første frost`` → ``forste-frost``).
+
+    Why a transliteration table (anyascii) and not Unicode decomposition: NFKD
+    only strips accents, so ``ø``, ``ß``, ``æ`` and ``ł`` would vanish from the
+    word instead of becoming ``o``, ``ss``, ``ae`` and ``l``.
+    """
+    words = re.findall(r"[a-z0-9]+", anyascii(text).lower())
     return "-".join(words)
 
 

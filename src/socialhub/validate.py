@@ -6,10 +6,11 @@ This module checks one file at a time against its kind (``kinds.py``);
 
 from __future__ import annotations
 
+import calendar
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,9 +19,10 @@ from zoneinfo import ZoneInfo
 from bs4 import BeautifulSoup
 
 from socialhub.errors import Problem
-from socialhub.kinds import Field, FieldType, Kind, field_key
+from socialhub.kinds import KINDS, Field, FieldType, Kind, field_key
 from socialhub.model import Image, VideoSource
-from socialhub.text import render_markdown
+from socialhub.reading import ReadNotes
+from socialhub.text import render_markdown, slugify
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
 VIDEO_EXTENSIONS = (".mp4", ".webm", ".ogv")
@@ -28,7 +30,7 @@ _HANDLE = re.compile(r"^@[A-Za-z0-9_][A-Za-z0-9_.-]*(@[A-Za-z0-9-]+(\.[A-Za-z0-9
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _DURATION = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d)$")
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
 _ORDINALS = ("1st", "2nd", "3rd")
 _HTML_COMMENTS = re.compile(r"<!--.*?-->", re.DOTALL)
 _TAGS = re.compile(r"<[^>]*>")
@@ -64,10 +66,17 @@ class SourceFile:
     parent: str = ""  # for comments: the item slug given by the folder
     rendered: dict[str, str] = field(default_factory=dict)  # Markdown fields, as HTML
     stamp: tuple[int, int] | None = None  # (mtime_ns, size) of the file, for the check cache
+    notes: ReadNotes = field(default_factory=ReadNotes)  # what its raw text said
 
 
-# The metadata key under which a reader hands over pre-rendered Markdown fields.
+# The metadata keys under which a reader hands over pre-rendered Markdown fields,
+# and what it found in the raw text (reading.ReadNotes).
 RENDERED_KEY = "_rendered_markdown"
+NOTES_KEY = "_read_notes"
+
+# The message of a field or body that still holds `invoke new`'s TODO: such a
+# file is unfinished, and left out of the site with a warning (assemble.py).
+PLACEHOLDER = "still holds the scaffold's placeholder"
 
 
 def render_markdown_fields(kind: Kind, meta: dict[str, RawValue]) -> dict[str, str]:
@@ -114,6 +123,11 @@ def check_file(source: SourceFile, exists: FileExists, timezone: ZoneInfo) -> Ch
     """Check one file against its kind: unknown, missing and malformed fields, body."""
     checked = Checked(source)
     kind = source.kind
+    notes = source.notes
+    checked.problems += [replace(problem, path=source.path) for problem in notes.problems]
+    if notes.fatal:
+        return checked
+    _check_file_name(checked)
     if not source.meta and not source.body_html.strip():
         checked.problem(
             "file",
@@ -121,8 +135,21 @@ def check_file(source: SourceFile, exists: FileExists, timezone: ZoneInfo) -> Ch
             f'start from a template: invoke new {kind.name} "<title>"',
         )
         return checked
+    meta = {key: raw for key, raw in source.meta.items() if key.lower() not in notes.stray_keys}
+    other = _kind_of_fields(kind, meta)
+    if other is not None:
+        unknown = [key for key in meta if kind.field(field_key(key)) is None]
+        names = ", ".join(spec.label for key in unknown if (spec := other.field(field_key(key))))
+        folder = f"content/{other.folder}/" + ("<item-slug>/" if other.name == "comment" else "")
+        checked.problem(
+            "file",
+            f"this looks like a {other.label}, not a {kind.label} ({names}: "
+            f"{'fields' if len(unknown) > 1 else 'a field'} of a {other.label})",
+            f"move it to {folder}",
+        )
+        return checked
     given: dict[str, RawValue] = {}
-    for key, raw in source.meta.items():
+    for key, raw in meta.items():
         name = field_key(key)
         spec = kind.field(name)
         if spec is None:
@@ -151,17 +178,44 @@ def check_file(source: SourceFile, exists: FileExists, timezone: ZoneInfo) -> Ch
                 continue
             text = spec.default
         if text.startswith("TODO"):
-            checked.problem(
-                label,
-                "still holds the scaffold's placeholder",
-                f"replace it: {spec.help} (e.g. {spec.example})",
-            )
+            checked.problem(label, PLACEHOLDER, f"replace it: {spec.help} (e.g. {spec.example})")
             continue
+        if spec.name in notes.unparsed:
+            continue  # its lines are reported already; their value is unsure
         value = _parse(checked, spec, label, text, exists, timezone)
         if value is not None:
             checked.values[spec.name] = value
     _check_body(checked, exists)
     return checked
+
+
+def _check_file_name(checked: Checked) -> None:
+    """The file name is the item's address: lower-case letters, digits and hyphens only."""
+    source = checked.source
+    if _SLUG.match(source.slug):
+        return
+    name = source.path.rsplit("/", 1)[-1]
+    slug = slugify(source.slug)
+    checked.problem(
+        "file",
+        f"the name '{name}' is not a slug (lower-case letters, digits and hyphens), "
+        "and it becomes the page's address",
+        f"rename it to {slug}.md"
+        if slug
+        else "rename it with letters or digits, such as post-1.md",
+    )
+
+
+def _kind_of_fields(kind: Kind, meta: dict[str, RawValue]) -> Kind | None:
+    """Another kind when every field of a header is one of its fields and not all are ours."""
+    names = {field_key(key) for key in meta}
+    if all(kind.field(name) is not None for name in names):
+        return None
+    fitting = [other for other in KINDS if other is not kind and names <= set(other.field_names)]
+    if not fitting:
+        return None
+    # Why by required fields: the kind the file fills most completely is the likeliest.
+    return max(fitting, key=lambda other: sum(f.required for f in other.fields if f.name in names))
 
 
 def _as_text(raw: RawValue | None, spec: Field) -> str:
@@ -197,6 +251,10 @@ def _parse(  # noqa: PLR0911, PLR0912, PLR0917 - one branch per field type reads
     if kind in (FieldType.DATE, FieldType.FRIDAY):
         parsed = parse_date(text, timezone)
         if parsed is None:
+            missing = missing_day(text)
+            if missing:
+                checked.problem(label, missing[0], missing[1])
+                return None
             checked.problem(
                 label,
                 f"'{text}' is not a date",
@@ -292,6 +350,30 @@ def parse_date(text: str, timezone: ZoneInfo) -> datetime | None:
         return None
 
 
+def missing_day(text: str) -> tuple[str, str] | None:
+    """(what is wrong, the fix) for a well-formed date that does not exist, such as 2026-02-30."""
+    match = _DATE.match(text)
+    if not match:
+        return None
+    year, month, day = (int(part) for part in match.groups()[:3])
+    if not 1 <= month <= 12:
+        return None  # the form is wrong, not the day: the general message shows the form
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        month_name = calendar.month_name[month]
+        return (
+            f"{text[:10]} does not exist: {month_name} {year} has {days} days",
+            f"write a day from 01 to {days}, e.g. {year}-{month:02d}-{days:02d}",
+        )
+    hour, minute = int(match[4] or 0), int(match[5] or 0)
+    if hour > 23 or minute > 59:
+        return (
+            f"{text[11:16]} is not a time of day",
+            "write hours from 00 to 23 and minutes from 00 to 59, e.g. 09:00",
+        )
+    return None
+
+
 def is_web_url(text: str) -> bool:
     """True for an absolute http or https URL with a host."""
     try:
@@ -336,6 +418,22 @@ def site_path(text: str) -> str:
     return "/" + path.lstrip("/")
 
 
+def _inside_content(checked: Checked, label: str, text: str, path: str) -> bool:
+    """False, with a problem giving the path to write, for a path that starts with content/.
+
+    Why refuse rather than accept it: in the text below the header the path is
+    also the picture's address on the page, where /content/… would not exist.
+    """
+    if not path.startswith("/content/"):
+        return True
+    checked.problem(
+        label,
+        f"'{text}' starts with content/, but paths start inside that folder",
+        f"write {path.removeprefix('/content')}",
+    )
+    return False
+
+
 def _parse_image(checked: Checked, label: str, text: str, exists: FileExists) -> Any:
     if is_web_url(text):
         checked.problem(
@@ -346,6 +444,8 @@ def _parse_image(checked: Checked, label: str, text: str, exists: FileExists) ->
         )
         return None
     path = site_path(text)
+    if not _inside_content(checked, label, text, path):
+        return None
     if not path.lower().endswith(IMAGE_EXTENSIONS):
         checked.problem(
             label,
@@ -399,6 +499,8 @@ def _parse_video(checked: Checked, label: str, text: str, exists: FileExists) ->
             "or a .mp4/.webm file under content/media/",
         )
         return None
+    if source.provider == "file" and not _inside_content(checked, label, text, source.url):
+        return None
     if source.provider == "file" and not exists(source.url):
         checked.problem(
             label,
@@ -436,11 +538,7 @@ def _check_body(checked: Checked, exists: FileExists) -> None:
             "write it below the header, after one empty line",
         )
     if visible.startswith("TODO"):
-        checked.problem(
-            body.role,
-            "still holds the scaffold's placeholder",
-            f"replace the TODO line with {body.help}",
-        )
+        checked.problem(body.role, PLACEHOLDER, f"replace the TODO line with {body.help}")
         return
     images = BeautifulSoup(html, "html.parser").find_all("img") if has_images else []
     found: list[Image] = []
@@ -462,6 +560,8 @@ def _check_body(checked: Checked, exists: FileExists) -> None:
             )
             continue
         path = site_path(src)
+        if not _inside_content(checked, body.role, src, path):
+            continue
         if not exists(path):
             checked.problem(
                 body.role,

@@ -113,9 +113,11 @@ def test_safe_ids_and_tags() -> None:
     digest = safe_id("<script>")
     assert digest.startswith("sha256:") and digest == safe_id("<script>")
     assert safe_id("TODO-1").startswith("sha256:") and safe_id("x" * 400).startswith("sha256:")
+    # A tag in any script has a slug now (日本 → ri-ben); one of punctuation only has none.
     assert safe_tags(("Lumen, X2", "lumen x2", "<b>bold</b>", "!!!", "日本")) == (
         "Lumen X2",
         "bold",
+        "日本",
     )
 
 

@@ -1,0 +1,286 @@
+"""What a content file's bytes and header lines say before Markdown reads them.
+
+Markdown's meta extension is forgiving in ways that publish wrong pages: it
+joins a field given twice, reads a YAML block's quotes and brackets as text,
+and ends the header silently at a badly indented line. This module looks at
+the raw text first and says what is wrong, by line, in the editor's terms.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import yaml
+
+from socialhub.errors import Problem
+from socialhub.kinds import FieldType, Kind, field_key
+
+# The meta extension's own patterns (markdown/extensions/meta.py): a header line
+# may be indented by up to three spaces; a continuation line by four or more.
+_FIELD_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
+_CONTINUATION = re.compile(r"^[ ]{4,}(?P<value>.*)")
+_YAML_FENCE = re.compile(r"^-{3}\s*$")
+_YAML_END = re.compile(r"^(-{3}|\.{3})\s*$")
+_INDENT = re.compile(r"^[ \t]+")
+
+# Editors' backup, swap and merge files: never content, never reported.
+_SCRATCH_SUFFIXES = ("~", ".bak", ".orig", ".rej", ".swp", ".swo", ".tmp")
+
+UTF8_FIX = "re-save the file with UTF-8 encoding"
+
+
+@dataclass(frozen=True)
+class ReadNotes:
+    """What the raw text says: problems (path left empty), and how the checks should use it."""
+
+    problems: tuple[Problem, ...] = ()
+    fatal: bool = False  # nothing else can be read from the file
+    unparsed: frozenset[str] = field(default_factory=frozenset)  # fields whose value is unsure
+    stray_keys: frozenset[str] = frozenset()  # meta keys that are really continuation lines
+
+
+def is_editor_scratch(name: str) -> bool:
+    """True for an editor's backup, swap, lock or merge file (``x.md~``, ``#x.md#``, ``x.bak``)."""
+    if name.startswith(".") or (name.startswith("#") and name.endswith("#")):
+        return True
+    return name.lower().endswith(_SCRATCH_SUFFIXES)
+
+
+def decode(data: bytes) -> tuple[str | None, Problem | None]:
+    """The text of a file that must be UTF-8 (a UTF-8 byte order mark is dropped), or a problem."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    encoding = _wide_encoding(data)
+    if encoding:
+        return None, Problem("", "file", f"saved as {encoding} text, not UTF-8", UTF8_FIX)
+    if b"\x00" in data:
+        return None, Problem("", "file", "not a text file (it holds NUL bytes)", UTF8_FIX)
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        message = f"not UTF-8 text (byte 0x{data[error.start]:02x} on line {line})"
+        return None, Problem("", "file", message, UTF8_FIX)
+
+
+def _wide_encoding(data: bytes) -> str:
+    """'UTF-16' or 'UTF-32' when the bytes are in one of them, with or without a BOM; else ''."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "UTF-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    sample = data[:4000]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return ""
+    # Without a BOM: text in a Latin script has NULs beside almost every letter,
+    # always on the same side (three of every four bytes in UTF-32), and UTF-8
+    # text has none at all.
+    if _mostly_nul(sample, 4, (1, 2, 3)) or _mostly_nul(sample, 4, (0, 1, 2)):
+        return "UTF-32"
+    if _mostly_nul(sample, 2, (1,)) or _mostly_nul(sample, 2, (0,)):
+        return "UTF-16"
+    return ""
+
+
+def _mostly_nul(sample: bytes, width: int, places: tuple[int, ...]) -> bool:
+    """True when the bytes at ``places`` of every ``width`` are mostly NUL, and the rest not."""
+    share = {
+        place: sample[place::width].count(0) / len(sample[place::width]) for place in range(width)
+    }
+    return all(share[p] >= 0.6 for p in places) and all(
+        share[p] <= 0.1 for p in range(width) if p not in places
+    )
+
+
+def inspect_header(text: str, kind: Kind) -> tuple[str, ReadNotes]:
+    """Check the header's lines; return the text for Markdown to read, and what was found.
+
+    The text returned differs only where a continuation line was indented
+    wrongly: it is read as the continuation the editor meant, so that the one
+    indent problem is not followed by a list of fields that seem missing.
+    """
+    lines = text.splitlines()
+    if lines and _YAML_FENCE.match(lines[0]):
+        return "", ReadNotes((_yaml_problem(lines, kind),), fatal=True)
+    problems: list[Problem] = []
+    first_line: dict[str, int] = {}
+    twice: dict[str, list[int]] = {}
+    stray: set[str] = set()
+    unparsed: set[str] = set()
+    current = ""  # the field the previous line belongs to
+    for index, line in enumerate(lines):
+        number = index + 1
+        if not line.strip():
+            break
+        matched = _FIELD_LINE.match(line)
+        known = matched is not None and _is_field(matched["key"], kind)
+        spec = kind.field(current) if current else None
+        indent = _INDENT.match(line)
+        if current and indent and not _CONTINUATION.match(line) and not known:
+            # Indented, but not by four spaces: meant to continue the field above.
+            problems.append(_indent_problem(spec, current, number, _describe(indent.group())))
+            unparsed.add(current)
+            if matched:
+                stray.add(matched["key"].lower())
+            lines[index] = "    " + line.strip()
+            continue
+        if (
+            current
+            and spec is not None
+            and spec.type is FieldType.LINES
+            and not indent
+            and not known
+        ):
+            # After a field of several lines, a line that is not a field is its next line.
+            problems.append(_indent_problem(spec, current, number, "not indented"))
+            unparsed.add(current)
+            if matched:
+                stray.add(matched["key"].lower())
+            lines[index] = "    " + line.strip()
+            continue
+        if matched is None:
+            if _CONTINUATION.match(line) and current:
+                continue
+            break  # the header ends here; the body checks report text where none belongs
+        name = field_key(matched["key"])
+        if name in first_line:
+            twice.setdefault(name, [first_line[name]]).append(number)
+        else:
+            first_line[name] = number
+        current = name
+    for name, numbers in twice.items():
+        spec = kind.field(name)
+        label = spec.label if spec is not None else name
+        where = ", ".join(str(n) for n in numbers[:-1]) + f" and {numbers[-1]}"
+        problems.append(
+            Problem(
+                "",
+                label.lower(),
+                f"given {_times(len(numbers))} (lines {where})",
+                f"keep one '{label}:' line; a value of several lines continues on lines "
+                "indented by four spaces",
+            )
+        )
+        unparsed.add(name)
+    normalised = "\n".join(lines) + ("\n" if text.endswith("\n") else "")
+    return normalised, ReadNotes(tuple(problems), False, frozenset(unparsed), frozenset(stray))
+
+
+def _is_field(key: str, kind: Kind) -> bool:
+    """A field of the kind, or close enough to one to be a misspelling (reported as such)."""
+    if kind.field(field_key(key)) is not None:
+        return True
+    names = [spec.name for spec in kind.fields]
+    return bool(difflib.get_close_matches(field_key(key), names, n=1, cutoff=0.6))
+
+
+def _times(count: int) -> str:
+    return "twice" if count == 2 else f"{count} times"
+
+
+def _describe(indent: str) -> str:
+    if "\t" in indent:
+        return "indented with a tab"
+    spaces = len(indent)
+    return f"indented by {spaces} space{'s' if spaces > 1 else ''}"
+
+
+def _indent_problem(spec: Any, name: str, number: int, how: str) -> Problem:
+    label = spec.label if spec is not None else name
+    return Problem(
+        "",
+        label.lower(),
+        f"line {number} is {how}",
+        f"indent each following line of '{label}' by four spaces (no tabs); "
+        "a line that is not indented starts a new field",
+    )
+
+
+def _yaml_problem(lines: list[str], kind: Kind) -> Problem:
+    """The one problem of a file that starts with YAML front matter: the header to write."""
+    message = "starts with a YAML front matter block (---), which this site does not read"
+    end = next((i for i in range(1, len(lines)) if _YAML_END.match(lines[i])), None)
+    if end is None:
+        return Problem(
+            "",
+            "file",
+            f"{message}, and the block has no closing --- line",
+            "write a header of 'Field: value' lines instead (no --- lines), then an empty line",
+        )
+    block = "\n".join(lines[1:end])
+    try:
+        loaded = yaml.safe_load(block) if block.strip() else {}
+    except yaml.YAMLError as error:
+        # Where the unreadable part starts (an unclosed quote's line), and what YAML says.
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
+        said = ", ".join(
+            str(part)
+            for part in (getattr(error, "context", None), getattr(error, "problem", None))
+            if part
+        )
+        where = f" (line {mark.line + 2}: {said})" if mark else ""
+        return Problem(
+            "",
+            "file",
+            f"{message}, and it is not valid YAML{where}",
+            "write a header of 'Field: value' lines instead (no --- lines), then an empty line",
+        )
+    if not isinstance(loaded, dict) or not loaded:
+        return Problem(
+            "",
+            "file",
+            message,
+            "write a header of 'Field: value' lines instead (no --- lines), then an empty line",
+        )
+    header = "".join(f"\n    {line}" for line in pelican_header(loaded, kind))
+    return Problem(
+        "",
+        "file",
+        message,
+        "replace the block with this header (no --- lines), then an empty line:" + header,
+    )
+
+
+def pelican_header(values: dict[Any, Any], kind: Kind) -> list[str]:
+    """YAML front matter's values as the lines of a header: ``Tags: a, b`` for ``[a, b]``."""
+    lines: list[str] = []
+    for key, value in values.items():
+        spec = kind.field(field_key(str(key)))
+        label = spec.label if spec is not None else str(key).strip().capitalize()
+        several = spec is not None and spec.type is FieldType.LINES
+        parts = _header_values(value, several)
+        lines.append(f"{label}: {parts[0]}".rstrip())
+        lines += [f"    {part}" for part in parts[1:]]
+    return lines
+
+
+def _header_values(value: Any, several: bool) -> list[str]:
+    """One value as header text: one string, or one per line for a field of several lines."""
+    if isinstance(value, list | tuple):
+        texts = [_scalar(item) for item in value]
+        if several:
+            return texts or [""]
+        return [", ".join(texts)]
+    if isinstance(value, dict):
+        return [", ".join(f"{_scalar(k)}: {_scalar(v)}" for k, v in value.items())]
+    text = _scalar(value)
+    if several:
+        return [line.strip() for line in text.splitlines() if line.strip()] or [""]
+    return [" ".join(text.split())]
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M}" + (f":{value:%S}" if value.second else "")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
