@@ -42,6 +42,8 @@ _IMAGE = re.compile(r"<img\b[^>]*>")
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
 _TAG = re.compile(r"<[^>]+>")
 
+_STREAM = ("post", "featured", "follow-friday", "video")  # kinds that can be commented on
+
 ITEM_URLS = {
     "post": "posts/{slug}/",
     "follow-friday": "follow-friday/{slug}/",
@@ -74,15 +76,21 @@ def build_site(
     checked_files = [_check_cached(source, exists, timezone, cache) for source in sources]
     by_kind: dict[str, list[Checked]] = {}
     left_out: dict[tuple[str, str], Checked] = {}
+    notices: dict[str, Problem] = {}
     for checked in checked_files:
         notice = _left_out(checked)
         if notice is not None:
             left_out[(checked.source.kind.name, checked.source.slug)] = checked
-            if warnings is not None:
-                warnings.append(notice)
+            notices[checked.source.slug] = notice
             continue
-        problems.extend(checked.problems)
         by_kind.setdefault(checked.source.kind.name, []).append(checked)
+    hidden = _comments_of_left_out_items(by_kind, left_out)
+    for checked in (c for files in by_kind.values() for c in files):
+        problems.extend(checked.problems)
+    if warnings is not None:
+        warnings.extend(
+            _with_comments(notice, hidden.get(slug, 0)) for slug, notice in notices.items()
+        )
     problems.extend(_check_links(by_kind, left_out))
     if problems:
         raise ContentError(sorted(set(problems)))
@@ -133,6 +141,36 @@ def _left_out(checked: Checked) -> Problem | None:
         "a TODO from invoke new), so it is left out of the site",
         f"replace each TODO with the real text{also}",
     )
+
+
+def _comments_of_left_out_items(
+    by_kind: dict[str, list[Checked]], left_out: dict[tuple[str, str], Checked]
+) -> dict[str, int]:
+    """Take the comments of left-out items out of ``by_kind``; how many each item had.
+
+    Why: an editor who turns a commented post back into a draft wants the post
+    and its conversation off the site, not a build that stops on every comment.
+    """
+    items = {slug for kind, slug in left_out if kind in _STREAM}
+    comments = by_kind.get("comment", [])
+    counts: dict[str, int] = {}
+    for checked in comments:
+        if checked.source.parent in items:
+            counts[checked.source.parent] = counts.get(checked.source.parent, 0) + 1
+    if counts:
+        by_kind["comment"] = [c for c in comments if c.source.parent not in items]
+    return counts
+
+
+def _with_comments(notice: Problem, count: int) -> Problem:
+    """A left-out item's warning, saying that its comments are left out with it."""
+    if not count:
+        return notice
+    noun = "comment" if count == 1 else "comments"
+    message = notice.message.replace(
+        "left out of the site", f"left out of the site with its {count} {noun}"
+    )
+    return Problem(notice.path, notice.field, message, notice.fix)
 
 
 def _names(names: list[str]) -> str:

@@ -110,9 +110,10 @@ MESSAGES: tuple[tuple[str, str], ...] = (
         "problems to fix before it can be.",
     ),
     (
-        "content/comments/hidden-post/c-20261104-dddd.md: item: 'hidden-post' is a draft, "
-        "left out of the site; publish content/posts/hidden-post.md first",
-        "A file refers to a draft or an unfinished file, which is not on the site.",
+        "content/contests/bad.md: winners: 'second-film' is a draft, left out of the site; "
+        "publish content/videos/second-film.md first",
+        "A file refers to a draft or an unfinished file, which is not on the site. (The "
+        "comments of a draft are left out with it, and its warning counts them.)",
     ),
     (
         "content/posts/bad.md: body: missing: a company post needs the post itself, in "

@@ -872,9 +872,12 @@ CASES = [
         "comments/hidden-post/c-20261104-dddd.md",
         COMMENT + "\nHi.\n",
         (
-            "content/comments/hidden-post/c-20261104-dddd.md: item: 'hidden-post' is a draft, "
-            "left out of the site; publish content/posts/hidden-post.md first",
+            "content/posts/hidden-post.md: status: draft, so it is left out of the site with "
+            "its 1 comment; set Status: published when it is ready",
         ),
+        status=0,
+        absent=("posts/hidden-post/index.html", "posts/hidden-post/comments.atom.xml"),
+        lacks=(("feeds/comments.atom.xml", "c-20261104-dddd"),),
         others=(("posts/hidden-post.md", POST + "Status: draft\n\nBody.\n"),),
     ),
     Case(
