@@ -86,8 +86,6 @@ def _web_address(example: str, empty_means: str) -> Callable[[str, Any], str]:
                 f"{value!r} is not an http:// or https:// address; write the whole address, "
                 f"for example {name} = {example!r}, or '' for {empty_means}"
             )
-        if value.endswith("/"):
-            return f"{value!r} ends with '/'; write it without: {name} = {value.rstrip('/')!r}"
         return ""
 
     return check
@@ -144,3 +142,7 @@ def check_settings(settings: MutableMapping[str, Any], settings_file: str) -> No
             problems.append(Problem(settings_file, name, wrong))
     if problems:
         raise SettingsError(problems)
+    for name in ("COMMENT_SERVICE_URL", "SITEURL"):
+        # Why not an error: both are joined with paths that start with '/', and
+        # "https://comments.example.com/" is what anyone copies from a browser.
+        settings[name] = settings[name].rstrip("/")
