@@ -21,8 +21,9 @@ from pelican.generators import Generator
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from pelican.utils import pelican_open
 
-from socialhub import kinds, sanitize, validate
+from socialhub import editor_html, kinds, sanitize, validate
 from socialhub.assemble import build_site
+from socialhub.editor_html import REMOVED_KEY, Removal, clean_file
 from socialhub.errors import Problem
 from socialhub.kinds import KINDS, Kind, kind_for_folder
 from socialhub.render import build_workers, digest, stable
@@ -91,8 +92,13 @@ class HubMarkdownReader(MarkdownReader):
         kind = kind_for_folder(folder)
         if kind is not None:
             # Why here: the reader's output is cached, so Markdown fields are
-            # rendered once per change of the file, not once per build.
-            metadata[RENDERED_KEY] = render_markdown_fields(kind, metadata)
+            # rendered and cleaned once per change of the file, not once per build.
+            rendered = render_markdown_fields(kind, metadata)
+            removed: tuple[Removal, ...] = ()
+            if folder != "comments":  # a comment's HTML is escaped, then cleaned
+                content, rendered, removed = clean_file(kind, text, content, rendered)
+            metadata[RENDERED_KEY] = rendered
+            metadata[REMOVED_KEY] = removed
         return content, metadata
 
 
@@ -159,7 +165,7 @@ class HubItemsGenerator(Generator):
 
     def _read_cache_key(self) -> str:
         """What a file's reading depends on beyond the file: Markdown settings and our code."""
-        modules = (validate, kinds, sanitize, sys.modules[__name__])
+        modules = (validate, kinds, sanitize, editor_html, sys.modules[__name__])
         code = [os.stat(str(module.__file__)).st_mtime_ns for module in modules]
         return digest(stable(self.settings.get("MARKDOWN")), code, markdown.__version__)
 
@@ -268,6 +274,13 @@ class HubItemsGenerator(Generator):
             content, read_metadata = raw
             metadata = dict(read_metadata)
             rendered = metadata.pop(RENDERED_KEY, {})
+            for removal in metadata.pop(REMOVED_KEY, ()):
+                # Why every build, not only when the file is read: a warning
+                # must not vanish because the reading was cached.
+                if removal.error:
+                    problems.append(removal.problem(shown))
+                else:
+                    log.warning("%s", removal.problem(shown))
             sources.append(
                 SourceFile(shown, kind, stem, metadata, content or "", parent, rendered, stamp)
             )

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from html import unescape
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -32,6 +33,9 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$")
 _ORDINALS = ("1st", "2nd", "3rd")
 _HTML_COMMENTS = re.compile(r"<!--.*?-->", re.DOTALL)
 _TAGS = re.compile(r"<[^>]*>")
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+# Fields shown as typed: HTML in them would reach the page as text.
+_PLAIN_TYPES = (FieldType.TEXT, FieldType.LIST, FieldType.LINES)
 
 # The value of an optional field that is left out and has no default.
 _EMPTY: dict[FieldType, Any] = {
@@ -189,10 +193,21 @@ def _parse(  # noqa: PLR0911, PLR0912, PLR0917 - one branch per field type reads
 ) -> Any:
     """Parse one field's text by its type; record a problem and return None if bad."""
     kind = spec.type
-    if kind in (FieldType.TEXT, FieldType.MARKDOWN):
-        if "<" in text and kind is FieldType.TEXT and re.search(r"<[a-zA-Z/]", text):
+    if kind in _PLAIN_TYPES:
+        # Why: plain fields reach page titles, feed titles and categories, where
+        # markup would show as typed; an error, as the page would be wrong.
+        if "<" in text and re.search(r"<[a-zA-Z/!]", text):
             checked.problem(label, "contains HTML", "write plain text without tags")
             return None
+        entity = next((m for m in _ENTITY.findall(text) if unescape(m) != m), None)
+        if entity:
+            checked.problem(
+                label,
+                f"contains the HTML entity '{entity}'",
+                f"write the character itself: {unescape(entity)}",
+            )
+            return None
+    if kind in (FieldType.TEXT, FieldType.MARKDOWN):
         return text
     if kind in (FieldType.DATE, FieldType.FRIDAY):
         parsed = parse_date(text, timezone)
