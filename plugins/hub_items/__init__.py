@@ -262,6 +262,7 @@ class HubItemsGenerator(Generator):
             if raw is None
         ]
         fresh = self._read_files(uncached)
+        warn_bytes = int(self.settings.get("BODY_WARN_BYTES", 0) or 0)
         for (relative, stamp, kind, stem, parent), kept in zip(wanted, cached, strict=True):
             shown = f"{shown_root}/{relative}"
             raw = kept
@@ -274,6 +275,8 @@ class HubItemsGenerator(Generator):
             content, read_metadata = raw
             metadata = dict(read_metadata)
             rendered = metadata.pop(RENDERED_KEY, {})
+            if kind.body is not None and 0 < warn_bytes < stamp[1]:
+                log.warning("%s", _large_body(shown, kind, stamp[1], warn_bytes))
             for removal in metadata.pop(REMOVED_KEY, ()):
                 # Why every build, not only when the file is read: a warning
                 # must not vanish because the reading was cached.
@@ -285,6 +288,22 @@ class HubItemsGenerator(Generator):
                 SourceFile(shown, kind, stem, metadata, content or "", parent, rendered, stamp)
             )
         return sources, problems
+
+
+def _size(count: int) -> str:
+    return f"{count / 1e6:.1f} MB" if count >= 1_000_000 else f"{count / 1e3:.0f} kB"
+
+
+def _large_body(shown: str, kind: Kind, size: int, limit: int) -> Problem:
+    """The warning for a file over BODY_WARN_BYTES (a problem's shape, not an error)."""
+    assert kind.body is not None
+    return Problem(
+        shown,
+        kind.body.role,
+        f"the file is {_size(size)}, more than BODY_WARN_BYTES ({_size(limit)}): its page "
+        "loads slowly and feeds carry only its start",
+        "split it into several items, or link to large files under content/media/",
+    )
 
 
 # Below this many new files, starting worker processes costs more than it saves.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -90,6 +91,7 @@ class SiteInfo:
     company: str
     content_dir: str
     tag_authority: str  # the tag: URI authority, stable across local and live builds
+    content_max_chars: int = 0  # an entry's content is cut beyond this (0: never)
 
     def url(self, site_path: str) -> str:
         """The absolute URL of a site path."""
@@ -181,7 +183,7 @@ def item_entry(site: Site, item: Item, info: SiteInfo) -> Entry:
         author=author,
         author_url=author_url,
         summary=shorten(plain_text(item.summary_html), 500),
-        content_html=clean_feed_html(content, page),
+        content_html=capped_html(clean_feed_html(content, page), info, page),
         tags=_tags(item),
         external_url=external,
         media=media,
@@ -189,6 +191,28 @@ def item_entry(site: Site, item: Item, info: SiteInfo) -> Entry:
 
 
 _Parts = tuple[str, str, str, tuple[Media, ...], str]
+_OPEN_TAG = re.compile(r"<[^>]*$")
+_OPEN_ENTITY = re.compile(r"&[#A-Za-z0-9]*$")
+
+
+def capped_html(html: str, info: SiteInfo, page: str) -> str:
+    """Feed content cut to the site's limit, closed properly, with a link to the rest.
+
+    Why: a feed repeats each item in every stream it is in, so one huge post
+    would be copied whole into many files that readers fetch again and again.
+    """
+    limit = info.content_max_chars
+    if limit <= 0 or len(html) <= limit:
+        return html
+    cut = _OPEN_ENTITY.sub("", _OPEN_TAG.sub("", html[:limit]))
+    # End on a whole word when the cut falls in text.
+    head, _space, tail = cut.rpartition(" ")
+    if head and ">" not in tail and "<" not in tail:
+        cut = head
+    # nh3 (through the feed policy) closes every element the cut left open.
+    closed = clean_feed_html(cut.rstrip() + " …", page)
+    link = f'<p><a href="{escape(page)}">Read the rest on {escape(info.name)}</a></p>'
+    return closed + link
 
 
 def _post(site: Site, item: Item, info: SiteInfo) -> _Parts:
