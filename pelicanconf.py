@@ -50,7 +50,7 @@ FEED_CONTENT_MAX_CHARS = 30_000
 # such a page loads slowly and its feeds carry only its start. 0 never warns.
 BODY_WARN_BYTES = 500_000
 # A picture with more pixels than this is refused (an error naming the file):
-# decoding it would take gigabytes of memory. 100 million is 12,000 × 8,000.
+# decoding it would take gigabytes of memory. 100 million is 12,000 by 8,000 pixels.
 IMAGE_MAX_PIXELS = 100_000_000
 COMMENT_SERVICE_URL = "http://127.0.0.1:8001"  # where the comment form posts
 COMMENTS_MANIFEST = "comments-manifest.json"  # read by the comment service

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -114,10 +115,14 @@ def tag_authority(settings_value: str, base: str) -> str:
 def _image_size(path: str) -> tuple[int, int, int]:
     """(bytes, width, height) of a picture on disk, (0, 0, 0) when unreadable."""
     try:
-        with PILImage.open(path) as image:
-            width, height = image.size
+        with warnings.catch_warnings():
+            # Why: only the header is read here; the build refuses pictures over
+            # IMAGE_MAX_PIXELS before any feed is written.
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            with PILImage.open(path) as image:
+                width, height = image.size
         return os.path.getsize(path), width, height
-    except (OSError, ValueError):
+    except (OSError, ValueError, PILImage.DecompressionBombError):
         return 0, 0, 0
 
 
