@@ -174,6 +174,21 @@ def test_every_removal_is_a_warning_naming_file_field_and_line(
     assert warnings == sorted(EXPECTED_WARNINGS)
 
 
+def test_a_rebuild_from_the_cache_warns_the_same(hostile: tuple[Path, BuildReport]) -> None:
+    """The warnings come back on every build, not only when a file is read again."""
+    output, _report = hostile
+    root = output.parent
+    overrides = {
+        "PATH": str(root / "content"),
+        "OUTPUT_PATH": str(output),
+        "CACHE_PATH": str(root / ".cache"),
+    }
+    again = run_build(ROOT / "pelicanconf.py", overrides)
+    assert again.unchanged > again.rendered  # read and checked from the caches
+    warnings = sorted(line for line in again.warnings if line.startswith("content/"))
+    assert warnings == sorted(EXPECTED_WARNINGS)
+
+
 def _pages(output: Path) -> Iterator[tuple[Path, BeautifulSoup]]:
     for page in sorted(output.rglob("*.html")):
         yield page, BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
