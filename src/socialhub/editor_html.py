@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 
 from socialhub.errors import Problem
-from socialhub.kinds import FieldType, Kind, field_key
+from socialhub.kinds import Kind, field_key
 from socialhub.sanitize import (
     EDITOR_ATTRIBUTES,
     EDITOR_DROPPED_WITH_CONTENT,
@@ -32,6 +32,7 @@ REMOVED_KEY = "_removed_html"
 
 _URL_ATTRIBUTES = frozenset({"href", "src", "cite", "poster", "action", "formaction"})
 _MEDIA_TAGS = frozenset({"video", "audio", "source", "track"})
+_VOID = frozenset({"embed", "img", "br", "hr", "input", "link", "meta", "source", "track", "wbr"})
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _SCRIPTS = "scripts do not run on the hub; write it in Markdown without scripts"
 _EMBED = (
@@ -105,9 +106,31 @@ class _Walker(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.body = body
         self.found: list[_Found] = []
+        # Inside an element removed with its content (an <svg>, an <object>), its
+        # children go with it: one warning, not one per child.
+        self.dropped = ""
+        self.depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """Judge one element by the policy's tables."""
+        if self.depth:
+            self.depth += tag == self.dropped
+            return
+        if tag in EDITOR_DROPPED_WITH_CONTENT and tag not in _VOID:
+            self.dropped, self.depth = tag, 1
+        self._judge(tag, attrs)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """A self-closed element has no content to skip."""
+        if not self.depth:
+            self._judge(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        """Leave a removed element's content."""
+        if self.depth and tag == self.dropped:
+            self.depth -= 1
+
+    def _judge(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in EDITOR_TAGS:
             fix = _TAG_FIXES.get(tag) or (
                 f"write it in Markdown: the hub's pages do not use <{tag}>"
@@ -121,8 +144,6 @@ class _Walker(HTMLParser):
         allowed = EDITOR_ATTRIBUTES.get(tag, set()) | EDITOR_ATTRIBUTES["*"]
         for name, raw in attrs:
             self._attribute(tag, name, raw or "", allowed)
-
-    handle_startendtag = handle_starttag
 
     def _attribute(self, tag: str, name: str, value: str, allowed: set[str]) -> None:
         if name.startswith("on"):
@@ -258,7 +279,6 @@ def clean_file(
     for name, html in rendered.items():
         spec = kind.field(name)
         label = spec.label.lower() if spec is not None else name
-        assert spec is None or spec.type is FieldType.MARKDOWN
         fields[name] = _clean(html, label, starts.get(name, 0), lines, removals, body=False)
     role = kind.body.role if kind.body is not None else "body"
     body = _clean(body_html, role, body_start, lines, removals, body=True)

@@ -96,12 +96,13 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildReport
     _append(content / "bloggers" / "ada-lens.md", '\n<b onmouseover="alert(4)">Bold</b>\n')
     _append(
         content / "contests" / "night-shorts.md",
-        '\n<object data="https://evil.example/x.swf">a plugin</object>\n',
+        '\n<object data="https://evil.example/x.swf"><param name="a" value="b">'
+        '<embed src="https://evil.example/x.swf"></object>\n',
     )
     _append(
         content / "videos" / "first-film.md",
         '\n<audio src="https://evil.example/a.mp3" controls></audio>\n\n'
-        '<embed src="https://evil.example/x">\n',
+        '<embed src="https://evil.example/x">\n\n<p onclick="alert(7)">After.</p>\n',
     )
     featured = content / "featured" / "ada-reviews-x2.md"
     featured.write_text(
@@ -162,6 +163,8 @@ EXPECTED_WARNINGS = [
     "content/videos/first-film.md: description: line 12: removed <audio> loading from "
     f"evil.example; {ELSEWHERE}",
     f"content/videos/first-film.md: description: line 14: removed <embed>; {EMBED}",
+    "content/videos/first-film.md: description: line 16: removed the onclick handler on <p>; "
+    f"{SCRIPTS}",
 ]
 
 
