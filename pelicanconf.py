@@ -42,6 +42,16 @@ THEME_STATIC_PATHS: list[str] = []
 HUB_PAGE_SIZE = 12  # cards per hub page
 HUB_BUILD_WORKERS = 0  # processes that read and render; 0 uses every core
 FEED_ITEM_COUNT = 50  # items per feed
+# An item's content in a feed is cut after this many characters of HTML and ends
+# with a link "Read the rest on <site>": each item is copied into several feeds.
+# 0 never cuts.
+FEED_CONTENT_MAX_CHARS = 30_000
+# A content file larger than this (bytes) is built, with a warning naming it:
+# such a page loads slowly and its feeds carry only its start. 0 never warns.
+BODY_WARN_BYTES = 500_000
+# A picture with more pixels than this is refused (an error naming the file):
+# decoding it would take gigabytes of memory. 100 million is 12,000 by 8,000 pixels.
+IMAGE_MAX_PIXELS = 100_000_000
 # The comment form posts here; every page names <this>/webmention as its Webmention
 # endpoint (empty: no endpoint is advertised).
 COMMENT_SERVICE_URL = "http://127.0.0.1:8001"

@@ -55,6 +55,7 @@ def site_info(settings: dict[str, Any]) -> SiteInfo:
         company=settings.get("COMPANY_NAME", settings["SITENAME"]),
         content_dir=settings["PATH"],
         tag_authority=tag_authority(settings.get("FEED_TAG_AUTHORITY", ""), base),
+        content_max_chars=int(settings.get("FEED_CONTENT_MAX_CHARS", 0) or 0),
     )
 
 
@@ -93,6 +94,7 @@ class FeedsGenerator(Generator):
             things = stream.things(site, self.limit)
             # Why not the stream itself: its pick function's repr changes every run.
             about = (stream.path, stream.title, stream.description, stream.page, self.limit)
+            about += (self.info.content_max_chars,)
             if not things:
                 about += (self.newest,)  # an empty feed is dated with the newest item
             # One short digest per stream, shared by its three formats.

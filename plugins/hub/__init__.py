@@ -48,6 +48,9 @@ class HubGenerator(Generator):
         media.prepare(self.context, self.settings, images)
         avatars = [blogger.avatar for blogger in site.bloggers.values()]
         media.prepare(self.context, self.settings, avatars, media.AVATAR_WIDTHS)
+        # No thumbnails for pictures inside bodies, but each is decoded once (and
+        # remembered) so that a damaged or oversized one is an error, not a broken page.
+        media.prepare(self.context, self.settings, media.body_images(site), ())
 
     def generate_output(self, writer: Any) -> None:
         """Write every page of this plugin."""

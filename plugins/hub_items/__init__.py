@@ -20,8 +20,9 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.readers import MarkdownReader
 
-from socialhub import kinds, reading, sanitize, validate
+from socialhub import editor_html, kinds, reading, sanitize, validate
 from socialhub.assemble import build_site
+from socialhub.editor_html import REMOVED_KEY, Removal, clean_file
 from socialhub.errors import Problem
 from socialhub.kinds import KINDS, Kind, kind_for_folder
 from socialhub.reading import ReadNotes, decode, inspect_header, is_editor_scratch
@@ -97,8 +98,13 @@ class HubMarkdownReader(MarkdownReader):
             metadata[NOTES_KEY] = notes
         if kind is not None:
             # Why here: the reader's output is cached, so Markdown fields are
-            # rendered once per change of the file, not once per build.
-            metadata[RENDERED_KEY] = render_markdown_fields(kind, metadata)
+            # rendered and cleaned once per change of the file, not once per build.
+            rendered = render_markdown_fields(kind, metadata)
+            removed: tuple[Removal, ...] = ()
+            if folder != "comments":  # a comment's HTML is escaped, then cleaned
+                content, rendered, removed = clean_file(kind, text, content, rendered)
+            metadata[RENDERED_KEY] = rendered
+            metadata[REMOVED_KEY] = removed
         return content, metadata
 
 
@@ -170,7 +176,7 @@ class HubItemsGenerator(Generator):
 
     def _read_cache_key(self) -> str:
         """What a file's reading depends on beyond the file: Markdown settings and our code."""
-        modules = (validate, reading, kinds, sanitize, sys.modules[__name__])
+        modules = (validate, reading, kinds, sanitize, editor_html, sys.modules[__name__])
         code = [os.stat(str(module.__file__)).st_mtime_ns for module in modules]
         return digest(stable(self.settings.get("MARKDOWN")), code, markdown.__version__)
 
@@ -250,6 +256,7 @@ class HubItemsGenerator(Generator):
             if raw is None
         ]
         fresh = self._read_files(uncached)
+        warn_bytes = int(self.settings.get("BODY_WARN_BYTES", 0) or 0)
         for (relative, stamp, kind, stem, parent), kept in zip(wanted, cached, strict=True):
             shown = f"{shown_root}/{relative}"
             raw = kept
@@ -261,12 +268,37 @@ class HubItemsGenerator(Generator):
             metadata = dict(read_metadata)
             rendered = metadata.pop(RENDERED_KEY, {})
             notes = metadata.pop(NOTES_KEY, ReadNotes())
+            if kind.body is not None and 0 < warn_bytes < stamp[1]:
+                log.warning("%s", _large_body(shown, kind, stamp[1], warn_bytes))
+            for removal in metadata.pop(REMOVED_KEY, ()):
+                # Why every build, not only when the file is read: a warning
+                # must not vanish because the reading was cached.
+                if removal.error:
+                    problems.append(removal.problem(shown))
+                else:
+                    log.warning("%s", removal.problem(shown))
             sources.append(
                 SourceFile(
                     shown, kind, stem, metadata, content or "", parent, rendered, stamp, notes
                 )
             )
         return sources, problems
+
+
+def _size(count: int) -> str:
+    return f"{count / 1e6:.1f} MB" if count >= 1_000_000 else f"{count / 1e3:.0f} kB"
+
+
+def _large_body(shown: str, kind: Kind, size: int, limit: int) -> Problem:
+    """The warning for a file over BODY_WARN_BYTES (a problem's shape, not an error)."""
+    assert kind.body is not None
+    return Problem(
+        shown,
+        kind.body.role,
+        f"the file is {_size(size)}, more than BODY_WARN_BYTES ({_size(limit)}): its page "
+        "loads slowly and feeds carry only its start",
+        "split it into several items, or link to large files under content/media/",
+    )
 
 
 # Below this many new files, starting worker processes costs more than it saves.

@@ -21,7 +21,7 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError
 from pelican import Pelican, signals
-from pelican.log import console
+from pelican.log import LimitFilter, console
 from pelican.settings import read_settings
 
 from socialhub import render
@@ -177,6 +177,10 @@ class HubPelican(Pelican):
         console.quiet = True
         started = time.perf_counter()
         render.TOTALS.rendered = render.TOTALS.skipped = 0
+        # Why: Pelican's loggers drop a warning already logged in this process, so the
+        # preview's second build of an unchanged file would hide its warnings.
+        LimitFilter._raised_messages.clear()
+        LimitFilter._group_count.clear()
         # Why: a build makes millions of small objects that live until it ends (the
         # model, the caches, the page plans); at Python's default threshold the cyclic
         # collector walks them thousands of times, an eighth of a rebuild at 10,000 items.

@@ -15,6 +15,7 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,10 @@ from typing import Any
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError, features
 
-from socialhub.model import Image
+from socialhub import validate
+from socialhub.errors import ContentError, Problem
+from socialhub.kinds import KINDS_BY_NAME
+from socialhub.model import Image, Item, Shoutout, Site
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +41,13 @@ PARALLEL_THRESHOLD = 6
 # Why WebP: a third of the bytes of JPEG at the same look, and every current browser shows it.
 FORMAT = ("WEBP", "webp") if features.check("webp") else ("JPEG", "jpg")
 CONTEXT_KEY = "hub_thumbnailer"
+# Pillow's own limit (MAX_IMAGE_PIXELS), used when the setting is not given.
+DEFAULT_MAX_PIXELS = 100_000_000
+_BODY_IMAGE = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]+)\"")
+
+
+class ImageRefusedError(Exception):
+    """A picture that cannot be used; its message says why, for an editor."""
 
 
 @dataclass(frozen=True)
@@ -89,14 +100,36 @@ def _scaled_height(width: int, height: int, target: int) -> int:
     return max(1, round(height * target / width))
 
 
-def _make_thumbnails(job: tuple[str, str, str, tuple[int, ...]]) -> dict[str, Any]:
+_Job4 = tuple[str, str, str, tuple[int, ...], int]
+
+
+def _open_checked(data: bytes, max_pixels: int) -> PILImage.Image:
+    """Decode a picture whole, refusing one over ``max_pixels`` before decoding it."""
+    # Why Pillow's own limit is lifted meanwhile: ours (IMAGE_MAX_PIXELS) is checked
+    # from the header, and Pillow's would fail or warn without saying the size.
+    saved = PILImage.MAX_IMAGE_PIXELS
+    PILImage.MAX_IMAGE_PIXELS = None
+    try:
+        with PILImage.open(io.BytesIO(data)) as opened:
+            width, height = opened.size
+            if width * height > max_pixels:
+                raise ImageRefusedError(
+                    f"has {width:,} × {height:,} pixels, more than IMAGE_MAX_PIXELS "
+                    f"({max_pixels:,}): decoding it would take too much memory"
+                )
+            image = ImageOps.exif_transpose(opened)
+            image.load()
+    finally:
+        PILImage.MAX_IMAGE_PIXELS = saved
+    return image
+
+
+def _make_thumbnails(job: _Job4) -> dict[str, Any]:
     """In a worker: open one image, write its thumbnails narrower than it; describe them."""
-    source, src, output_dir, widths = job
+    source, src, output_dir, widths, max_pixels = job
     data = Path(source).read_bytes()
     version = hashlib.blake2b(data, digest_size=4).hexdigest()
-    with PILImage.open(io.BytesIO(data)) as opened:
-        image = ImageOps.exif_transpose(opened)
-        image.load()
+    image = _open_checked(data, max_pixels)
     width, height = image.size
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     image = image.convert("RGBA" if has_alpha else "RGB")
@@ -119,12 +152,18 @@ def _make_thumbnails(job: tuple[str, str, str, tuple[int, ...]]) -> dict[str, An
     return {"width": width, "height": height, "thumbs": thumbs}
 
 
-def _safe_make(job: tuple[str, str, str, tuple[int, ...]]) -> dict[str, Any] | None:
-    """``_make_thumbnails`` that reports an unreadable file as None instead of raising."""
+def _safe_make(job: _Job4) -> dict[str, Any]:
+    """``_make_thumbnails``, or ``{"error": why}`` for a picture that cannot be used."""
     try:
         return _make_thumbnails(job)
-    except (OSError, UnidentifiedImageError, ValueError, PILImage.DecompressionBombError):
-        return None
+    except ImageRefusedError as refused:
+        return {"error": str(refused)}
+    except UnidentifiedImageError:
+        return {"error": "is not a picture (not PNG, JPEG, GIF, WebP or AVIF data)"}
+    except Exception as error:  # why broad: Pillow raises many kinds on a damaged file
+        if "truncated" in str(error):
+            return {"error": "is cut short (truncated): the file was not saved or copied whole"}
+        return {"error": f"is damaged ({type(error).__name__}: {error})"}
 
 
 @dataclass
@@ -139,9 +178,17 @@ class Thumbnailer:
     """Makes and remembers the thumbnails of one output folder."""
 
     def __init__(
-        self, content_dir: Path, output_dir: Path, manifest_path: Path, *, workers: int = 0
+        self,
+        content_dir: Path,
+        output_dir: Path,
+        manifest_path: Path,
+        *,
+        workers: int = 0,
+        max_pixels: int = DEFAULT_MAX_PIXELS,
     ) -> None:
         self.content_dir = Path(content_dir)
+        self.max_pixels = max_pixels
+        self.failed: dict[str, str] = {}  # source → why it cannot be used, in this build
         self.output_dir = Path(output_dir)
         self.manifest_path = Path(manifest_path)
         self.workers = workers or os.cpu_count() or 1
@@ -212,8 +259,11 @@ class Thumbnailer:
 
     def _run(self, jobs: list[_Job]) -> None:
         """Decode each job's image once and write its thumbnails, on every core when many."""
-        work = [(str(job.path), job.src, str(self.output_dir), job.widths) for job in jobs]
-        results: list[dict[str, Any] | None]
+        work = [
+            (str(job.path), job.src, str(self.output_dir), job.widths, self.max_pixels)
+            for job in jobs
+        ]
+        results: list[dict[str, Any]]
         if len(work) >= PARALLEL_THRESHOLD and self.workers > 1:
             with multiprocessing.get_context("fork").Pool(min(self.workers, len(work))) as pool:
                 results = pool.map(_safe_make, work)
@@ -221,10 +271,12 @@ class Thumbnailer:
             results = [_safe_make(item) for item in work]
         for job, result in zip(jobs, results, strict=True):
             self.processed += 1
-            if result is None:
-                log.warning("media: %s is not an image Pillow can read; no thumbnails", job.src)
+            if "error" in result:
+                # Not cached: a refused picture is looked at again in the next build.
+                self.failed[job.src] = result["error"]
                 self._entries.pop(job.src, None)
                 continue
+            self.failed.pop(job.src, None)
             before = set(self._entries.get(job.src, {}).get("thumbs", {}).values())
             for stale in before - set(result["thumbs"].values()):
                 (self.output_dir / stale.lstrip("/")).unlink(missing_ok=True)
@@ -291,6 +343,7 @@ def thumbnailer(context: MutableMapping[str, Any], settings: Mapping[str, Any]) 
         output,
         cache / "thumbs" / f"{key}-manifest.json",
         workers=int(settings.get("HUB_BUILD_WORKERS", 0) or 0),
+        max_pixels=int(settings.get("IMAGE_MAX_PIXELS", 0) or DEFAULT_MAX_PIXELS),
     )
     made.prune()
     logo = str(settings.get("COMPANY_LOGO", ""))
@@ -308,8 +361,67 @@ def prepare(
 ) -> Thumbnailer:
     """Make the thumbnails of ``images`` with the build's thumbnailer (a plugin's one call)."""
     made = thumbnailer(context, settings)
-    made.prepare(images, widths)
+    wanted = [image if isinstance(image, str) else image.src for image in images]
+    made.prepare(wanted, widths)
+    refused = sorted({src for src in wanted if src in made.failed})
+    site = context.get("hub")
+    if refused and isinstance(site, Site):
+        uses = image_uses(site)
+        problems = [
+            Problem(path, field, f"the picture {src} {made.failed[src]}", _REFUSED_FIX)
+            for src in refused
+            for path, field in uses.get(src, [("content" + src, "file")])
+        ]
+        raise ContentError(sorted(set(problems)))
     return made
+
+
+_REFUSED_FIX = "open it in an image editor and export it again as PNG, JPEG or WebP"
+
+
+def _body_images(html: str) -> list[str]:
+    return [validate.site_path(src) for src in _BODY_IMAGE.findall(html)]
+
+
+def _role(kind: str) -> str:
+    body = KINDS_BY_NAME[kind].body
+    return body.role if body is not None else "body"
+
+
+def image_uses(site: Site) -> dict[str, list[tuple[str, str]]]:
+    """Every picture of the site: which files use it, in which field."""
+    uses: dict[str, list[tuple[str, str]]] = {}
+
+    def use(src: str, path: str, field: str) -> None:
+        found = uses.setdefault(src, [])
+        if (path, field) not in found:
+            found.append((path, field))
+
+    item: Item
+    for item in site.items:
+        if isinstance(item, Shoutout):
+            for image in item.images:
+                use(image.src, item.source_path, _role(item.kind))
+        elif item.image is not None:
+            use(item.image.src, item.source_path, "poster" if item.kind == "video" else "image")
+        for src in _body_images(item.body_html):
+            use(src, item.source_path, _role(item.kind))
+    for blogger in site.bloggers.values():
+        use(blogger.avatar.src, blogger.source_path, "avatar")
+        for src in _body_images(blogger.bio_html):
+            use(src, blogger.source_path, _role("blogger"))
+    for contest in site.contests.values():
+        for src in _body_images(contest.rules_html):
+            use(src, contest.source_path, _role("contest"))
+    return uses
+
+
+def body_images(site: Site) -> list[str]:
+    """The pictures shown inside bodies (not as covers, avatars or #FF pictures)."""
+    found = [src for item in site.items for src in _body_images(item.body_html)]
+    found += [src for b in site.bloggers.values() for src in _body_images(b.bio_html)]
+    found += [src for c in site.contests.values() for src in _body_images(c.rules_html)]
+    return sorted(set(found))
 
 
 def lookup(context: Mapping[str, Any]) -> Callable[[Image | str | None], Picture | None]:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from html import unescape
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -34,6 +35,9 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?
 _ORDINALS = ("1st", "2nd", "3rd")
 _HTML_COMMENTS = re.compile(r"<!--.*?-->", re.DOTALL)
 _TAGS = re.compile(r"<[^>]*>")
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+# Fields shown as typed: HTML in them would reach the page as text.
+_PLAIN_TYPES = (FieldType.TEXT, FieldType.LIST, FieldType.LINES)
 
 # The value of an optional field that is left out and has no default.
 _EMPTY: dict[FieldType, Any] = {
@@ -243,34 +247,12 @@ def _parse(  # noqa: PLR0911, PLR0912, PLR0917 - one branch per field type reads
 ) -> Any:
     """Parse one field's text by its type; record a problem and return None if bad."""
     kind = spec.type
+    if kind in _PLAIN_TYPES and not _is_plain(checked, label, text):
+        return None
     if kind in (FieldType.TEXT, FieldType.MARKDOWN):
-        if "<" in text and kind is FieldType.TEXT and re.search(r"<[a-zA-Z/]", text):
-            checked.problem(label, "contains HTML", "write plain text without tags")
-            return None
         return text
     if kind in (FieldType.DATE, FieldType.FRIDAY):
-        parsed = parse_date(text, timezone)
-        if parsed is None:
-            missing = missing_day(text)
-            if missing:
-                checked.problem(label, missing[0], missing[1])
-                return None
-            checked.problem(
-                label,
-                f"'{text}' is not a date",
-                f"write it as YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. {spec.example}",
-            )
-            return None
-        if kind is FieldType.FRIDAY and parsed.weekday() != 4:
-            friday = parsed.date().toordinal() + (4 - parsed.weekday())
-            checked.problem(
-                label,
-                f"{parsed:%Y-%m-%d} is a {parsed:%A}, not a Friday",
-                f"#FF is posted on Fridays: use the Friday of that week, "
-                f"{date.fromordinal(friday):%Y-%m-%d}",
-            )
-            return None
-        return parsed
+        return _parse_date_field(checked, spec, label, text, timezone)
     if kind is FieldType.URL:
         if not is_web_url(text):
             checked.problem(
@@ -338,6 +320,54 @@ def _parse(  # noqa: PLR0911, PLR0912, PLR0917 - one branch per field type reads
         slugs = [_parse_slug(checked, label, part) for part in _split_list(text)]
         return tuple(slug for slug in slugs if slug)
     raise AssertionError(f"no parser for {kind}")  # the table and this code disagree
+
+
+def _is_plain(checked: Checked, label: str, text: str) -> bool:
+    """False, with a problem, when a plain field holds markup or an HTML entity.
+
+    Why: plain fields reach page titles, feed titles and categories, where
+    markup would show as typed; an error, as the page would be wrong.
+    """
+    if "<" in text and re.search(r"<[a-zA-Z/!]", text):
+        checked.problem(label, "contains HTML", "write plain text without tags")
+        return False
+    entity = next((m for m in _ENTITY.findall(text) if unescape(m) != m), None)
+    if entity:
+        checked.problem(
+            label,
+            f"contains the HTML entity '{entity}'",
+            f"write the character itself: {unescape(entity)}",
+        )
+        return False
+    return True
+
+
+def _parse_date_field(
+    checked: Checked, spec: Field, label: str, text: str, timezone: ZoneInfo
+) -> datetime | None:
+    """A DATE or FRIDAY field's value; None, with a problem, when it is not one."""
+    parsed = parse_date(text, timezone)
+    if parsed is None:
+        missing = missing_day(text)
+        if missing:
+            checked.problem(label, missing[0], missing[1])
+            return None
+        checked.problem(
+            label,
+            f"'{text}' is not a date",
+            f"write it as YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. {spec.example}",
+        )
+        return None
+    if spec.type is FieldType.FRIDAY and parsed.weekday() != 4:
+        friday = parsed.date().toordinal() + (4 - parsed.weekday())
+        checked.problem(
+            label,
+            f"{parsed:%Y-%m-%d} is a {parsed:%A}, not a Friday",
+            f"#FF is posted on Fridays: use the Friday of that week, "
+            f"{date.fromordinal(friday):%Y-%m-%d}",
+        )
+        return None
+    return parsed
 
 
 def parse_date(text: str, timezone: ZoneInfo) -> datetime | None:

@@ -931,6 +931,37 @@ CASES = [
     Case("emacs_autosave_file", "posts/#first-post.md#", "Title: old\n", (), status=0),
     Case("merge_leftover_orig_file", "videos/first-film.md.orig", "<<<<<<<\n", (), status=0),
     Case("vim_swap_file", "posts/.first-post.md.swp", b"b0VIM 9.1\x00\x00", (), status=0),
+    Case(
+        "post_with_html_in_a_tag",
+        "posts/bad.md",
+        POST + "Tags: <b>Cameras</b>, News\n\nBody.\n",
+        ("content/posts/bad.md: tags: contains HTML; write plain text without tags",),
+    ),
+    Case(
+        "post_with_an_entity_in_its_title",
+        "posts/bad.md",
+        POST.replace("A post", "Tips &amp; tricks") + "\nBody.\n",
+        (
+            "content/posts/bad.md: title: contains the HTML entity '&amp;'; write the "
+            "character itself: &",
+        ),
+    ),
+    Case(
+        "contest_with_html_in_its_prizes",
+        "contests/bad.md",
+        CONTEST.replace("A phone", "<em>A phone</em>") + "Status: open\n\n1. Film by day.\n",
+        ("content/contests/bad.md: prizes: contains HTML; write plain text without tags",),
+    ),
+    Case(
+        "post_summary_with_a_picture_from_another_site",
+        "posts/bad.md",
+        POST.replace("Short.", "Short ![x](https://cdn.example/x.png)") + "\nBody.\n",
+        (
+            "content/posts/bad.md: summary: line 4: the picture https://cdn.example/x.png is "
+            "on another site; save it under content/images/: readers' browsers must not call "
+            "other sites",
+        ),
+    ),
 ]
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 import os
 import re
+import struct
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PIL import Image as PILImage
 
+from socialhub.errors import ContentError
 from socialhub.media import FORMAT, Thumbnailer, thumbnailer
 
 
@@ -175,7 +178,7 @@ def test_an_unreadable_picture_is_named_and_shown_without_thumbnails(
     make: Callable[[], Thumbnailer],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A file Pillow cannot read logs one warning naming it; the page falls back to the file."""
+    """A file Pillow cannot read is refused with the reason; a missing one logs a warning."""
     content, _output, _ = folders
     broken = content / "images" / "ff" / "broken.jpg"
     broken.parent.mkdir(parents=True)
@@ -185,8 +188,10 @@ def test_an_unreadable_picture_is_named_and_shown_without_thumbnails(
         thumbs.prepare(["/images/ff/broken.jpg", "/images/ff/missing.jpg"])
     assert thumbs("/images/ff/broken.jpg") is None
     assert thumbs(None) is None
+    assert thumbs.failed == {
+        "/images/ff/broken.jpg": "is not a picture (not PNG, JPEG, GIF, WebP or AVIF data)"
+    }
     messages = [record.getMessage() for record in caplog.records]
-    assert any("/images/ff/broken.jpg" in message for message in messages)
     assert any("/images/ff/missing.jpg" in message for message in messages)
 
 
@@ -223,3 +228,79 @@ def test_plugins_share_one_thumbnailer(tmp_path: Path) -> None:
     context: dict[str, object] = {}
     settings = {"PATH": str(tmp_path), "OUTPUT_PATH": str(tmp_path / "out")}
     assert thumbnailer(context, settings) is thumbnailer(context, settings)
+
+
+def _truncated_jpeg(path: Path) -> None:
+    """A JPEG cut in the middle, as an interrupted copy leaves it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    PILImage.effect_noise((400, 300), 60).convert("RGB").save(path, "JPEG", quality=90)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _png_header(path: Path, width: int, height: int) -> None:
+    """A tiny file whose header claims a huge picture: a decompression bomb's shape."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 64)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
+
+
+REFUSED_FIX = "open it in an image editor and export it again as PNG, JPEG or WebP"
+
+
+def _build_problems(build: Callable[..., Path], content: Path, **settings: object) -> list[str]:
+    with pytest.raises(ContentError) as raised:
+        build(content, **settings)
+    return [str(problem) for problem in raised.value.problems]
+
+
+def test_a_truncated_picture_is_an_error_naming_the_item_and_the_file(
+    minimal_copy: Path, build: Callable[..., Path]
+) -> None:
+    """An #FF picture cut short stops the build: no silently missing thumbnail."""
+    _truncated_jpeg(minimal_copy / "images" / "ff" / "cut.jpg")
+    shoutout = minimal_copy / "follow-friday" / "ff-ada.md"
+    shoutout.write_text(
+        shoutout.read_text(encoding="utf-8").replace("/images/ff/ada.png", "/images/ff/cut.jpg"),
+        encoding="utf-8",
+    )
+    assert _build_problems(build, minimal_copy) == [
+        "content/follow-friday/ff-ada.md: images: the picture /images/ff/cut.jpg is cut "
+        "short (truncated): the file was not saved or copied whole; " + REFUSED_FIX
+    ]
+
+
+def test_a_picture_over_the_pixel_limit_is_refused_before_it_is_decoded(
+    minimal_copy: Path, build: Callable[..., Path]
+) -> None:
+    """A 40,000 by 40,000 header in a tiny file: refused by size, named, nothing decoded."""
+    _png_header(minimal_copy / "images" / "avatars" / "ada.png", 40_000, 40_000)
+    assert _build_problems(build, minimal_copy) == [
+        "content/bloggers/ada-lens.md: avatar: the picture /images/avatars/ada.png has "
+        "40,000 × 40,000 pixels, more than IMAGE_MAX_PIXELS (100,000,000): decoding it would "
+        "take too much memory; " + REFUSED_FIX
+    ]
+
+
+def test_the_pixel_limit_is_a_setting_and_covers_pictures_inside_bodies(
+    minimal_copy: Path, build: Callable[..., Path]
+) -> None:
+    """IMAGE_MAX_PIXELS applies to a picture shown in a post's body too."""
+    _photo(minimal_copy / "images" / "inline.png", (300, 200))
+    post = minimal_copy / "posts" / "first-post.md"
+    post.write_text(
+        post.read_text(encoding="utf-8") + "\n![A chart](/images/inline.png)\n", encoding="utf-8"
+    )
+    assert _build_problems(build, minimal_copy, IMAGE_MAX_PIXELS=50_000) == [
+        "content/posts/first-post.md: body: the picture /images/inline.png has 300 × 200 "
+        "pixels, more than IMAGE_MAX_PIXELS (50,000): decoding it would take too much "
+        "memory; " + REFUSED_FIX
+    ]
+    build(minimal_copy, IMAGE_MAX_PIXELS=60_000)  # at the limit: built

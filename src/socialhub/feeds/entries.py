@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -90,6 +92,7 @@ class SiteInfo:
     company: str
     content_dir: str
     tag_authority: str  # the tag: URI authority, stable across local and live builds
+    content_max_chars: int = 0  # an entry's content is cut beyond this (0: never)
 
     def url(self, site_path: str) -> str:
         """The absolute URL of a site path."""
@@ -112,10 +115,14 @@ def tag_authority(settings_value: str, base: str) -> str:
 def _image_size(path: str) -> tuple[int, int, int]:
     """(bytes, width, height) of a picture on disk, (0, 0, 0) when unreadable."""
     try:
-        with PILImage.open(path) as image:
-            width, height = image.size
+        with warnings.catch_warnings():
+            # Why: only the header is read here; the build refuses pictures over
+            # IMAGE_MAX_PIXELS before any feed is written.
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            with PILImage.open(path) as image:
+                width, height = image.size
         return os.path.getsize(path), width, height
-    except (OSError, ValueError):
+    except (OSError, ValueError, PILImage.DecompressionBombError):
         return 0, 0, 0
 
 
@@ -181,7 +188,7 @@ def item_entry(site: Site, item: Item, info: SiteInfo) -> Entry:
         author=author,
         author_url=author_url,
         summary=shorten(plain_text(item.summary_html), 500),
-        content_html=clean_feed_html(content, page),
+        content_html=capped_html(clean_feed_html(content, page), info, page),
         tags=_tags(item),
         external_url=external,
         media=media,
@@ -189,6 +196,28 @@ def item_entry(site: Site, item: Item, info: SiteInfo) -> Entry:
 
 
 _Parts = tuple[str, str, str, tuple[Media, ...], str]
+_OPEN_TAG = re.compile(r"<[^>]*$")
+_OPEN_ENTITY = re.compile(r"&[#A-Za-z0-9]*$")
+
+
+def capped_html(html: str, info: SiteInfo, page: str) -> str:
+    """Feed content cut to the site's limit, closed properly, with a link to the rest.
+
+    Why: a feed repeats each item in every stream it is in, so one huge post
+    would be copied whole into many files that readers fetch again and again.
+    """
+    limit = info.content_max_chars
+    if limit <= 0 or len(html) <= limit:
+        return html
+    cut = _OPEN_ENTITY.sub("", _OPEN_TAG.sub("", html[:limit]))
+    # End on a whole word when the cut falls in text.
+    head, _space, tail = cut.rpartition(" ")
+    if head and ">" not in tail and "<" not in tail:
+        cut = head
+    # nh3 (through the feed policy) closes every element the cut left open.
+    closed = clean_feed_html(cut.rstrip() + " …", page)
+    link = f'<p><a href="{escape(page)}">Read the rest on {escape(info.name)}</a></p>'
+    return closed + link
 
 
 def _post(site: Site, item: Item, info: SiteInfo) -> _Parts:
