@@ -12,6 +12,18 @@ from bs4 import BeautifulSoup
 # The sample hub the tests assert on: a copy kept under tests/, so that content/ can be anyone's.
 SAMPLE = Path(__file__).resolve().parent / "data" / "sites" / "sample" / "content"
 
+# Debian's Chromium, driven by Playwright; the flags let it run as root in a closed network.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on."""

@@ -7,6 +7,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,22 @@ from helpers import free_port
 from socialhub.devserver import OVERLAY_STYLE, RELOAD_SCRIPT, with_preview_parts
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextmanager
+def _preview(content: Path, output: Path) -> Iterator[int]:
+    """`invoke serve` of ``content`` on a free port, stopped when the block ends; the port."""
+    port = free_port()
+    command = [sys.executable, "-m", "invoke", "serve", "--port", str(port)]
+    command += ["--content", str(content), "--output", str(output)]
+    server = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def _get(url: str) -> str:
@@ -39,13 +57,7 @@ def _wait_for(url: str, text: str, seconds: float) -> str:
 @pytest.mark.slow
 def test_serve_rebuilds_and_reloads_on_a_content_change(minimal_copy: Path, tmp_path: Path) -> None:
     """The page shows an edited title after the file is saved, and carries the reload script."""
-    port = free_port()
-    command = [sys.executable, "-m", "invoke", "serve", "--port", str(port)]
-    command += ["--content", str(minimal_copy), "--output", str(tmp_path / "out")]
-    server = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
+    with _preview(minimal_copy, tmp_path / "out") as port:
         url = f"http://127.0.0.1:{port}/posts/first-post/"
         page = _wait_for(url, "First post", 60)
         assert "/__hub_reload" in page
@@ -69,9 +81,6 @@ def test_serve_rebuilds_and_reloads_on_a_content_change(minimal_copy: Path, tmp_
         assert missing.value.code == 404
         assert "Page not found" in missing.value.read().decode()
         missing.value.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_a_page_carries_the_overlay_only_while_the_build_is_broken() -> None:
@@ -89,13 +98,7 @@ def test_a_page_carries_the_overlay_only_while_the_build_is_broken() -> None:
 @pytest.mark.slow
 def test_a_deleted_item_is_no_longer_served(minimal_copy: Path, tmp_path: Path) -> None:
     """Delete a post while the preview runs: its page answers 404 (no folder listing)."""
-    port = free_port()
-    command = [sys.executable, "-m", "invoke", "serve", "--port", str(port)]
-    command += ["--content", str(minimal_copy), "--output", str(tmp_path / "out")]
-    server = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
+    with _preview(minimal_copy, tmp_path / "out") as port:
         url = f"http://127.0.0.1:{port}/posts/closed-post/"
         _wait_for(url, "</html>", 60)
         stream = urllib.request.urlopen(f"http://127.0.0.1:{port}/__hub_reload?after=0", timeout=20)
@@ -110,6 +113,3 @@ def test_a_deleted_item_is_no_longer_served(minimal_copy: Path, tmp_path: Path) 
         assert "Page not found" in gone.value.read().decode()
         gone.value.close()
         assert not (tmp_path / "out" / "posts" / "closed-post").exists()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
