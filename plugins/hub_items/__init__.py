@@ -161,8 +161,9 @@ class HubItemsGenerator(Generator):
                 checks.keep_only({source.path for source in sources})
                 reads.save()
                 checks.save()
-        for notice in left_out:
-            log.warning("%s", notice)
+            # Why also when the build stops: a draft named in an error says why.
+            for notice in left_out:
+                log.warning("%s", notice)
         self.context["hub"] = site
         gc.freeze()
         self.context["SITE_BASE"] = site_base(self.settings)

@@ -102,7 +102,8 @@ def template_problem(error: BaseException) -> str | None:
 def failure_lines(error: BaseException) -> list[str]:
     """What to print when a build fails: every problem on its own line, never a traceback."""
     if isinstance(error, ContentError):
-        lines = str(error).splitlines()
+        lines = [f"warning: {warning}" for warning in error.warnings]
+        lines += str(error).splitlines()
         return [*lines, "The site was not built: fix the files above and run again."]
     if isinstance(error, SettingsError):
         return [*str(error).splitlines(), "The site was not built: fix the settings above."]
@@ -188,6 +189,9 @@ class HubPelican(Pelican):
         gc.set_threshold(BUILD_GC_THRESHOLD, *thresholds[1:])
         try:
             super().run()
+        except ContentError as error:
+            error.warnings = tuple(collector.messages)
+            raise
         finally:
             gc.set_threshold(*thresholds)
             gc.unfreeze()

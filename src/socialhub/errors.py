@@ -27,6 +27,10 @@ class SocialHubError(Exception):
 class ContentError(SocialHubError):
     """Content files are wrong; carries every problem found, one per line."""
 
+    # The build's warnings until it stopped: shown with the problems, as they
+    # may say why (a picture removed from a body, then reported as missing).
+    warnings: tuple[str, ...] = ()
+
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         count = len(self.problems)

@@ -214,7 +214,9 @@ def _yaml_problem(lines: list[str], kind: Kind) -> Problem:
         )
     block = "\n".join(lines[1:end])
     try:
-        loaded = yaml.safe_load(block) if block.strip() else {}
+        # Why BaseLoader: every value stays the text the editor wrote (a date such as
+        # 2026-02-30 is not turned into an error here, nor 09:00 into minutes).
+        loaded = yaml.load(block, Loader=yaml.BaseLoader) if block.strip() else {}
     except yaml.YAMLError as error:
         # Where the unreadable part starts (an unclosed quote's line), and what YAML says.
         mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
@@ -246,6 +248,14 @@ def _yaml_problem(lines: list[str], kind: Kind) -> Problem:
     )
 
 
+# YAML's words for yes and no, as a header writes them.
+_YAML_BOOLS = {
+    word: answer
+    for words, answer in ((("true", "yes", "on", "y"), "yes"), (("false", "no", "off", "n"), "no"))
+    for word in words
+}
+
+
 def pelican_header(values: dict[Any, Any], kind: Kind) -> list[str]:
     """YAML front matter's values as the lines of a header: ``Tags: a, b`` for ``[a, b]``."""
     lines: list[str] = []
@@ -254,6 +264,8 @@ def pelican_header(values: dict[Any, Any], kind: Kind) -> list[str]:
         label = spec.label if spec is not None else str(key).strip().capitalize()
         several = spec is not None and spec.type is FieldType.LINES
         parts = _header_values(value, several)
+        if spec is not None and spec.type is FieldType.BOOL:
+            parts = [_YAML_BOOLS.get(part.lower(), part) for part in parts]
         lines.append(f"{label}: {parts[0]}".rstrip())
         lines += [f"    {part}" for part in parts[1:]]
     return lines

@@ -484,6 +484,22 @@ CASES = [
         ),
     ),
     Case(
+        "post_with_yaml_front_matter_and_a_day_that_does_not_exist",
+        "posts/bad.md",
+        "---\ntitle: Winter\ndate: 2026-02-30 09:00\nauthor: Mara\nsummary: Short.\n"
+        "comments: off\n---\n\nBody.\n",
+        (
+            "content/posts/bad.md: file: starts with a YAML front matter block (---), which "
+            "this site does not read; replace the block with this header (no --- lines), then "
+            "an empty line:\n"
+            "    Title: Winter\n"
+            "    Date: 2026-02-30 09:00\n"
+            "    Author: Mara\n"
+            "    Summary: Short.\n"
+            "    Comments: no",
+        ),
+    ),
+    Case(
         "post_with_title_twice",
         "posts/bad.md",
         POST + "Title: Another title\n\nBody.\n",
@@ -1076,6 +1092,30 @@ def test_bad_file_gives_its_exact_message_and_exit_status(
         assert _printed(stderr, "content/") == []
         assert _printed(stderr, "warning: content/") == list(case.expected)
         _assert_published_rightly(output, case, {})
+
+
+def test_a_stopped_build_still_shows_its_warnings(
+    minimal_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The warnings come with the errors: they may say why (a script removed, a draft)."""
+    _write(minimal_copy, "posts/hidden.md", POST + "Status: draft\n\nBody.\n")
+    _write(
+        minimal_copy,
+        "posts/bad.md",
+        POST.replace("2026-11-10", "2026-02-30") + "\nHi <script>alert(1)</script>\n",
+    )
+    assert _invoke_build(minimal_copy, tmp_path / "output") == 1
+    stderr = capsys.readouterr().err
+    assert _printed(stderr, "warning: content/") == [
+        "content/posts/bad.md: body: line 6: removed <script>; scripts do not run on the hub; "
+        "write it in Markdown without scripts",
+        "content/posts/hidden.md: status: draft, so it is left out of the site; set Status: "
+        "published when it is ready",
+    ]
+    assert _printed(stderr, "content/") == [
+        "content/posts/bad.md: date: 2026-02-30 does not exist: February 2026 has 28 days; "
+        "write a day from 01 to 28, e.g. 2026-02-28",
+    ]
 
 
 def _all_in_one_folder(
