@@ -50,7 +50,11 @@ def _plural(count: int, noun: str) -> str:
 
 def summary(report: BuildReport) -> str:
     """The closing line of a build: what was read, what was written."""
-    read = ", ".join(_plural(count, noun) for noun, count in report.counts.items())
+    counts = dict(report.counts)
+    left_out = counts.pop("left out", 0)
+    read = ", ".join(_plural(count, noun) for noun, count in counts.items())
+    if left_out:
+        read += f" ({left_out} left out: drafts or unfinished)"
     warnings = _plural(len(report.warnings), "warning")
     return (
         f"Built {shown_path(report.output)} in {report.seconds:.2f} s: {read};"
@@ -164,11 +168,13 @@ class HubPelican(Pelican):
             site = generators[0].context.get("hub") if generators else None
             if site is not None:
                 counts.update(
-                    item=len(site.items),
-                    blogger=len(site.bloggers),
-                    contest=len(site.contests),
-                    comment=sum(len(comments) for comments in site.comments.values()),
-                    draft=len(site.drafts),
+                    {
+                        "item": len(site.items),
+                        "blogger": len(site.bloggers),
+                        "contest": len(site.contests),
+                        "comment": sum(len(comments) for comments in site.comments.values()),
+                        "left out": len(site.drafts),
+                    }
                 )
 
         signals.all_generators_finalized.connect(count)

@@ -52,7 +52,7 @@ def scaffold_text(kind: Kind, title: str, today: date) -> str:
             lines.append(f"  Below the header ({kind.body.role}): {kind.body.help}.")
         else:
             lines.append(f"  A {kind.label} has no text below the header.")
-        lines.append("  Lines starting with TODO must be replaced before the site builds.")
+        lines.append("  Until every TODO is replaced, the build leaves this file out (a warning).")
         lines.append("-->")
     return "\n".join(lines) + "\n"
 

@@ -64,7 +64,7 @@ def test_pelican_s_closing_summary_counts_the_hub_s_items(
     summary = result.stdout.strip().splitlines()[-1]
     assert re.fullmatch(
         rf"Built {re.escape(str(tmp_path / 'out'))} in \d+\.\d\d s: 5 items, 1 blogger,"
-        r" 1 contest, 3 comments, 0 drafts; (\d+) pages rendered, 0 unchanged, 0 warnings\.",
+        r" 1 contest, 3 comments; (\d+) pages rendered, 0 unchanged, 0 warnings\.",
         summary,
     ), summary
     assert (tmp_path / "out" / "posts" / "first-post" / "index.html").is_file()
