@@ -72,7 +72,6 @@ class HubMarkdownReader(MarkdownReader):
         What the raw text says (its encoding, a YAML block, a field given twice,
         a wrong indent) travels in the metadata under ``NOTES_KEY``.
         """
-        self._source_path = source_path
         folder = _top_folder(source_path, self.settings["PATH"])
         kind = kind_for_folder(folder)
         with open(source_path, "rb") as handle:

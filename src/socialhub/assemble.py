@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from socialhub.errors import ContentError, Problem
-from socialhub.kinds import Kind
+from socialhub.kinds import STREAM_KINDS, Kind
 from socialhub.model import (
     Blogger,
     Comment,
@@ -42,7 +42,8 @@ _IMAGE = re.compile(r"<img\b[^>]*>")
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
 _TAG = re.compile(r"<[^>]+>")
 
-_STREAM = ("post", "featured", "follow-friday", "video")  # kinds that can be commented on
+# The kinds shown in the hub, each commentable: the items comments belong to.
+_STREAM = tuple(kind.name for kind in STREAM_KINDS)
 
 ITEM_URLS = {
     "post": "posts/{slug}/",
@@ -76,21 +77,17 @@ def build_site(
     checked_files = [_check_cached(source, exists, timezone, cache) for source in sources]
     by_kind: dict[str, list[Checked]] = {}
     left_out: dict[tuple[str, str], Checked] = {}
-    notices: dict[str, Problem] = {}
     for checked in checked_files:
-        notice = _left_out(checked)
-        if notice is not None:
+        if _is_left_out(checked):
             left_out[(checked.source.kind.name, checked.source.slug)] = checked
-            notices[checked.source.slug] = notice
             continue
         by_kind.setdefault(checked.source.kind.name, []).append(checked)
     hidden = _comments_of_left_out_items(by_kind, left_out)
     for checked in (c for files in by_kind.values() for c in files):
         problems.extend(checked.problems)
     if warnings is not None:
-        warnings.extend(
-            _with_comments(notice, hidden.get(slug, 0)) for slug, notice in notices.items()
-        )
+        for (kind, slug), checked in left_out.items():
+            warnings.append(_left_out(checked, hidden.get(slug, 0) if kind in _STREAM else 0))
     problems.extend(_check_links(by_kind, left_out))
     if problems:
         raise ContentError(sorted(set(problems)))
@@ -118,9 +115,19 @@ def _check_cached(
     return checked
 
 
-def _left_out(checked: Checked) -> Problem | None:
-    """The warning for a draft or an unfinished file (one with TODO placeholders), else None."""
+def _is_left_out(checked: Checked) -> bool:
+    """A draft, or a file that still holds a TODO of invoke new."""
+    return checked.values.get("status") == "draft" or any(
+        problem.message == PLACEHOLDER for problem in checked.problems
+    )
+
+
+def _left_out(checked: Checked, comments: int = 0) -> Problem:
+    """The warning for a left-out file; ``comments`` is how many are left out with it."""
     path = checked.source.path
+    left = "left out of the site"
+    if comments:
+        left += f" with its {comments} comment{'' if comments == 1 else 's'}"
     problems = checked.problems
     placeholders = [p.field for p in problems if p.message == PLACEHOLDER]
     others = sorted({p.field for p in problems if p.message != PLACEHOLDER})
@@ -129,16 +136,14 @@ def _left_out(checked: Checked) -> Problem | None:
         fix = "set Status: published when it is ready"
         if todo:
             fix += f" (first fix: {', '.join(todo)})"
-        return Problem(path, "status", "draft, so it is left out of the site", fix)
-    if not placeholders:
-        return None
+        return Problem(path, "status", f"draft, so it is {left}", fix)
     fields = list(dict.fromkeys(placeholders))
     also = f", and fix {_names(others)}" if others else ""
     return Problem(
         path,
         "file",
         f"unfinished ({_names(fields)} still {'holds' if len(fields) == 1 else 'hold'} "
-        "a TODO from invoke new), so it is left out of the site",
+        f"a TODO from invoke new), so it is {left}",
         f"replace each TODO with the real text{also}",
     )
 
@@ -160,17 +165,6 @@ def _comments_of_left_out_items(
     if counts:
         by_kind["comment"] = [c for c in comments if c.source.parent not in items]
     return counts
-
-
-def _with_comments(notice: Problem, count: int) -> Problem:
-    """A left-out item's warning, saying that its comments are left out with it."""
-    if not count:
-        return notice
-    noun = "comment" if count == 1 else "comments"
-    message = notice.message.replace(
-        "left out of the site", f"left out of the site with its {count} {noun}"
-    )
-    return Problem(notice.path, notice.field, message, notice.fix)
 
 
 def _names(names: list[str]) -> str:
@@ -212,9 +206,7 @@ def _check_links(
     bloggers = {c.source.slug for c in by_kind.get("blogger", [])}
     contests = {c.source.slug for c in by_kind.get("contest", [])}
     videos = {c.source.slug: c for c in by_kind.get("video", [])}
-    stream = [
-        c for name in ("post", "featured", "follow-friday", "video") for c in by_kind.get(name, [])
-    ]
+    stream = [c for name in _STREAM for c in by_kind.get(name, [])]
 
     seen: dict[str, Checked] = {}
     for checked in stream:
@@ -329,7 +321,6 @@ def _check_comments(
     comments: list[Checked], commentable: set[str], problem: Any, left_out_ref: Any
 ) -> None:
     by_item: dict[str, dict[str, Checked]] = {}
-    stream = ("post", "featured", "follow-friday", "video")
     for checked in comments:
         item = checked.source.parent
         if not item:
@@ -340,7 +331,7 @@ def _check_comments(
                 "move it to content/comments/<item-slug>/",
             )
             continue
-        if item not in commentable and not left_out_ref(checked, "item", stream, item):
+        if item not in commentable and not left_out_ref(checked, "item", _STREAM, item):
             hint = did_you_mean(item, commentable) or "name the folder after an item's slug"
             problem(checked, "item", f"no post, featured post, #FF or video '{item}'", hint)
         by_item.setdefault(item, {})[checked.source.slug] = checked
@@ -404,7 +395,7 @@ def _loops(start: str, thread: dict[str, Checked]) -> bool:
 def _make_site(by_kind: dict[str, list[Checked]], left_out: list[str]) -> Site:
     """Turn checked files into model objects; only called when there is no problem."""
     items: list[Item] = []
-    for name in ("post", "featured", "follow-friday", "video"):
+    for name in _STREAM:
         items.extend(_make_item(checked) for checked in by_kind.get(name, []))
     items.sort(key=lambda item: (item.date, item.slug), reverse=True)
     published = {item.slug for item in items}

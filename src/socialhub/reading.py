@@ -12,13 +12,12 @@ import codecs
 import difflib
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 import yaml
 
 from socialhub.errors import Problem
-from socialhub.kinds import FieldType, Kind, field_key
+from socialhub.kinds import Field, FieldType, Kind, field_key
 
 # The meta extension's own patterns (markdown/extensions/meta.py): a header line
 # may be indented by up to three spaces; a continuation line by four or more.
@@ -120,24 +119,9 @@ def inspect_header(text: str, kind: Kind) -> tuple[str, ReadNotes]:
         matched = _FIELD_LINE.match(line)
         known = matched is not None and _is_field(matched["key"], kind)
         spec = kind.field(current) if current else None
-        indent = _INDENT.match(line)
-        if current and indent and not _CONTINUATION.match(line) and not known:
-            # Indented, but not by four spaces: meant to continue the field above.
-            problems.append(_indent_problem(spec, current, number, _describe(indent.group())))
-            unparsed.add(current)
-            if matched:
-                stray.add(matched["key"].lower())
-            lines[index] = "    " + line.strip()
-            continue
-        if (
-            current
-            and spec is not None
-            and spec.type is FieldType.LINES
-            and not indent
-            and not known
-        ):
-            # After a field of several lines, a line that is not a field is its next line.
-            problems.append(_indent_problem(spec, current, number, "not indented"))
+        wrong = _misindented(line, spec) if current and not known else ""
+        if wrong:
+            problems.append(_indent_problem(spec, current, number, wrong))
             unparsed.add(current)
             if matched:
                 stray.add(matched["key"].lower())
@@ -171,6 +155,16 @@ def inspect_header(text: str, kind: Kind) -> tuple[str, ReadNotes]:
     return normalised, ReadNotes(tuple(problems), False, frozenset(unparsed), frozenset(stray))
 
 
+def _misindented(line: str, spec: Field | None) -> str:
+    """How a line meant to continue the field ``spec`` is wrongly indented; '' when it is not."""
+    indent = _INDENT.match(line)
+    if indent and not _CONTINUATION.match(line):
+        return _describe(indent.group())  # indented, but not by four spaces
+    if not indent and spec is not None and spec.type is FieldType.LINES:
+        return "not indented"  # after a field of several lines, its next line
+    return ""
+
+
 def _is_field(key: str, kind: Kind) -> bool:
     """A field of the kind, or close enough to one to be a misspelling (reported as such)."""
     if kind.field(field_key(key)) is not None:
@@ -201,6 +195,11 @@ def _indent_problem(spec: Any, name: str, number: int, how: str) -> Problem:
     )
 
 
+_WRITE_A_HEADER = (
+    "write a header of 'Field: value' lines instead (no --- lines), then an empty line"
+)
+
+
 def _yaml_problem(lines: list[str], kind: Kind) -> Problem:
     """The one problem of a file that starts with YAML front matter: the header to write."""
     message = "starts with a YAML front matter block (---), which this site does not read"
@@ -210,7 +209,7 @@ def _yaml_problem(lines: list[str], kind: Kind) -> Problem:
             "",
             "file",
             f"{message}, and the block has no closing --- line",
-            "write a header of 'Field: value' lines instead (no --- lines), then an empty line",
+            _WRITE_A_HEADER,
         )
     block = "\n".join(lines[1:end])
     try:
@@ -230,14 +229,14 @@ def _yaml_problem(lines: list[str], kind: Kind) -> Problem:
             "",
             "file",
             f"{message}, and it is not valid YAML{where}",
-            "write a header of 'Field: value' lines instead (no --- lines), then an empty line",
+            _WRITE_A_HEADER,
         )
     if not isinstance(loaded, dict) or not loaded:
         return Problem(
             "",
             "file",
             message,
-            "write a header of 'Field: value' lines instead (no --- lines), then an empty line",
+            _WRITE_A_HEADER,
         )
     header = "".join(f"\n    {line}" for line in pelican_header(loaded, kind))
     return Problem(
@@ -287,12 +286,5 @@ def _header_values(value: Any, several: bool) -> list[str]:
 
 
 def _scalar(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime):
-        return f"{value:%Y-%m-%d %H:%M}" + (f":{value:%S}" if value.second else "")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+    """A value of YAML's BaseLoader (text, or None for an empty one) as header text."""
+    return "" if value is None else str(value)
