@@ -11,9 +11,9 @@ from pathlib import Path
 from invoke import Collection, task
 from invoke.exceptions import Exit
 
-from socialhub.build import failure_lines, load_settings, run_build, summary
+from socialhub.build import build_and_report, load_settings, run_build
 from socialhub.comments.tasks import comments as comments_tasks
-from socialhub.errors import ConfigError, ContentError, SettingsError, SocialHubError
+from socialhub.errors import ConfigError, SocialHubError
 from socialhub.kinds import KINDS, KINDS_BY_NAME
 
 # Why the other tasks import what they use inside them: every command loads this
@@ -45,21 +45,7 @@ def _build(settings: str, output: str | None = None, content: str | None = None)
         lines = [f"There is no content folder at {folder}: create it or pass --content."]
         print(lines[0], file=sys.stderr)
         return lines
-    try:
-        report = run_build(ROOT / settings, overrides)
-    except Exception as error:  # why broad: a theme or settings mistake must not end `serve`
-        if os.environ.get("HUB_DEBUG") and not isinstance(error, ContentError | SettingsError):
-            # A part of the build run in a forked process sends its traceback as text.
-            print(getattr(error, "where", ""), file=sys.stderr, end="")
-            raise
-        lines = failure_lines(error)
-        for line in lines:
-            print(line, file=sys.stderr)
-        return lines
-    for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    print(summary(report))
-    return []
+    return build_and_report(lambda: run_build(ROOT / settings, overrides))
 
 
 @task(

@@ -15,6 +15,7 @@ import re
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -215,17 +216,30 @@ class HubPelican(Pelican):
 
     def run(self) -> None:
         """Pelican's command line: build, print the warnings and the summary; exit 1 on failure."""
-        try:
-            report = self.build()
-        except Exception as error:  # why broad: every failure is one message, no traceback
-            if os.environ.get("HUB_DEBUG") and not isinstance(error, ContentError | SettingsError):
-                raise
-            for line in failure_lines(error):
-                print(line, file=sys.stderr)
+        if build_and_report(self.build):
             sys.exit(1)
-        for warning in report.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        print(summary(report))
+
+
+def build_and_report(build: Callable[[], BuildReport]) -> list[str]:
+    """Run ``build``, print its warnings and summary, or its failure; the failure's lines.
+
+    Every failure is printed as lines, never a traceback; with HUB_DEBUG set, an
+    unexpected one is raised instead, after the traceback text of a forked part.
+    """
+    try:
+        report = build()
+    except Exception as error:  # why broad: a theme or settings mistake must not end `serve`
+        if os.environ.get("HUB_DEBUG") and not isinstance(error, ContentError | SettingsError):
+            print(getattr(error, "where", ""), file=sys.stderr, end="")
+            raise
+        lines = failure_lines(error)
+        for line in lines:
+            print(line, file=sys.stderr)
+        return lines
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(summary(report))
+    return []
 
 
 def load_settings(settings_file: str | Path, overrides: dict[str, Any] | None = None) -> dict:

@@ -20,6 +20,12 @@ class Problem:
         return f"{text}; {self.fix}" if self.fix else text
 
 
+def _listing(problems: tuple[Problem, ...], where: str) -> str:
+    """'2 problems in content:' and one line per problem."""
+    noun = "problem" if len(problems) == 1 else "problems"
+    return f"{len(problems)} {noun} {where}:\n" + "\n".join(str(p) for p in problems)
+
+
 class SocialHubError(Exception):
     """The root of every error the social hub raises on purpose."""
 
@@ -33,10 +39,7 @@ class ContentError(SocialHubError):
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
-        count = len(self.problems)
-        noun = "problem" if count == 1 else "problems"
-        lines = [str(problem) for problem in self.problems]
-        super().__init__(f"{count} {noun} in content:\n" + "\n".join(lines))
+        super().__init__(_listing(self.problems, "in content"))
 
 
 class ConfigError(SocialHubError):
@@ -48,7 +51,4 @@ class SettingsError(ConfigError):
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
-        count = len(self.problems)
-        noun = "problem" if count == 1 else "problems"
-        lines = [str(problem) for problem in self.problems]
-        super().__init__(f"{count} {noun} in the settings:\n" + "\n".join(lines))
+        super().__init__(_listing(self.problems, "in the settings"))
