@@ -25,6 +25,7 @@ from socialhub.sanitize import (
     clean_editor_html,
     is_local_url,
     loads_elsewhere,
+    srcset_urls,
 )
 
 # The metadata key under which the reader hands over what cleaning removed.
@@ -179,8 +180,8 @@ class _Walker(HTMLParser):
             self._elsewhere(tag, name, value)
 
     def _elsewhere(self, tag: str, name: str, value: str) -> None:
-        urls = value.split(",") if name == "srcset" else [value]
-        remote = next(url.split()[0] for url in urls if url.split() and not is_local_url(url))
+        urls = srcset_urls(value) if name == "srcset" else [value.strip()]
+        remote = next(url for url in urls if not is_local_url(url))
         host = urlsplit(remote if "//" in remote else f"//{remote}").hostname or remote
         if tag == "img" and name == "src":
             if self.body:

@@ -16,7 +16,7 @@ import logging
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -404,24 +404,27 @@ def image_uses(site: Site) -> dict[str, list[tuple[str, str]]]:
                 use(image.src, item.source_path, _role(item.kind))
         elif item.image is not None:
             use(item.image.src, item.source_path, "poster" if item.kind == "video" else "image")
-        for src in _body_images(item.body_html):
-            use(src, item.source_path, _role(item.kind))
     for blogger in site.bloggers.values():
         use(blogger.avatar.src, blogger.source_path, "avatar")
-        for src in _body_images(blogger.bio_html):
-            use(src, blogger.source_path, _role("blogger"))
-    for contest in site.contests.values():
-        for src in _body_images(contest.rules_html):
-            use(src, contest.source_path, _role("contest"))
+    for path, role, html in _bodies(site):
+        for src in _body_images(html):
+            use(src, path, role)
     return uses
 
 
 def body_images(site: Site) -> list[str]:
     """The pictures shown inside bodies (not as covers, avatars or #FF pictures)."""
-    found = [src for item in site.items for src in _body_images(item.body_html)]
-    found += [src for b in site.bloggers.values() for src in _body_images(b.bio_html)]
-    found += [src for c in site.contests.values() for src in _body_images(c.rules_html)]
-    return sorted(set(found))
+    return sorted({src for _path, _role, html in _bodies(site) for src in _body_images(html)})
+
+
+def _bodies(site: Site) -> Iterator[tuple[str, str, str]]:
+    """Every body of the site's files: (the file, the body's role, its HTML)."""
+    for item in site.items:
+        yield item.source_path, _role(item.kind), item.body_html
+    for blogger in site.bloggers.values():
+        yield blogger.source_path, _role("blogger"), blogger.bio_html
+    for contest in site.contests.values():
+        yield contest.source_path, _role("contest"), contest.rules_html
 
 
 def lookup(context: Mapping[str, Any]) -> Callable[[Image | str | None], Picture | None]:

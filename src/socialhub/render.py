@@ -274,6 +274,12 @@ def delete_stale(output_path: Path, names: Iterable[str]) -> int:
     return deleted
 
 
+def _state_path(settings: dict[str, Any], output_path: Path, name: str) -> Path:
+    """Where the files that ``name`` wrote into ``output_path`` are recorded between builds."""
+    cache = Path(settings.get("CACHE_PATH", ".cache"))
+    return cache / "pages" / f"{digest(str(output_path.resolve()))}-{name}.pickle"
+
+
 def keep_outputs(settings: dict[str, Any], name: str, produced: Iterable[str]) -> int:
     """Record the files ``name`` wrote in this build; delete those of the last build it did not.
 
@@ -281,8 +287,7 @@ def keep_outputs(settings: dict[str, Any], name: str, produced: Iterable[str]) -
     same rule as pages, so that a removed source leaves nothing behind.
     """
     output_path = Path(settings["OUTPUT_PATH"])
-    cache = Path(settings.get("CACHE_PATH", ".cache"))
-    state_path = cache / "pages" / f"{digest(str(output_path.resolve()))}-{name}.pickle"
+    state_path = _state_path(settings, output_path, name)
     previous = _load_state(state_path)
     state = dict.fromkeys(produced, "")
     deleted = delete_stale(output_path, set(previous) - set(state))
@@ -339,8 +344,7 @@ class PagePlan:
 
     def write(self, render: Callable[[PageJob], None]) -> RenderReport:
         """Render what changed, skip the rest, delete this plugin's stale pages."""
-        cache = Path(self.settings.get("CACHE_PATH", ".cache"))
-        state = cache / "pages" / f"{digest(str(self.output_path.resolve()))}-{self.name}.pickle"
+        state = _state_path(self.settings, self.output_path, self.name)
         return write_pages(
             self.jobs,
             render,
