@@ -29,6 +29,7 @@ from socialhub.model import (
 )
 from socialhub.sanitize import clean_html
 from socialhub.stampcache import StampCache
+from socialhub.text import counted
 from socialhub.validate import (
     PLACEHOLDER,
     Checked,
@@ -127,7 +128,7 @@ def _left_out(checked: Checked, comments: int = 0) -> Problem:
     path = checked.source.path
     left = "left out of the site"
     if comments:
-        left += f" with its {comments} comment{'' if comments == 1 else 's'}"
+        left += f" with its {counted(comments, 'comment')}"
     problems = checked.problems
     placeholders = [p.field for p in problems if p.message == PLACEHOLDER]
     others = sorted({p.field for p in problems if p.message != PLACEHOLDER})

@@ -28,6 +28,7 @@ from pelican.settings import read_settings
 from socialhub import render
 from socialhub.errors import ConfigError, ContentError, SettingsError
 from socialhub.settings_check import check_settings
+from socialhub.text import counted
 
 # Allocations between two runs of the youngest generation's collection (Python: 700).
 BUILD_GC_THRESHOLD = 50_000
@@ -45,18 +46,14 @@ class BuildReport:
     counts: dict[str, int] = field(default_factory=dict)  # items, bloggers, ... read
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def summary(report: BuildReport) -> str:
     """The closing line of a build: what was read, what was written."""
     counts = dict(report.counts)
     left_out = counts.pop("left out", 0)
-    read = ", ".join(_plural(count, noun) for noun, count in counts.items())
+    read = ", ".join(counted(count, noun) for noun, count in counts.items())
     if left_out:
         read += f" ({left_out} left out: drafts or unfinished)"
-    warnings = _plural(len(report.warnings), "warning")
+    warnings = counted(len(report.warnings), "warning")
     return (
         f"Built {shown_path(report.output)} in {report.seconds:.2f} s: {read};"
         f" {report.rendered} pages rendered, {report.unchanged} unchanged, {warnings}."

@@ -10,6 +10,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree, html
 
+from socialhub.sanitize import srcset_urls
+from socialhub.text import counted
+
 # (element, attribute) pairs whose value is one URL the browser follows or loads.
 URL_ATTRIBUTES = (
     ("a", "href"),
@@ -55,9 +58,9 @@ class LinkReport:
     def summary(self) -> str:
         """One line with the counts, then the most frequent broken targets."""
         pages_with = len({link.page for link in self.broken})
-        where = f" (on {_count(pages_with, 'page')})" if self.broken else ""
+        where = f" (on {counted(pages_with, 'page')})" if self.broken else ""
         lines = [
-            f"links checked on {_count(self.pages, 'page')}: {self.links} internal links"
+            f"links checked on {counted(self.pages, 'page')}: {self.links} internal links"
             f" and fragments, {len(self.broken)} broken{where}."
         ]
         counts = Counter((link.target, link.reason) for link in self.broken)
@@ -66,10 +69,6 @@ class LinkReport:
         if len(counts) > 10:
             lines.append(f"  … and {len(counts) - 10} other broken targets")
         return "\n".join(lines)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _page_url(relative: str) -> str:
@@ -107,9 +106,7 @@ def _urls(tree: etree._Element) -> Iterator[str]:
             yield value.strip()
     for tag in SRCSET_ELEMENTS:
         for element in tree.iter(tag):
-            for candidate in (element.get("srcset") or "").split(","):
-                if candidate.strip():
-                    yield candidate.split()[0]
+            yield from srcset_urls(element.get("srcset") or "")
 
 
 class _Site:

@@ -34,6 +34,11 @@ def render_markdown(text: str) -> str:
     return _MARKDOWN.reset().convert(text)
 
 
+def counted(count: int, noun: str) -> str:
+    """``1 page``, ``2 pages``: a count with its noun (plural by an s)."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def plain_text(html: str) -> str:
     """The visible text of an HTML fragment, whitespace collapsed."""
     if not html:
