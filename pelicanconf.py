@@ -50,7 +50,7 @@ FEED_CONTENT_MAX_CHARS = 30_000
 # such a page loads slowly and its feeds carry only its start. 0 never warns.
 BODY_WARN_BYTES = 500_000
 # A picture with more pixels than this is refused (an error naming the file):
-# decoding it would take gigabytes of memory. 100 million is 12,000 by 8,000 pixels.
+# decoding it would take gigabytes of memory. 100 million is 12,500 by 8,000 pixels.
 IMAGE_MAX_PIXELS = 100_000_000
 # The comment form posts here; every page names <this>/webmention as its Webmention
 # endpoint (empty: no endpoint is advertised).

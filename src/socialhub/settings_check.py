@@ -24,6 +24,9 @@ DEFAULTS: dict[str, Any] = {
     "HUB_PAGE_SIZE": 12,
     "FEED_ITEM_COUNT": 50,
     "HUB_BUILD_WORKERS": 0,
+    "FEED_CONTENT_MAX_CHARS": 30_000,
+    "BODY_WARN_BYTES": 500_000,
+    "IMAGE_MAX_PIXELS": 100_000_000,
     "BRAND_COLORS": {"accent": "#0b5cad", "accent_dark": "#7cb8ff"},
     "COMMENT_SERVICE_URL": "",
     "COMPANY_LOGO": "/images/brand/logo.png",
@@ -127,6 +130,9 @@ def check_settings(settings: MutableMapping[str, Any], settings_file: str) -> No
         "HUB_PAGE_SIZE": _whole_number(1, 12),
         "FEED_ITEM_COUNT": _whole_number(1, 50),
         "HUB_BUILD_WORKERS": _whole_number(0, 0),
+        "FEED_CONTENT_MAX_CHARS": _whole_number(0, 30_000),
+        "BODY_WARN_BYTES": _whole_number(0, 500_000),
+        "IMAGE_MAX_PIXELS": _whole_number(1, 100_000_000),
         "BRAND_COLORS": _brand_colours,
         "COMMENT_SERVICE_URL": _web_address(
             "https://comments.example.com", "the site's own /comments"

@@ -133,6 +133,26 @@ def test_every_bad_setting_is_named_at_once(minimal_copy: Path, tmp_path: Path) 
     assert not (tmp_path / "out" / "index.html").exists()
 
 
+def test_the_limits_of_feeds_bodies_and_pictures_are_checked_too(
+    minimal_copy: Path, tmp_path: Path
+) -> None:
+    """The size limits are settings like the others: a wrong one is named, not a ValueError."""
+    extra = "FEED_CONTENT_MAX_CHARS = -1\nBODY_WARN_BYTES = '500 kB'\nIMAGE_MAX_PIXELS = 0\n"
+    result = _invoke_build(minimal_copy, tmp_path, extra)
+    assert result.returncode == 1
+    shown = tmp_path / "settings.py"
+    assert result.stderr.splitlines() == [
+        "3 problems in the settings:",
+        f"{shown}: FEED_CONTENT_MAX_CHARS: must be 0 or more, not -1;"
+        " for example FEED_CONTENT_MAX_CHARS = 30000",
+        f"{shown}: BODY_WARN_BYTES: must be a whole number, not the text '500 kB';"
+        " for example BODY_WARN_BYTES = 500000",
+        f"{shown}: IMAGE_MAX_PIXELS: must be 1 or more, not 0;"
+        " for example IMAGE_MAX_PIXELS = 100000000",
+        "The site was not built: fix the settings above.",
+    ]
+
+
 def test_good_settings_pass_and_missing_ones_get_defaults(minimal_copy: Path) -> None:
     """The project's own settings pass; a setting left out is filled with its default."""
     settings = load_settings(ROOT / "pelicanconf.py", {"PATH": str(minimal_copy)})
