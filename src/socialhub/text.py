@@ -39,6 +39,29 @@ def counted(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+# Why a table of XML 1.0's forbidden characters and not a sanitizer option: lxml
+# (under feedgen) refuses a whole feed for one of them, and nh3 keeps them, so
+# every door (the build's reading, the comment service, the collector) needs
+# the same test. XML 1.0 allows TAB, LF, CR, U+0020 to U+D7FF, U+E000 to U+FFFD and
+# the planes above; everything else, surrogates included, is forbidden.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_forbidden(text: str) -> list[str]:
+    """The characters of ``text`` that XML 1.0 forbids, each once, in order of first use."""
+    return list(dict.fromkeys(_XML_FORBIDDEN.findall(text)))
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids (control characters, surrogates)."""
+    return _XML_FORBIDDEN.sub("", text)
+
+
+def describe_characters(characters: list[str]) -> str:
+    """``U+0000, U+001B``: code points named the way an editor can search for them."""
+    return ", ".join(f"U+{ord(character):04X}" for character in characters)
+
+
 def plain_text(html: str) -> str:
     """The visible text of an HTML fragment, whitespace collapsed."""
     if not html:
