@@ -45,7 +45,7 @@ class CommentService:
     def __init__(self, config: CommentsConfig) -> None:
         self.config = config
         self.queue = Queue(config.queue_dir)
-        self.start_problem = self.prepare_queue()
+        self.prepare_queue()
         self.manifest = Manifest(config.manifest_path)
         self.limiter = RateLimiter(config.rate_limit_count, config.rate_limit_seconds)
         self.timezone = ZoneInfo(config.timezone)
@@ -63,7 +63,7 @@ class CommentService:
         for leftover in self.queue.list("incoming"):
             self.verifier.submit(self.verify_mention, leftover)
 
-    def prepare_queue(self) -> str:
+    def prepare_queue(self) -> None:
         """Clean a crash's old leftovers; on a broken disk start anyway and say why."""
         try:
             self.queue.clean_temporary()
@@ -78,7 +78,6 @@ class CommentService:
                 problem,
                 self.config.queue_dir,
             )
-        return problem
 
     # --- WSGI -------------------------------------------------------------------
 

@@ -59,7 +59,10 @@ def reply_line(config: CommentsConfig, queue: Queue, submission: Submission) -> 
     if not parent_id:
         return ""
     head = f"    ↳ reply to {parent_id}"
-    published = comment_file(config.content_dir, submission.item, parent_id)
+    try:
+        published = comment_file(config.content_dir, submission.item, parent_id)
+    except BadName as error:
+        return f"{head} ({error})"
     if published.is_file():
         author = read_header(published).get("author", "")
         return f"{head} by {author}" if author else head
@@ -185,7 +188,7 @@ def parent_problem(config: CommentsConfig, queue: Queue, submission: Submission)
     item = submission.item
     if parent == submission.id:
         return "it answers itself; reject it"
-    if comment_file(config.content_dir, item, parent).is_file():
+    if _published(config, item, parent):
         return ""
     if queue.holds(parent, item, ("pending",)):
         return f"it answers {parent}, which is still waiting: approve {parent} first or with it"
@@ -195,6 +198,14 @@ def parent_problem(config: CommentsConfig, queue: Queue, submission: Submission)
         f"it answers {parent}, which is not a comment on {item} "
         f"(there is no content/comments/{item}/{parent}.md): reject it"
     )
+
+
+def _published(config: CommentsConfig, item: str, identifier: str) -> bool:
+    """Whether content/comments/<item>/<id>.md is there (not when it leads elsewhere)."""
+    try:
+        return comment_file(config.content_dir, item, identifier).is_file()
+    except BadName:
+        return False
 
 
 def parents_first(submissions: list[Submission]) -> list[Submission]:
