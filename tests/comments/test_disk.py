@@ -24,7 +24,8 @@ from werkzeug.test import Client
 
 from socialhub.comments.app import create_app
 from socialhub.comments.config import CommentsConfig
-from socialhub.comments.moderation import approve, reject
+from socialhub.comments.files import write_comment
+from socialhub.comments.moderation import approve, list_lines, reject
 from socialhub.comments.queue import Queue, Submission
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -180,6 +181,22 @@ def test_approval_that_cannot_undo_says_which_file_to_delete(
     assert outcome.message.endswith(
         f"and {comment} could not be removed (Input/output error): delete it before the next build"
     )
+
+
+def test_an_approval_interrupted_between_its_two_steps_is_listed_and_finished(
+    config: CommentsConfig,
+) -> None:
+    """A crash after the comment file, before the queue move: the list says so; approve again."""
+    submission = pending_comment(config)
+    write_comment(config.content_dir, submission)  # what the crashed approval had done
+    queue = Queue(config.queue_dir)
+    assert list_lines(config, queue, list(queue.list()))[1] == (
+        "    ! already in content/comments/first-post/: an approval was interrupted; "
+        "approve it again to finish"
+    )
+    [outcome] = approve(config, ["c-20261124-0001"])
+    assert outcome.ok
+    assert list_lines(config, queue, list(queue.list())) == []
 
 
 def test_rejection_on_a_read_only_queue_changes_nothing(

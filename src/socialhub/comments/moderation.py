@@ -91,6 +91,13 @@ def list_lines(config: CommentsConfig, queue: Queue, pending: list[Submission]) 
         reply = reply_line(config, queue, submission)
         if reply:
             lines.append(reply)
+        if _published(config, submission.item, submission.id):
+            # Why: approval writes the file, then moves the submission; a crash between
+            # the two leaves both, and approving again finishes it.
+            lines.append(
+                f"    ! already in content/comments/{submission.item}/: an approval was "
+                "interrupted; approve it again to finish"
+            )
     return lines
 
 
