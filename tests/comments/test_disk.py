@@ -267,7 +267,10 @@ def small_disk(tmp_path: Path) -> Iterator[Callable[..., Path]]:
 
 def remount(target: Path, mode: str) -> None:
     """Remount a test file system read-only ("ro") or writable ("rw")."""
-    subprocess.run(["mount", "-o", f"remount,{mode}", str(target)], check=True)
+    command = ["mount", "-o", f"remount,{mode}", str(target)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode:
+        pytest.skip(f"cannot remount a tmpfs here: {done.stderr.strip()}")
 
 
 def fill(folder: Path) -> Path:
