@@ -90,7 +90,7 @@ def test_kill_minus_nine_under_load_loses_no_accepted_comment(
     authors = {submission.author for submission in queued}
     assert set(accepted) <= authors
     assert list((tmp_path / "queue" / "pending").glob("*.tmp")) == []
-    Queue(tmp_path / "queue").clean_temporary()  # what a restart does with tmp/
+    Queue(tmp_path / "queue").clean_temporary(older_than=0)  # a later restart, on tmp/
     assert list((tmp_path / "queue" / "tmp").iterdir()) == []
     for path in (tmp_path / "queue" / "pending").iterdir():
         Submission.from_json(path.read_bytes())

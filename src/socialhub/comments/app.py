@@ -20,8 +20,9 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, Reque
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from socialhub.comments.checks import Refusal, check_comment
+from socialhub.comments.checks import Refusal, Unavailable, check_comment
 from socialhub.comments.config import CommentsConfig
+from socialhub.comments.disk import RETRY_AFTER
 from socialhub.comments.guard import RateLimiter, check_honeypot, check_origin
 from socialhub.comments.manifest import Manifest
 from socialhub.comments.notify import notify_maintainer
@@ -44,7 +45,7 @@ class CommentService:
     def __init__(self, config: CommentsConfig) -> None:
         self.config = config
         self.queue = Queue(config.queue_dir)
-        self.queue.clean_temporary()
+        self.prepare_queue()
         self.manifest = Manifest(config.manifest_path)
         self.limiter = RateLimiter(config.rate_limit_count, config.rate_limit_seconds)
         self.timezone = ZoneInfo(config.timezone)
@@ -61,6 +62,22 @@ class CommentService:
         )
         for leftover in self.queue.list("incoming"):
             self.verifier.submit(self.verify_mention, leftover)
+
+    def prepare_queue(self) -> None:
+        """Clean a crash's old leftovers; on a broken disk start anyway and say why."""
+        try:
+            self.queue.clean_temporary()
+        except OSError as error:
+            log.warning("could not clean %s/tmp: %s", self.config.queue_dir, error)
+        problem = self.queue.problem()
+        if problem:
+            # Why start: a worker that cannot boot takes /health and every answer with it;
+            # started, it answers 503 with a reason and recovers once the disk does.
+            log.error(
+                "starting degraded: %s (%s); comments get 503 until it can be written",
+                problem,
+                self.config.queue_dir,
+            )
 
     # --- WSGI -------------------------------------------------------------------
 
@@ -81,6 +98,11 @@ class CommentService:
         except Refusal as refusal:
             log.info("refused %s %s: %s", request.method, request.path, refusal.reason)
             return self.refuse(refusal.reason, refusal.status, wants_json, request)
+        except Unavailable as unavailable:
+            log.warning("unavailable %s %s: %s", request.method, request.path, unavailable)
+            answer = self.refuse(unavailable.reason, 503, wants_json, request)
+            answer.headers["Retry-After"] = str(unavailable.retry_after)
+            return answer
         except RequestEntityTooLarge:
             reason = f"The request is too large (at most {self.config.max_request_bytes} bytes)."
             return self.refuse(reason, 413, wants_json, request)
@@ -133,7 +155,7 @@ class CommentService:
         check_origin(request.headers, self.config)
         check_honeypot(fields)
         client = self.client(request)
-        checked = check_comment(fields, self.manifest, self.config, self.queue.has)
+        checked = check_comment(fields, self.manifest, self.config, self.queue.holds)
         # Why after the checks: the limit guards the queue and the moderator's time, and a
         # refused comment costs neither; a reader who forgot a field corrects it and sends
         # again without being locked out. Floods of bad requests are the proxy's to limit.
@@ -224,7 +246,12 @@ class CommentService:
         log.info("mention %s verified and queued", submission.id)
 
     def on_health(self, request: Request) -> Response:
-        """Liveness and a glance at the queue."""
+        """Liveness, whether the queue can be written now, and a glance at it."""
+        problem = self.queue.problem()
+        if problem:
+            failing = json.dumps({"status": "unavailable", "reason": problem})
+            headers = {"Retry-After": str(RETRY_AFTER)}
+            return Response(failing, 503, headers=headers, mimetype="application/json")
         body = {"status": "ok", "pending": len(self.queue.ids()), "items": len(self.manifest)}
         return Response(json.dumps(body), 200, mimetype="application/json")
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from socialhub.comments.config import CommentsConfig
 from socialhub.comments.manifest import Manifest, Target
+from socialhub.comments.names import is_comment_id, is_item_slug
 from socialhub.validate import is_web_url
 
-_ID = re.compile(r"^c-\d{8}-[0-9a-z]{4,16}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -21,6 +21,15 @@ class Refusal(Exception):  # noqa: N818 - a refusal is an answer, not an error
         super().__init__(reason)
         self.reason = reason
         self.status = status
+
+
+class Unavailable(Exception):  # noqa: N818 - like Refusal, an answer: 503, try again later
+    """The service cannot take the submission now (a broken disk, a store away): 503."""
+
+    def __init__(self, reason: str, retry_after: int = 30) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -38,11 +47,15 @@ def check_comment(
     form: Mapping[str, str],
     manifest: Manifest,
     config: CommentsConfig,
-    is_pending: Callable[[str], bool],
+    in_queue: Callable[[str, str], bool],
 ) -> Fields:
-    """Check every field of a comment; raise Refusal with the first thing to fix."""
+    """Check every field of a comment; raise Refusal with the first thing to fix.
+
+    ``in_queue(id, item)`` says whether the queue holds that comment of that item,
+    waiting or approved (a reply may answer it).
+    """
     slug = form.get("item", "").strip()
-    target = manifest.item(slug) if slug else None
+    target = manifest.item(slug) if is_item_slug(slug) else None
     if target is None:
         raise Refusal("This page does not take comments (unknown item).", 404)
     if not target.comments_open:
@@ -63,10 +76,17 @@ def check_comment(
     if len(body) > config.max_body_chars:
         raise Refusal(f"Your comment is too long (at most {config.max_body_chars} characters).")
     reply_to = form.get("reply_to", "").strip().lower()
-    # Why a look-up of the one id, not the set of pending ids: listing the queue
-    # on every comment made each comment slower than the last as the queue grew.
-    if reply_to and (
-        not _ID.match(reply_to) or (reply_to not in target.comment_ids and not is_pending(reply_to))
-    ):
+    if reply_to and not is_parent(reply_to, target, in_queue):
         raise Refusal("The comment you are replying to is not on this page.")
     return Fields(target, author, website, body, reply_to)
+
+
+def is_parent(reply_to: str, target: Target, in_queue: Callable[[str, str], bool]) -> bool:
+    """Whether a reply may answer ``reply_to``: a comment of this item, published or queued."""
+    # Why the item as well as the id: a reply to another item's comment was accepted
+    # and, once both were approved, stopped the build. Why a look-up of the one id,
+    # not the set of queued ids: listing the queue on every comment made each comment
+    # slower than the last as the queue grew.
+    return is_comment_id(reply_to) and (
+        reply_to in target.comment_ids or in_queue(reply_to, target.slug)
+    )

@@ -7,6 +7,8 @@ import secrets
 from datetime import datetime
 from pathlib import Path
 
+from socialhub.comments.disk import remove_quietly
+from socialhub.comments.names import comment_id, inside, item_slug
 from socialhub.comments.queue import Submission
 
 
@@ -31,16 +33,30 @@ def comment_text(submission: Submission) -> str:
     return "\n".join(lines) + "\n\n" + body + "\n"
 
 
+def comment_file(content_dir: Path, item: str, identifier: str) -> Path:
+    """content/comments/<item>/<id>.md, refused (BadName) for a name that would lead elsewhere."""
+    item_slug(item)
+    comment_id(identifier)
+    return inside(Path(content_dir) / "comments", item, f"{identifier}.md")
+
+
 def comment_path(content_dir: Path, submission: Submission) -> Path:
     """Where an approved comment lives."""
-    return Path(content_dir) / "comments" / submission.item / f"{submission.id}.md"
+    return comment_file(content_dir, submission.item, submission.id)
 
 
 def write_comment(content_dir: Path, submission: Submission) -> Path:
-    """Write the comment file atomically (never a half file in content/)."""
+    """Write the comment file atomically and durably; on a failure, leave nothing behind."""
     path = comment_path(content_dir, submission)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    temporary.write_text(comment_text(submission), encoding="utf-8")
-    os.replace(temporary, path)
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(comment_text(submission))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except OSError:
+        remove_quietly(temporary)  # a full disk must not keep a hidden half file in content/
+        raise
     return path

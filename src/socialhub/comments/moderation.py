@@ -10,7 +10,9 @@ from pathlib import Path
 
 from socialhub.comments.checks import Refusal
 from socialhub.comments.config import CommentsConfig
-from socialhub.comments.files import write_comment
+from socialhub.comments.disk import Unwritable
+from socialhub.comments.files import comment_file, write_comment
+from socialhub.comments.names import BadName
 from socialhub.comments.queue import Queue, Submission
 from socialhub.comments.webmention import fetch, links_to
 from socialhub.headers import read_header
@@ -28,11 +30,20 @@ class Outcome:
     message: str
 
 
+class NotDone(Exception):  # noqa: N818 - an outcome, not a failure of the command
+    """Why one submission was not approved or rejected, in a line for the moderator."""
+
+
 def _log(config: CommentsConfig, line: str) -> None:
     """Append to the moderation log beside the queue (who did what, when)."""
     log.info(line)
-    with open(Path(config.queue_dir) / "moderation.log", "a", encoding="utf-8") as handle:
-        handle.write(f"{datetime.now().astimezone().isoformat(timespec='seconds')} {line}\n")
+    path = Path(config.queue_dir) / "moderation.log"
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(f"{datetime.now().astimezone().isoformat(timespec='seconds')} {line}\n")
+    except OSError as error:
+        # Why not fail: the queue itself is already done or undone; only the note is lost.
+        log.warning("could not add to %s: %s (%s)", path, error, line)
 
 
 def summary_line(submission: Submission) -> str:
@@ -48,17 +59,28 @@ def reply_line(config: CommentsConfig, queue: Queue, submission: Submission) -> 
     if not parent_id:
         return ""
     head = f"    ↳ reply to {parent_id}"
-    published = Path(config.content_dir) / "comments" / submission.item / f"{parent_id}.md"
+    try:
+        published = comment_file(config.content_dir, submission.item, parent_id)
+    except BadName as error:
+        return f"{head} ({error})"
     if published.is_file():
         author = read_header(published).get("author", "")
         return f"{head} by {author}" if author else head
-    waiting = queue.get(parent_id)
-    if waiting is not None:
+    waiting = _queued(queue, parent_id, "pending")
+    if waiting is not None and waiting.item == submission.item:
         # Why say it: a reply approved before what it answers breaks the next build.
         return f"{head} by {waiting.author} (waiting too: approve it first or with this one)"
-    if queue.has(parent_id, "rejected"):
+    if queue.holds(parent_id, submission.item, ("rejected",)):
         return f"{head} (rejected: reject this reply too, or it breaks the build)"
     return f"{head} (not found in content/comments/{submission.item}/ or the queue)"
+
+
+def _queued(queue: Queue, identifier: str, folder: str) -> Submission | None:
+    """A queued submission, or None when there is none or its file is not one."""
+    try:
+        return queue.get(identifier, folder)
+    except ValueError:
+        return None
 
 
 def list_lines(config: CommentsConfig, queue: Queue, pending: list[Submission]) -> list[str]:
@@ -69,6 +91,13 @@ def list_lines(config: CommentsConfig, queue: Queue, pending: list[Submission]) 
         reply = reply_line(config, queue, submission)
         if reply:
             lines.append(reply)
+        if _published(config, submission.item, submission.id):
+            # Why: approval writes the file, then moves the submission; a crash between
+            # the two leaves both, and approving again finishes it.
+            lines.append(
+                f"    ! already in content/comments/{submission.item}/: an approval was "
+                "interrupted; approve it again to finish"
+            )
     return lines
 
 
@@ -90,31 +119,117 @@ def describe(submission: Submission) -> str:
 
 
 def _each_pending(
-    config: CommentsConfig, identifiers: list[str], act: Callable[[Queue, Submission], str]
+    config: CommentsConfig,
+    identifiers: list[str],
+    act: Callable[[Queue, Submission], str],
+    order: Callable[[list[Submission]], list[Submission]] = list,
 ) -> list[Outcome]:
-    """Apply ``act`` to each pending submission; an unknown id is an outcome, not a crash."""
+    """Apply ``act`` to each pending submission; an unknown id or a NotDone is an outcome."""
     queue = Queue(config.queue_dir)
-    outcomes = []
-    for identifier in identifiers:
-        submission = queue.get(identifier)
-        if submission is None:
-            outcomes.append(Outcome(identifier, False, "no pending submission with this id"))
+    wanted = list(dict.fromkeys(identifiers))  # each once, in the order given
+    outcomes: dict[str, Outcome] = {}
+    found = []
+    for identifier in wanted:
+        try:
+            submission = queue.get(identifier)
+        except ValueError as error:  # a bad id, or a queue file naming a path elsewhere
+            outcomes[identifier] = Outcome(identifier, False, f"refused: {error}")
             continue
-        message = act(queue, submission)
-        _log(config, f"{message} ({identifier})")
-        outcomes.append(Outcome(identifier, True, message))
-    return outcomes
+        if submission is None:
+            outcomes[identifier] = Outcome(identifier, False, "no pending submission with this id")
+            continue
+        found.append(submission)
+    for submission in order(found):
+        try:
+            message = act(queue, submission)
+        except NotDone as why:
+            _log(config, f"{why} ({submission.id})")
+            outcomes[submission.id] = Outcome(submission.id, False, str(why))
+            continue
+        _log(config, f"{message} ({submission.id})")
+        outcomes[submission.id] = Outcome(submission.id, True, message)
+    return [outcomes[identifier] for identifier in wanted]
 
 
 def approve(config: CommentsConfig, identifiers: list[str]) -> list[Outcome]:
-    """Write each pending submission as content/comments/<item>/<id>.md; file it as approved."""
+    """Write each pending submission as content/comments/<item>/<id>.md; file it as approved.
+
+    All or nothing for each: never a comment file whose submission still waits, nor
+    the reverse; and never a reply whose parent the site does not have (it would
+    stop the build). Replies are approved after the comments they answer.
+    """
 
     def act(queue: Queue, submission: Submission) -> str:
-        path = write_comment(config.content_dir, submission)
-        queue.move(submission, "pending", "approved")
+        problem = parent_problem(config, queue, submission)
+        if problem:
+            raise NotDone(f"not approved: {problem}")
+        try:
+            path = write_comment(config.content_dir, submission)
+        except BadName as error:
+            raise NotDone(f"not approved: {error}") from error
+        except OSError as error:
+            raise NotDone(f"not approved: could not write the comment file: {error}") from error
+        try:
+            queue.refile(submission.id, "pending", "approved")
+        except Unwritable as error:
+            # Why undo: a comment file without its queue move would be published while
+            # the queue still offers it for approval or rejection.
+            try:
+                path.unlink()
+            except OSError as undo:
+                raise NotDone(
+                    f"not approved: {error.detail}; and {path} could not be removed "
+                    f"({undo.strerror}): delete it before the next build"
+                ) from error
+            raise NotDone(f"not approved: {error.detail}; nothing was changed") from error
         return f"approved, wrote {path}"
 
-    return _each_pending(config, identifiers, act)
+    return _each_pending(config, identifiers, act, parents_first)
+
+
+def parent_problem(config: CommentsConfig, queue: Queue, submission: Submission) -> str:
+    """Why approving this reply now would stop the build ("" when it would not)."""
+    parent = submission.reply_to
+    if not parent:
+        return ""
+    item = submission.item
+    if parent == submission.id:
+        return "it answers itself; reject it"
+    if _published(config, item, parent):
+        return ""
+    if queue.holds(parent, item, ("pending",)):
+        return f"it answers {parent}, which is still waiting: approve {parent} first or with it"
+    if queue.holds(parent, item, ("rejected",)):
+        return f"it answers {parent}, which was rejected: reject this reply too"
+    return (
+        f"it answers {parent}, which is not a comment on {item} "
+        f"(there is no content/comments/{item}/{parent}.md): reject it"
+    )
+
+
+def _published(config: CommentsConfig, item: str, identifier: str) -> bool:
+    """Whether content/comments/<item>/<id>.md is there (not when it leads elsewhere)."""
+    try:
+        return comment_file(config.content_dir, item, identifier).is_file()
+    except BadName:
+        return False
+
+
+def parents_first(submissions: list[Submission]) -> list[Submission]:
+    """The same submissions, each reply after the comment it answers when both are here."""
+    by_id = {submission.id: submission for submission in submissions}
+    ordered: list[Submission] = []
+    placed: set[str] = set()
+    for submission in submissions:
+        chain: list[Submission] = []
+        current = by_id.get(submission.id)
+        # Walk up to the first ancestor not placed yet (a loop stops where it closes).
+        while current is not None and current.id not in placed:
+            placed.add(current.id)
+            chain.append(current)
+            current = by_id.get(current.reply_to)
+        ordered.extend(reversed(chain))
+    return ordered
 
 
 def reject(config: CommentsConfig, identifiers: list[str], reason: str) -> list[Outcome]:
@@ -122,7 +237,10 @@ def reject(config: CommentsConfig, identifiers: list[str], reason: str) -> list[
 
     def act(queue: Queue, submission: Submission) -> str:
         submission.reason = reason or "rejected by a moderator"
-        queue.move(submission, "pending", "rejected")
+        try:
+            queue.move(submission, "pending", "rejected")
+        except Unwritable as error:
+            raise NotDone(f"not rejected: {error.detail}; nothing was changed") from error
         return f"rejected: {submission.reason}"
 
     return _each_pending(config, identifiers, act)

@@ -66,7 +66,10 @@ def show(c, identifier, settings="pelicanconf.py"):
     """Show one waiting comment in full."""
     from socialhub.comments.moderation import describe  # noqa: PLC0415 - see the imports
 
-    submission = Queue(_config(settings).queue_dir).get(identifier)
+    try:
+        submission = Queue(_config(settings).queue_dir).get(identifier)
+    except ValueError as error:  # not an id, or a queue file naming a path elsewhere
+        raise Exit(f"Cannot show {identifier}: {error}", code=1) from None
     if submission is None:
         raise Exit(f"No comment {identifier} is waiting for moderation.", code=1)
     print(describe(submission))
