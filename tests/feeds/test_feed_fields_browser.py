@@ -181,7 +181,8 @@ def _watched_page(browser: Any, base: str) -> tuple[Any, Any, list[str], list[st
         dialog.dismiss()
 
     def on_route(route: Any) -> None:
-        if not route.request.url.startswith(base):
+        # The site's own pictures may load (refused all the same); nothing from elsewhere.
+        if not route.request.url.startswith(base + "/"):
             requests.append(route.request.url)
         route.abort()
 
