@@ -210,7 +210,10 @@ def _referenced(line: str) -> list[str]:
     wrong = []
     for match in _CHARACTER_REFERENCE.finditer(line):
         hexadecimal, decimal = match.groups()
-        code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+        digits = (hexadecimal or decimal).lstrip("0") or "0"
+        # Why the length first: int() refuses thousands of digits, and past eight
+        # digits no number is a character anyway.
+        code = 0x110000 if len(digits) > 8 else int(digits, 16 if hexadecimal else 10)
         if code > 0x10FFFF or xml_forbidden(chr(code)):
             wrong.append(match.group())
     return wrong

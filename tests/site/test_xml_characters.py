@@ -112,6 +112,16 @@ def test_a_title_with_a_bell_is_reported_once_not_also_as_a_bad_value(
     ]
 
 
+def test_a_reference_of_thousands_of_digits_is_a_problem_not_a_crash() -> None:
+    """``&#`` and 5,000 digits: no such character; reported (int() alone would raise)."""
+    text = "Title: x\nDate: 2026-11-10\n\nHuge &#" + "9" * 5000 + "; and &#x000001b;\n"
+    (problem,) = forbidden_characters(text, POST)
+    assert (problem.field, problem.message[:14]) == ("body", "line 4 holds &")
+    assert problem.message.endswith(
+        "&#x000001b;, characters that XML forbids, so no feed can carry the file"
+    )
+
+
 def test_allowed_characters_and_references_are_not_reported() -> None:
     """Tabs, newlines, CR, &#10;, &#x9;, &#233; and emoji are XML; nothing to say."""
     text = "Title: Caf\u00e9 \U0001f4f7\nDate: 2026-11-10\r\n\nTab\there &#10; &#x9; &#233;.\n"
