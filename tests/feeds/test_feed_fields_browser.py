@@ -21,13 +21,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import build_site
 from helpers import CHROMIUM, CHROMIUM_ARGS, SAMPLE
 from lxml import etree
 from playwright.sync_api import sync_playwright
 
+from socialhub.build import run_build
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
+ROOT = Path(__file__).resolve().parents[2]
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 ITEM = "welcome-to-the-hub"  # the sample post the hostile comments are on
@@ -104,7 +106,14 @@ def _hostile_site(target: Path) -> Path:
 def hostile_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The hostile hub, built once for this module."""
     root = tmp_path_factory.mktemp("hostile")
-    return build_site(_hostile_site(root / "content"), root / "output")
+    output = root / "output"
+    overrides = {
+        "PATH": str(_hostile_site(root / "content")),
+        "OUTPUT_PATH": str(output),
+        "CACHE_PATH": str(root / ".cache"),
+    }
+    run_build(ROOT / "pelicanconf.py", overrides)
+    return output
 
 
 @pytest.fixture(scope="module")
