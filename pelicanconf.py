@@ -68,6 +68,11 @@ COLLECT_MAX_AGE_DAYS = 90  # how far back the first collection of a feed reaches
 COLLECT_TIMEOUT = 10.0  # seconds per feed
 COLLECT_MAX_BYTES = 5242880  # a larger feed is refused
 COLLECT_CONCURRENCY = 4  # feeds fetched at once
+# At most this many new posts are written from one feed, and from all feeds, in one
+# `invoke collect`, newest first; the rest are said to be held back and taken by the
+# next runs (a feed with 3,000 recent posts must not become 3,000 files to review).
+COLLECT_MAX_NEW_PER_FEED = 10
+COLLECT_MAX_NEW_PER_RUN = 50
 
 # --- Pelican's own pages and feeds are off: our plugins write every page -----
 ARTICLE_PATHS: list[str] = []

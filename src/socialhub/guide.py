@@ -172,6 +172,14 @@ MESSAGES: tuple[tuple[str, str], ...] = (
         'Some editors on Windows save as UTF-16 ("Unicode"). Choose UTF-8 when you save.',
     ),
     (
+        "content/posts/bad.md: body: line 6 holds U+0000, a character that XML forbids, so "
+        "no feed can carry the file; delete it (text copied from a web page or a collected "
+        "feed can bring such characters; editors show them as ^@, ^[ or a box)",
+        "An invisible control character (or a reference to one, such as `&#x1b;`) is in the "
+        "field or on the line named; every feed would refuse it. Delete it; in a collected "
+        "post, check the original.",
+    ),
+    (
         "content/posts/bad.md: file: the file is empty; start from a template: invoke new post "
         '"<title>"',
         "An empty file. Start again with `invoke new`.",

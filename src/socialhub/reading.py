@@ -18,6 +18,7 @@ import yaml
 
 from socialhub.errors import Problem
 from socialhub.kinds import Field, FieldType, Kind, field_key
+from socialhub.text import describe_characters, xml_forbidden
 
 # The meta extension's own patterns (markdown/extensions/meta.py): a header line
 # may be indented by up to three spaces; a continuation line by four or more.
@@ -26,6 +27,9 @@ _CONTINUATION = re.compile(r"^[ ]{4,}(?P<value>.*)")
 _YAML_FENCE = re.compile(r"^-{3}\s*$")
 _YAML_END = re.compile(r"^(-{3}|\.{3})\s*$")
 _INDENT = re.compile(r"^[ \t]+")
+# A numeric character reference: Markdown passes it through and every HTML
+# parser (nh3's, Beautiful Soup's) decodes it, so ``&#x1b;`` becomes U+001B.
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
 
 # Editors' backup, swap and merge files: never content, never reported.
 _SCRATCH_SUFFIXES = ("~", ".bak", ".orig", ".rej", ".swp", ".swo", ".tmp")
@@ -57,14 +61,20 @@ def decode(data: bytes) -> tuple[str | None, Problem | None]:
     encoding = _wide_encoding(data)
     if encoding:
         return None, Problem("", "file", f"saved as {encoding} text, not UTF-8", UTF8_FIX)
-    if b"\x00" in data:
-        return None, Problem("", "file", "not a text file (it holds NUL bytes)", UTF8_FIX)
     try:
-        return data.decode("utf-8"), None
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
+        if b"\x00" in data:
+            return None, Problem("", "file", "not a text file (it holds NUL bytes)", UTF8_FIX)
         line = data.count(b"\n", 0, error.start) + 1
         message = f"not UTF-8 text (byte 0x{data[error.start]:02x} on line {line})"
         return None, Problem("", "file", message, UTF8_FIX)
+    # Why text with a few NULs is read: a collected post can carry one, and the
+    # XML check (forbidden_characters) names its field and line; a file mostly
+    # of NULs is something else saved under a .md name.
+    if data.count(0) * 10 > len(data):
+        return None, Problem("", "file", "not a text file (it holds NUL bytes)", UTF8_FIX)
+    return text, None
 
 
 def _wide_encoding(data: bytes) -> str:
@@ -151,8 +161,85 @@ def inspect_header(text: str, kind: Kind) -> tuple[str, ReadNotes]:
             )
         )
         unparsed.add(name)
+    forbidden = forbidden_characters(text, kind)
+    problems += forbidden
+    # Why unparsed: such a field's value is reported here; the field checks would
+    # only add a second, less helpful line about the same characters.
+    unparsed |= {field_key(problem.field) for problem in forbidden}
     normalised = "\n".join(lines) + ("\n" if text.endswith("\n") else "")
     return normalised, ReadNotes(tuple(problems), False, frozenset(unparsed), frozenset(stray))
+
+
+def forbidden_characters(text: str, kind: Kind) -> list[Problem]:
+    """A problem per field (or body) holding characters XML 1.0 forbids or references to them.
+
+    Why at reading: every feed is XML, and lxml refuses a whole feed for one
+    such character, so the build would fail far from the file; here it names
+    the file, the field and the line instead.
+    """
+    if "&#" not in text and not xml_forbidden(text):
+        return []  # the common case, in one pass: most files have neither
+    found: dict[str, tuple[list[int], list[str]]] = {}
+    role = kind.body.role if kind.body is not None else "body"
+    where = role
+    in_header = True
+    # Why split on newlines only: splitlines() also breaks at U+000C and U+001C-U+001E,
+    # which are among the characters looked for.
+    for number, line in enumerate(text.split("\n"), start=1):
+        if in_header:
+            matched = _FIELD_LINE.match(line)
+            if not line.strip():
+                in_header = False
+                where = role
+            elif matched is not None:
+                spec = kind.field(field_key(matched["key"]))
+                where = spec.label.lower() if spec is not None else matched["key"].lower()
+            elif not (_CONTINUATION.match(line) and where != role):
+                in_header = False  # the header ends at a line that is not a field's
+                where = role
+        characters = xml_forbidden(line) + _referenced(line)
+        if characters:
+            lines, named = found.setdefault(where, ([], []))
+            lines.append(number)
+            named += [c for c in characters if c not in named]
+    return [_forbidden_problem(where, lines, named) for where, (lines, named) in found.items()]
+
+
+def _referenced(line: str) -> list[str]:
+    """Character references in ``line`` to characters XML forbids, as they are written."""
+    wrong = []
+    for match in _CHARACTER_REFERENCE.finditer(line):
+        hexadecimal, decimal = match.groups()
+        digits = (hexadecimal or decimal).lstrip("0") or "0"
+        # Why the length first: int() refuses thousands of digits, and past eight
+        # digits no number is a character anyway.
+        code = 0x110000 if len(digits) > 8 else int(digits, 16 if hexadecimal else 10)
+        if code > 0x10FFFF or xml_forbidden(chr(code)):
+            wrong.append(match.group())
+    return wrong
+
+
+def _forbidden_problem(where: str, lines: list[int], named: list[str]) -> Problem:
+    """'line 5 holds U+001B, a character that XML forbids…; delete it'."""
+    shown = ", ".join(c if c.startswith("&#") else describe_characters([c]) for c in named)
+    place = f"line {lines[0]} holds" if len(lines) == 1 else f"lines {_listed(lines)} hold"
+    one = len(named) == 1
+    return Problem(
+        "",
+        where,
+        f"{place} {shown}, {'a character' if one else 'characters'} that XML forbids, "
+        "so no feed can carry the file",
+        f"delete {'it' if one else 'them'} (text copied from a web page or a collected feed "
+        "can bring such characters; editors show them as ^@, ^[ or a box)",
+    )
+
+
+def _listed(numbers: list[int]) -> str:
+    """'3, 4 and 9'; only the first five, then 'and N more'."""
+    shown = [str(n) for n in numbers[:5]]
+    if len(numbers) > 5:
+        return ", ".join(shown) + f" and {len(numbers) - 5} more"
+    return ", ".join(shown[:-1]) + f" and {shown[-1]}"
 
 
 def _misindented(line: str, spec: Field | None) -> str:

@@ -27,6 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "FEED_CONTENT_MAX_CHARS": 30_000,
     "BODY_WARN_BYTES": 500_000,
     "IMAGE_MAX_PIXELS": 100_000_000,
+    "COLLECT_MAX_NEW_PER_FEED": 10,
+    "COLLECT_MAX_NEW_PER_RUN": 50,
     "BRAND_COLORS": {"accent": "#0b5cad", "accent_dark": "#7cb8ff"},
     "COMMENT_SERVICE_URL": "",
     "COMPANY_LOGO": "/images/brand/logo.png",
@@ -133,6 +135,8 @@ def check_settings(settings: MutableMapping[str, Any], settings_file: str) -> No
         "FEED_CONTENT_MAX_CHARS": _whole_number(0, 30_000),
         "BODY_WARN_BYTES": _whole_number(0, 500_000),
         "IMAGE_MAX_PIXELS": _whole_number(1, 100_000_000),
+        "COLLECT_MAX_NEW_PER_FEED": _whole_number(1, 10),
+        "COLLECT_MAX_NEW_PER_RUN": _whole_number(1, 50),
         "BRAND_COLORS": _brand_colours,
         "COMMENT_SERVICE_URL": _web_address(
             "https://comments.example.com", "the site's own /comments"

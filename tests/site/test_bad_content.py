@@ -598,6 +598,16 @@ CASES = [
         "posts/bad.md",
         (POST + "\nCaf\x00e.\n").encode("utf-8"),
         (
+            "content/posts/bad.md: body: line 6 holds U+0000, a character that XML forbids, so "
+            "no feed can carry the file; delete it (text copied from a web page or a collected "
+            "feed can bring such characters; editors show them as ^@, ^[ or a box)",
+        ),
+    ),
+    Case(
+        "binary_file_named_md",
+        "posts/bad.md",
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
+        (
             "content/posts/bad.md: file: not a text file (it holds NUL bytes); re-save the file "
             "with UTF-8 encoding",
         ),

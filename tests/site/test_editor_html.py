@@ -269,7 +269,11 @@ def _feed_contents(output: Path) -> Iterator[tuple[Path, str, str, list[str]]]:
         for entry in parsed.entries:
             html = "".join(part.value for part in entry.get("content", []))
             tags = [tag.get("label") or tag.get("term") for tag in entry.get("tags", [])]
-            yield path, entry.title, html, tags
+            title = entry.title
+            if entry.title_detail.type != "text/plain":
+                # RSS titles are HTML-escaped text, which feedparser rightly calls HTML.
+                title = BeautifulSoup(title, "html.parser").get_text()
+            yield path, title, html, tags
     for path in sorted(output.rglob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or "jsonfeed" not in str(data.get("version")):

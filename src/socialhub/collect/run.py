@@ -42,6 +42,7 @@ class CollectReport:
     not_modified: int = 0
     failed: int = 0
     written: list[Path] = field(default_factory=list)
+    held_back: int = 0  # new posts over a cap, left for the next runs
     dry_run: bool = False
 
     @property
@@ -53,9 +54,10 @@ class CollectReport:
     def summary(self) -> str:
         """The closing line of `invoke collect`."""
         verb = "would be written (dry run)" if self.dry_run else "written"
+        held = f", {self.held_back} held back for the next runs" if self.held_back else ""
         return (
             f"{self.fetched} feeds fetched, {self.not_modified} not modified, {self.failed} "
-            f"failed, {len(self.written)} new posts {verb}."
+            f"failed, {len(self.written)} new posts {verb}{held}."
         )
 
     def fail(self, where: str, what: str) -> None:
@@ -140,6 +142,17 @@ def _fetch_all(people: list[Blogger], settings: CollectSettings, cache: Cache) -
 
 
 @dataclass
+class _Found:
+    """One feed's new entries, newest first, before the caps decide which are written."""
+
+    person: Blogger
+    result: Fetched
+    since: datetime | None
+    entries: list[CleanEntry]
+    taken: list[CleanEntry] = field(default_factory=list)
+
+
+@dataclass
 class _Run:
     """One collection's shared state, so that each feed is handled by one small method."""
 
@@ -152,22 +165,24 @@ class _Run:
     known: Known
     report: CollectReport
 
-    def feed(self, person: Blogger, result: Fetched) -> None:
-        """Parse one fetched feed and write its new entries."""
+    def feed(self, person: Blogger, result: Fetched) -> _Found | None:
+        """Parse one fetched feed; its new entries, newest first (None when it gave none)."""
         if result.status == "failed":
             self.report.fail(person.where, result.error)
-            return
+            return None
         if result.status == "not-modified":
             self.report.not_modified += 1
-            return
+            return None
         parsed = parse_feed(result.body, result.content_type)
         if parsed.error:
             self.report.fail(person.where, parsed.error)
-            return
+            return None
         if parsed.warning:
             self.report.lines.append(f"warning {person.where}: {parsed.warning}")
         since = self.since(person.feed_url)
         base = result.final_url or person.feed_url
+        new: list[CleanEntry] = []
+        seen = Known()  # the same post twice in one feed is one post
         for raw in parsed.entries:
             entry = clean_entry(raw, base, self.settings.excerpt_length)
             if entry is None:
@@ -178,16 +193,64 @@ class _Run:
                 continue
             if (
                 is_new(entry, self.known)
+                and is_new(entry, seen)
                 and matches(entry, person.words)
                 and recent_enough(entry, since)
             ):
-                self.write(person, entry)
+                seen.add(entry)
+                new.append(entry)
         self.report.fetched += 1
-        self.cache[person.feed_url] = {
-            "etag": result.etag,
-            "last_modified": result.last_modified,
-            "since": since.isoformat() if since else "",
+        # Why sorted here: feeds list entries in any order, and the caps keep the newest.
+        new.sort(key=self.newness, reverse=True)
+        return _Found(person, result, since, new)
+
+    def newness(self, entry: CleanEntry) -> datetime:
+        """The date an entry is filed under (undated or future: now), to order them."""
+        return file_date(entry, self.now, self.zone)
+
+    def take(self, found: list[_Found]) -> None:
+        """Choose what is written: the newest of each feed up to its cap, then of the run."""
+        per_feed = self.settings.max_new_per_feed
+        candidates = [(entry, one) for one in found for entry in one.entries[:per_feed]]
+        candidates.sort(key=lambda pair: self.newness(pair[0]), reverse=True)
+        for entry, one in candidates[: self.settings.max_new_per_run]:
+            one.taken.append(entry)
+
+    def finish(self, one: _Found) -> None:
+        """Write a feed's chosen entries, say what was held back, and remember the feed."""
+        for entry in one.taken:
+            # Why again: another blogger's feed may have carried the same post this run.
+            if is_new(entry, self.known):
+                self.write(one.person, entry)
+        held = len(one.entries) - len(one.taken)
+        if held:
+            self.report.held_back += held
+            self.report.lines.append(f"held back {one.person.where}: {self.held(one, held)}")
+        result = one.result
+        self.cache[one.person.feed_url] = {
+            # Why forgotten when posts were held back: a 304 next time would hide them.
+            "etag": "" if held else result.etag,
+            "last_modified": "" if held else result.last_modified,
+            "since": one.since.isoformat() if one.since else "",
         }
+
+    def held(self, one: _Found, count: int) -> str:
+        """Why a feed's new posts were held back, in the settings' names."""
+        settings = self.settings
+        over_feed = max(0, len(one.entries) - settings.max_new_per_feed)
+        reasons = []
+        if over_feed:
+            reasons.append(
+                f"{over_feed} over COLLECT_MAX_NEW_PER_FEED ({settings.max_new_per_feed})"
+            )
+        if count > over_feed:
+            reasons.append(
+                f"{count - over_feed} over COLLECT_MAX_NEW_PER_RUN ({settings.max_new_per_run})"
+            )
+        return (
+            f"{count} new posts not written ({', '.join(reasons)}); "
+            "the next runs take them, newest first"
+        )
 
     def since(self, feed_url: str) -> datetime | None:
         """The cut-off of the feed's first collection, kept so that later runs keep to it."""
@@ -241,11 +304,25 @@ def collect(
             f"warning {unreadable}: cannot read it; its post may be collected again"
         )
     run = _Run(content_dir, settings, zone, now, dry_run, cache, known, report)
+    found: list[_Found] = []
     for person, result in zip(people, results, strict=True):
         try:
-            run.feed(person, result)
+            one = run.feed(person, result)
         except Exception as error:  # why so broad: one bad feed never stops the rest
             report.fail(person.where, f"cannot use the feed ({type(error).__name__}: {error})")
+        else:
+            if one is not None:
+                found.append(one)
+    # Why caps: one feed with thousands of recent posts would otherwise become
+    # thousands of files for an editor to review in one go.
+    run.take(found)
+    for one in found:
+        try:
+            run.finish(one)
+        except Exception as error:  # why so broad: one bad feed never stops the rest
+            report.fail(
+                one.person.where, f"cannot write its posts ({type(error).__name__}: {error})"
+            )
     if not dry_run:
         try:
             _save_cache(settings.cache_path, cache)

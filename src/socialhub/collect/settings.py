@@ -20,6 +20,8 @@ class CollectSettings:
     max_bytes: int = 5 * 1024 * 1024  # a larger response (after gzip) is refused
     max_redirects: int = 5
     concurrency: int = 4  # feeds fetched at once
+    max_new_per_feed: int = 10  # new posts written from one feed in one run, newest first
+    max_new_per_run: int = 50  # new posts written in one run, all feeds together
     user_agent: str = "socialhub-collector/1.0 (+{site})"  # {site}: the site's URL
     cache_path: Path = Path(".cache/collect/http.json")  # ETag and Last-Modified per feed
     site_url: str = "http://127.0.0.1:8000"
@@ -38,6 +40,8 @@ _MINIMUM: dict[str, float] = {
     "max_bytes": 1024,
     "max_redirects": 0,
     "concurrency": 1,
+    "max_new_per_feed": 1,
+    "max_new_per_run": 1,
 }
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import logging
 import os
 import re
 import warnings
@@ -25,7 +27,16 @@ from socialhub.model import (
     Video,
 )
 from socialhub.sanitize import clean_feed_html
-from socialhub.text import plain_text, shorten, slugify
+from socialhub.text import (
+    describe_characters,
+    plain_text,
+    shorten,
+    slugify,
+    xml_forbidden,
+    xml_safe,
+)
+
+log = logging.getLogger(__name__)
 
 IMAGE_TYPES = {
     ".png": "image/png",
@@ -174,12 +185,40 @@ def _figure(media: Media, caption: str) -> str:
     return f'<figure><img src="{media.url}" alt="{escape(media.title)}"{size}>{text}</figure>'
 
 
+def without_forbidden(entry: Entry, source: str) -> Entry:
+    """The entry without characters XML 1.0 forbids, with a warning naming ``source`` if any.
+
+    Why: the build's checks refuse such files (reading.forbidden_characters), but
+    one that slips through (a new field, a decoding that makes one) must cost
+    the feed a character, not the whole build.
+    """
+    texts = [entry.title, entry.author, entry.summary, entry.content_html]
+    texts += [name for _slug, name in entry.tags] + [media.title for media in entry.media]
+    found = [c for text in texts for c in xml_forbidden(text)]
+    if not found:
+        return entry
+    log.warning(
+        "%s: %s dropped from its feed entries (characters that XML forbids)",
+        source,
+        describe_characters(list(dict.fromkeys(found))),
+    )
+    return dataclasses.replace(
+        entry,
+        title=xml_safe(entry.title),
+        author=xml_safe(entry.author),
+        summary=xml_safe(entry.summary),
+        content_html=xml_safe(entry.content_html),
+        tags=tuple((xml_safe(slug), xml_safe(name)) for slug, name in entry.tags),
+        media=tuple(dataclasses.replace(m, title=xml_safe(m.title)) for m in entry.media),
+    )
+
+
 def item_entry(site: Site, item: Item, info: SiteInfo) -> Entry:
     """The entry of a stream item, whatever its kind."""
     page = info.url(item.url)
     builder = _BUILDERS[type(item)]
     author, author_url, content, media, external = builder(site, item, info)
-    return Entry(
+    entry = Entry(
         id=info.tag_id(f"{item.kind}/{item.slug}"),
         title=item.title,
         url=page,
@@ -193,6 +232,7 @@ def item_entry(site: Site, item: Item, info: SiteInfo) -> Entry:
         external_url=external,
         media=media,
     )
+    return without_forbidden(entry, item.source_path)
 
 
 _Parts = tuple[str, str, str, tuple[Media, ...], str]
@@ -288,7 +328,7 @@ def comment_entry(site: Site, comment: Comment, info: SiteInfo) -> Entry:
         title = f"{comment.author} mentioned “{item.title}”"
     else:
         title = f"{comment.author} on “{item.title}”"
-    return Entry(
+    entry = Entry(
         id=info.tag_id(f"comments/{comment.item}/{comment.id}"),
         title=title,
         url=f"{page}#{comment.anchor}",
@@ -300,3 +340,4 @@ def comment_entry(site: Site, comment: Comment, info: SiteInfo) -> Entry:
         content_html=clean_feed_html(comment.body_html, page),
         external_url=comment.source_url,
     )
+    return without_forbidden(entry, comment.source_path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,15 +11,28 @@ from socialhub.feeds.entries import Entry
 from socialhub.feeds.write import FeedHead
 
 VERSION = "https://jsonfeed.org/version/1.1"
+# A '<' that would open a tag or a comment in HTML.
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def plain(text: str) -> str:
+    """Plain text that stays text in readers that show JSON Feed's plain fields as HTML.
+
+    Why angle quotes and not entities: the format says title and summary are
+    plain text, so ``&lt;`` would show as typed in the readers that follow it;
+    ``\u2039script>`` reads the same and opens no tag in those that do not (the
+    collector writes tag-like text the same way).
+    """
+    return _TAG_START.sub("\u2039", text)
 
 
 def _item(entry: Entry) -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": entry.id,
         "url": entry.url,
-        "title": entry.title,
+        "title": plain(entry.title),
         "content_html": entry.content_html,
-        "summary": entry.summary,
+        "summary": plain(entry.summary),
         "date_published": entry.published.isoformat(),
         "date_modified": entry.updated.isoformat(),
         "authors": [
@@ -49,10 +63,10 @@ def render_json(head: FeedHead, entries: Sequence[Entry]) -> bytes:
     """The stream as JSON Feed 1.1."""
     feed = {
         "version": VERSION,
-        "title": head.title,
+        "title": plain(head.title),
         "home_page_url": head.page_url,
         "feed_url": head.self_url("json"),
-        "description": head.stream.description or head.stream.title,
+        "description": plain(head.description),
         "icon": head.logo,
         "favicon": head.icon,
         "language": head.language,

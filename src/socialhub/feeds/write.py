@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 from typing import Any
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -13,6 +14,7 @@ from feedgen.util import xml_elem
 
 from socialhub.feeds.entries import Entry, Media, SiteInfo
 from socialhub.feeds.streams import Stream
+from socialhub.text import xml_safe
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -48,8 +50,28 @@ class FeedHead:
 
     @property
     def title(self) -> str:
-        """The feed's title, with the site's name."""
-        return f"{self.stream.title} · {self.info.name}"
+        """The feed's title, with the site's name (without characters XML forbids)."""
+        return xml_safe(f"{self.stream.title} · {self.info.name}")
+
+    @property
+    def description(self) -> str:
+        """What the feed holds, in a sentence (without characters XML forbids)."""
+        return xml_safe(self.stream.description or self.stream.title)
+
+
+def rss_text(text: str) -> str:
+    """Plain text for an RSS element that readers take as HTML (titles, descriptions).
+
+    Why: RSS does not say whether <title> and <description> are text or HTML, and
+    most readers decode them as HTML; a comment that reads ``<script>`` must
+    reach them as ``&lt;script&gt;``, i.e. escaped once more than XML escapes it.
+    """
+    return escape(text, quote=False)
+
+
+def rss_cdata(html: str) -> str:
+    """Sanitized HTML for a CDATA section: ``]]>`` (possible in an attribute) would end it."""
+    return html.replace("]]>", "]]&gt;")
 
 
 class MediaExtension(BaseExtension):
@@ -107,9 +129,14 @@ def _generator(head: FeedHead, entries: Sequence[Entry], fmt: str) -> FeedGenera
     feed = FeedGenerator()
     feed.register_extension("hubmedia", MediaExtension, MediaEntryExtension)
     feed.load_extension("dc", atom=False, rss=True)
+
+    # RSS's channel texts are taken as HTML too (see rss_text); Atom's say they are text.
+    def text(value: str) -> str:
+        return rss_text(value) if fmt == "rss" else value
+
     feed.id(head.info.tag_id(head.stream.path))
-    feed.title(head.title)
-    feed.subtitle(head.stream.description or head.stream.title)
+    feed.title(text(head.title))
+    feed.subtitle(text(head.description))
     # Why this order: feedgen takes the last link as RSS's <link>, the page.
     feed.link(href=head.self_url(fmt), rel="self", type=FORMATS[fmt][1])
     feed.link(href=head.page_url, rel="alternate", type="text/html")
@@ -117,7 +144,7 @@ def _generator(head: FeedHead, entries: Sequence[Entry], fmt: str) -> FeedGenera
     feed.author(name=head.info.company, uri=head.info.base + "/")
     feed.logo(head.logo)
     feed.icon(head.icon)
-    feed.image(url=head.logo, title=head.title, link=head.page_url)
+    feed.image(url=head.logo, title=text(head.title), link=head.page_url)
     feed.updated(head.updated)
     feed.lastBuildDate(head.updated)
     feed.generator("socialhub (Pelican, feedgen)")
@@ -132,7 +159,7 @@ def _add_entry(feed: FeedGenerator, entry: Entry, fmt: str) -> None:
     item = feed.add_entry()
     item.id(entry.id)
     item.guid(entry.id, permalink=False)
-    item.title(entry.title)
+    item.title(rss_text(entry.title) if fmt == "rss" else entry.title)
     item.link(href=entry.url, rel="alternate", type="text/html")
     links = [{"href": entry.url, "rel": "alternate", "type": "text/html"}]
     if entry.external_url:
@@ -141,8 +168,8 @@ def _add_entry(feed: FeedGenerator, entry: Entry, fmt: str) -> None:
     item.updated(entry.updated)
     if fmt == "rss":
         item.dc.dc_creator(entry.author)
-        item.description(entry.summary or entry.title)
-        item.content(entry.content_html, type="CDATA")
+        item.description(rss_text(entry.summary or entry.title))
+        item.content(rss_cdata(entry.content_html), type="CDATA")
     else:
         author = {"name": entry.author}
         if entry.author_url:
