@@ -23,6 +23,15 @@ class Refusal(Exception):  # noqa: N818 - a refusal is an answer, not an error
         self.status = status
 
 
+class Unavailable(Exception):  # noqa: N818 - an answer (503), like Refusal
+    """The service cannot take the submission right now (a store it needs failed): 503."""
+
+    def __init__(self, reason: str, retry_after: int = 30) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
 @dataclass(frozen=True)
 class Fields:
     """The checked fields of a comment."""
