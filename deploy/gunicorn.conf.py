@@ -13,7 +13,7 @@
 bind = "127.0.0.1:8001"
 workers = 2
 worker_class = "gthread"
-threads = 32  # 64 requests in progress at once, far more than the load needs
+threads = 64  # per worker: a slow client holds one, so this is also how many it outlasts
 worker_connections = 200  # per worker: keep-alive connections included
 timeout = 30  # a worker that stops answering its arbiter for this long is restarted
 graceful_timeout = 20
