@@ -32,10 +32,12 @@ def test_form_post_is_queued_and_answered_with_a_redirect(
     """A form post lands in the queue before the 303 back to the page with a notice."""
     response = client.post("/comments", data=FORM, headers=ORIGIN)
     assert response.status_code == 303
-    assert response.headers["Location"] == (
-        "http://127.0.0.1:8000/posts/first-post/?comment=pending#comment-pending"
-    )
     [submission] = pending(config)
+    assert response.headers["Location"] == (
+        f"http://127.0.0.1:8000/posts/first-post/?comment=pending&id={submission.id}"
+        "#comment-pending"
+    )
+    assert response.headers["X-Comment-Id"] == submission.id
     assert (submission.item, submission.author, submission.body) == (
         "first-post",
         "Sam Reader",

@@ -23,10 +23,12 @@ from werkzeug.wrappers import Request, Response
 from socialhub.comments.checks import Refusal, Unavailable, check_comment
 from socialhub.comments.config import CommentsConfig
 from socialhub.comments.disk import RETRY_AFTER
-from socialhub.comments.guard import RateLimiter, check_honeypot, check_origin
+from socialhub.comments.guard import check_api_origin, check_form_origin, check_honeypot
+from socialhub.comments.jsonbody import read_fields
 from socialhub.comments.manifest import Manifest
 from socialhub.comments.notify import notify_maintainer
 from socialhub.comments.queue import Queue, Submission, new_id
+from socialhub.comments.ratelimit import RateLimit
 from socialhub.comments.webmention import check_request, verify
 
 log = logging.getLogger("socialhub.comments")
@@ -47,7 +49,12 @@ class CommentService:
         self.queue = Queue(config.queue_dir)
         self.prepare_queue()
         self.manifest = Manifest(config.manifest_path)
-        self.limiter = RateLimiter(config.rate_limit_count, config.rate_limit_seconds)
+        # Next to the queue: the one folder every worker shares and may write (see deploy/).
+        self.limiter = RateLimit(
+            config.queue_dir / "ratelimit.sqlite3",
+            config.rate_limit_count,
+            config.rate_limit_seconds,
+        )
         self.timezone = ZoneInfo(config.timezone)
         self.verifier = ThreadPoolExecutor(
             max_workers=config.webmention_workers, thread_name_prefix="webmention"
@@ -99,7 +106,7 @@ class CommentService:
             log.info("refused %s %s: %s", request.method, request.path, refusal.reason)
             return self.refuse(refusal.reason, refusal.status, wants_json, request)
         except Unavailable as unavailable:
-            log.warning("unavailable %s %s: %s", request.method, request.path, unavailable)
+            log.warning("unavailable %s %s: %s", request.method, request.path, unavailable.reason)
             answer = self.refuse(unavailable.reason, 503, wants_json, request)
             answer.headers["Retry-After"] = str(unavailable.retry_after)
             return answer
@@ -127,6 +134,8 @@ class CommentService:
 
     def refuse(self, reason: str, status: int, wants_json: bool, request: Request) -> Response:
         """A refusal as JSON for scripts or as a small HTML page for people."""
+        # Why: a redirect means "accepted" to the form's readers and to scripts.
+        status = status if status >= 400 else 400
         if wants_json:
             return Response(
                 json.dumps({"error": reason, "status": status}), status, mimetype="application/json"
@@ -151,15 +160,14 @@ class CommentService:
         return request.remote_addr or "unknown"
 
     def accept_comment(self, request: Request, fields: dict[str, str]) -> Submission:
-        """Guard, check and queue a comment from the form or from JSON."""
-        check_origin(request.headers, self.config)
+        """Guard, check and queue a comment from the form or from JSON (origin checked before)."""
         check_honeypot(fields)
         client = self.client(request)
         checked = check_comment(fields, self.manifest, self.config, self.queue.holds)
         # Why after the checks: the limit guards the queue and the moderator's time, and a
         # refused comment costs neither; a reader who forgot a field corrects it and sends
         # again without being locked out. Floods of bad requests are the proxy's to limit.
-        if not self.limiter.allow(client):
+        if not self.limiter.take(client):
             raise Refusal("You are sending comments too fast; please wait a minute.", 429)
         now = datetime.now(self.timezone)
         submission = Submission(
@@ -172,32 +180,42 @@ class CommentService:
             reply_to=checked.reply_to,
             client=client,
         )
-        self.queue.put(submission)  # on disk before we answer
+        self.store(submission, "pending", client)  # on disk before we answer
         log.info("queued comment %s on %s", submission.id, submission.item)
         notify_maintainer(self.config, submission)
         return submission
 
+    def store(self, submission: Submission, folder: str, client: str) -> None:
+        """Queue a submission the limit has counted; uncount it when it cannot be stored."""
+        try:
+            self.queue.put(submission, folder)
+        except BaseException:
+            self.limiter.give_back(client)  # only accepted submissions count
+            raise
+
     def on_form(self, request: Request) -> Response:
-        """The HTML form: 303 back to the page with a 'awaiting moderation' notice."""
+        """The HTML form: 303 back to the page with a 'awaiting moderation' notice.
+
+        Only an accepted comment answers 303 (every refusal is a 4xx or a 503); its
+        Location and X-Comment-Id name the new comment, so a client can find it.
+        """
+        check_form_origin(request.headers, self.config)
         submission = self.accept_comment(request, request.form.to_dict())
         target = self.manifest.item(submission.item)
         assert target is not None
         base = (self.manifest.site_url or self.config.site_url).rstrip("/")
-        location = f"{base}{target.url}?comment=pending#comment-pending"
-        return Response("", 303, headers={"Location": location})
+        location = f"{base}{target.url}?comment=pending&id={submission.id}#comment-pending"
+        return Response("", 303, headers={"Location": location, "X-Comment-Id": submission.id})
 
     def on_api(self, request: Request) -> Response:
         """The same as JSON: 202 with the new comment's id."""
-        try:
-            data = json.loads(request.get_data(as_text=True) or "{}")
-        except ValueError as error:
-            raise Refusal("The request body is not valid JSON.") from error
-        if not isinstance(data, dict):
-            raise Refusal("Send a JSON object with item, author, body.")
-        fields = {key: str(value) for key, value in data.items() if value is not None}
-        submission = self.accept_comment(request, fields)
+        check_api_origin(request.headers, self.config)
+        submission = self.accept_comment(request, read_fields(request.get_data(as_text=True)))
         return Response(
-            json.dumps({"id": submission.id, "status": "pending"}), 202, mimetype="application/json"
+            json.dumps({"id": submission.id, "status": "pending"}),
+            202,
+            mimetype="application/json",
+            headers={"X-Comment-Id": submission.id},
         )
 
     def on_webmention(self, request: Request) -> Response:
@@ -206,7 +224,8 @@ class CommentService:
         target = request.form.get("target", "").strip()
         item = check_request(source, target, self.manifest, self.config)
         # Counted once accepted, like a comment (see accept_comment).
-        if not self.limiter.allow(self.client(request)):
+        client = self.client(request)
+        if not self.limiter.take(client):
             raise Refusal("Too many mentions from this address; please wait a minute.", 429)
         now = datetime.now(self.timezone)
         submission = Submission(
@@ -218,9 +237,9 @@ class CommentService:
             source="webmention",
             source_url=source,
             target_url=target,
-            client=self.client(request),
+            client=client,
         )
-        self.queue.put(submission, "incoming")  # kept even if we crash before verifying
+        self.store(submission, "incoming", client)  # kept even if we crash before verifying
         self.verifier.submit(self.verify_mention, submission)
         return Response(
             "Accepted: the mention will be verified, then moderated.\n", 202, mimetype="text/plain"
@@ -258,6 +277,7 @@ class CommentService:
     def close(self) -> None:
         """Wait for background verifications (tests and shutdown)."""
         self.verifier.shutdown(wait=True)
+        self.limiter.close()
 
 
 def create_app(config: CommentsConfig) -> CommentService:

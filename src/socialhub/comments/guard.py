@@ -1,10 +1,16 @@
-"""The guard in front of the queue: request size, honeypot, origin, rate limit per client."""
+"""The guard in front of the queue: honeypot, and the page a request comes from (CSRF).
+
+Two rules, one per kind of client. A browser form post must name the hub's own
+page: every browser sends Origin on a POST, so ``Origin: null`` (a sandboxed
+iframe, a page with ``Referrer-Policy: no-referrer`` elsewhere) or no Origin and
+no Referer at all is treated as another site's. The JSON API is for scripts,
+which send no Origin: it takes only ``application/json``, which a page of
+another site cannot send without a CORS preflight the service never grants,
+and a browser that does name its page must name the hub's.
+"""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,52 +18,47 @@ from urllib.parse import urlsplit
 from socialhub.comments.checks import Refusal
 from socialhub.comments.config import CommentsConfig
 
-
-class RateLimiter:
-    """At most ``count`` accepted submissions per client within ``seconds`` (per worker process)."""
-
-    def __init__(self, count: int, seconds: int) -> None:
-        self.count = count
-        self.seconds = seconds
-        self._seen: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def allow(self, client: str, now: float | None = None) -> bool:
-        """Record one accepted submission of ``client``; False (nothing recorded) over the limit."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            times = self._seen.setdefault(client, deque())
-            while times and now - times[0] > self.seconds:
-                times.popleft()
-            if len(times) >= self.count:
-                return False
-            times.append(now)
-            if len(self._seen) > 10_000:  # forget idle clients, keep memory bounded
-                for key in [k for k, v in self._seen.items() if not v]:
-                    del self._seen[key]
-            return True
+FOREIGN = "Comments can only be sent from the hub's own pages."
 
 
 def origin_of(headers: Any) -> str:
-    """scheme://host[:port] of the page that sent the request (Origin, else Referer)."""
-    origin = headers.get("Origin", "")
-    if origin and origin != "null":
-        return origin.rstrip("/")
-    referer = headers.get("Referer", "")
+    """scheme://host[:port] of the page that sent the request (Origin, else Referer), or ""."""
+    origin = str(headers.get("Origin", "")).strip()
+    if origin:
+        return "null" if origin == "null" else origin.rstrip("/")
+    referer = str(headers.get("Referer", "")).strip()
     if referer:
-        parts = urlsplit(referer)
+        try:
+            parts = urlsplit(referer)
+        except ValueError:  # a malformed Referer names no page at all
+            return "null"
         return f"{parts.scheme}://{parts.netloc}"
     return ""
 
 
-def check_origin(headers: Any, config: CommentsConfig) -> None:
-    """Refuse a browser request from a page of another site (CSRF)."""
-    origin = origin_of(headers)
+def allowed_origins(config: CommentsConfig) -> set[str]:
+    """The hub's own origins: the site's and the configured ones."""
     allowed = {o.rstrip("/") for o in config.allowed_origins}
     site = urlsplit(config.site_url)
     allowed.add(f"{site.scheme}://{site.netloc}")
-    if origin and origin not in allowed:
-        raise Refusal("Comments can only be sent from the hub's own pages.", 403)
+    return allowed
+
+
+def check_form_origin(headers: Any, config: CommentsConfig) -> None:
+    """Refuse a form post that does not come from a page of the hub (CSRF)."""
+    origin = origin_of(headers)
+    if origin == "null" or not origin or origin not in allowed_origins(config):
+        raise Refusal(FOREIGN, 403)
+
+
+def check_api_origin(headers: Any, config: CommentsConfig) -> None:
+    """Refuse a JSON post that is not JSON, or that a browser sent from another site's page."""
+    kind = str(headers.get("Content-Type", "")).split(";")[0].strip().lower()
+    if kind != "application/json":
+        raise Refusal("Send the comment as JSON (Content-Type: application/json).", 415)
+    origin = origin_of(headers)
+    if origin and origin not in allowed_origins(config):
+        raise Refusal(FOREIGN, 403)
 
 
 def check_honeypot(form: Mapping[str, str]) -> None:

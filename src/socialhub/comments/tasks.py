@@ -45,7 +45,18 @@ def serve(c, port=8001, host="127.0.0.1", settings="pelicanconf.py", threads=4):
     config = _config(settings)
     app = create_app(config)
     print(f"Comment service on http://{host}:{port}/ (queue: {config.queue_dir})", flush=True)
-    waitress_serve(app, host=host, port=int(port), threads=int(threads), ident="hub-comments")
+    # Why these: waitress reads each request whole in its main loop before a thread runs
+    # it, so slow clients hold connections, not threads; allow a few hundred of them and
+    # drop one that sends nothing for a minute.
+    waitress_serve(
+        app,
+        host=host,
+        port=int(port),
+        threads=int(threads),
+        ident="hub-comments",
+        connection_limit=400,
+        channel_timeout=60,
+    )
 
 
 @task(name="list", help={"settings": "settings file (default pelicanconf.py)"})

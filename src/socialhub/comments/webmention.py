@@ -1,14 +1,12 @@
 """Webmention (W3C Recommendation): check a request, verify the source links to the target.
 
-Receiving answers 202 at once; verification fetches the source later, with a
-timeout, a size cap, at most a few redirects, and never an address of a private
-network unless the configuration allows it (tests, local previews).
+Receiving answers 202 at once; verification fetches the source later, within
+one deadline, with a size cap, at most a few redirects, and never an address of
+a private network unless the configuration allows it (tests, local previews).
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -19,6 +17,7 @@ from bs4 import BeautifulSoup
 from socialhub.comments.checks import Refusal
 from socialhub.comments.config import CommentsConfig
 from socialhub.comments.manifest import Manifest, Target
+from socialhub.comments.pinned import pinned_client
 from socialhub.sanitize import clean_text
 from socialhub.text import shorten
 from socialhub.validate import is_web_url
@@ -52,32 +51,22 @@ def check_request(source: str, target: str, manifest: Manifest, config: Comments
     return item
 
 
-def _public_host(url: str) -> None:
-    """Refuse a host that resolves to a private, loopback or reserved address."""
-    host = urlsplit(url).hostname or ""
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except socket.gaierror as error:
-        raise Refusal(f"source host {host} cannot be resolved") from error
-    for address in addresses:
-        ip = ipaddress.ip_address(str(address).split("%")[0])
-        if not ip.is_global:
-            raise Refusal(f"source host {host} is not on the public internet")
-
-
 def fetch(url: str, config: CommentsConfig) -> tuple[str, str]:
-    """(final URL, HTML) of the source page; Refusal on any failure."""
+    """(final URL, HTML) of the source page; Refusal on any failure.
+
+    One deadline (``webmention_timeout``) for the whole fetch, redirects included,
+    and connections only to the addresses checked for each hop (see pinned.py).
+    """
     current = url
-    with httpx.Client(
-        timeout=config.webmention_timeout,
+    with pinned_client(
+        config.webmention_timeout,
+        config.webmention_allow_private,
         follow_redirects=False,
         headers={"User-Agent": USER_AGENT, "Accept": "text/html"},
     ) as client:
         for _hop in range(4):
             if not current.startswith(("http://", "https://")):
                 raise Refusal("source redirects to something that is not http(s)")
-            if not config.webmention_allow_private:
-                _public_host(current)
             try:
                 with client.stream("GET", current) as response:
                     if response.is_redirect and "location" in response.headers:
@@ -91,6 +80,10 @@ def fetch(url: str, config: CommentsConfig) -> tuple[str, str]:
                         if len(body) > config.webmention_max_bytes:
                             raise Refusal("source page is too large")
                     return current, body.decode(response.encoding or "utf-8", "replace")
+            except httpx.TimeoutException as error:
+                raise Refusal(
+                    f"source did not answer in time (at most {config.webmention_timeout:g} s)"
+                ) from error
             except httpx.HTTPError as error:
                 raise Refusal(f"source could not be fetched ({type(error).__name__})") from error
     raise Refusal("source redirects too many times")
