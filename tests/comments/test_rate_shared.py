@@ -17,6 +17,7 @@ from werkzeug.test import Client
 
 from socialhub.comments.app import CommentService
 from socialhub.comments.config import CommentsConfig
+from socialhub.comments.disk import RETRY_AFTER
 from socialhub.comments.queue import Queue
 from socialhub.comments.ratelimit import RateLimit
 
@@ -93,11 +94,11 @@ def test_a_store_that_cannot_be_written_answers_503_with_retry_after(
     client = Client(make_service())
     form = client.post("/comments", data=FORM, headers={"Origin": SITE})
     assert form.status_code == 503
-    assert form.headers["Retry-After"] == "30"
+    assert form.headers["Retry-After"] == str(RETRY_AFTER)
     assert "try again" in form.get_data(as_text=True)
     api = client.post("/api/comments", json=FORM)
     assert api.status_code == 503
-    assert api.headers["Retry-After"] == "30"
+    assert api.headers["Retry-After"] == str(RETRY_AFTER)
     assert "try again" in api.get_json()["error"]
     assert list(Queue(config.queue_dir).list()) == []
 

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from socialhub.comments.checks import Unavailable
+from socialhub.comments.disk import Unwritable
 
 log = logging.getLogger("socialhub.comments")
 
@@ -36,7 +36,6 @@ CREATE INDEX IF NOT EXISTS clients_by_tat ON clients (tat);
 # Rows of idle clients deleted per accepted submission: more than the one row a
 # submission can add, so the table shrinks back once a burst of clients is over.
 EXPIRE_PER_CALL = 4
-UNAVAILABLE = "The service cannot take comments right now; please try again in a minute."
 
 
 class RateLimit:
@@ -105,7 +104,9 @@ class RateLimit:
             except (sqlite3.Error, OSError) as error:
                 self._forget()
                 log.error("rate limit store %s failed: %s", self.path, error)
-                raise Unavailable(UNAVAILABLE) from error
+                # Why the disk's answer: the store sits next to the queue, so a full or
+                # read-only disk shows here first, and readers get one sentence for it.
+                raise Unwritable(f"the rate limit store failed ({error})") from error
         return allowed
 
     def give_back(self, client: str) -> None:
