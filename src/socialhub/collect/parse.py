@@ -17,6 +17,8 @@ from typing import Any
 
 import feedparser
 
+from socialhub.text import xml_safe
+
 _BOM = b"\xef\xbb\xbf"
 _MARKUP = re.compile(r"<[A-Za-z/!]|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+\d*);")
 
@@ -31,6 +33,14 @@ class FeedEntry:
     date: datetime | None  # aware
     html: str  # the summary or content, HTML
     tags: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        # Why at reading: a feed may carry any code point (a JSON Feed's "\u0000" or
+        # "\ud800", an XML feed's "&#xFFFF;"), and one that XML forbids must never
+        # reach a featured file; a lone surrogate also stops the sanitizer cold.
+        for name in ("id", "title", "link", "html"):
+            object.__setattr__(self, name, xml_safe(getattr(self, name)))
+        object.__setattr__(self, "tags", tuple(xml_safe(tag) for tag in self.tags))
 
 
 @dataclass(frozen=True)
