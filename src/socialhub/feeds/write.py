@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 from typing import Any
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -141,7 +142,9 @@ def _add_entry(feed: FeedGenerator, entry: Entry, fmt: str) -> None:
     item.updated(entry.updated)
     if fmt == "rss":
         item.dc.dc_creator(entry.author)
-        item.description(entry.summary or entry.title)
+        # Why escaped: readers take an RSS description for HTML, and the summary is
+        # plain text, so a comment's "<script>" must arrive as text, not as a tag.
+        item.description(escape(entry.summary or entry.title, quote=False))
         item.content(entry.content_html, type="CDATA")
     else:
         author = {"name": entry.author}
