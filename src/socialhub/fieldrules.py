@@ -84,7 +84,7 @@ def markup_flaw(text: str) -> Flaw | None:
     entity = next((m for m in _ENTITY.findall(text) if unescape(m) != m), None)
     if entity is None:
         return None
-    if _forbidden_reference(entity):
+    if forbidden_reference(entity):
         return Flaw(
             f"contains '{entity}', a control character that XML forbids",
             "remove it",
@@ -97,7 +97,7 @@ def markup_flaw(text: str) -> Flaw | None:
     )
 
 
-def _forbidden_reference(reference: str) -> bool:
+def forbidden_reference(reference: str) -> bool:
     """True when a numeric character reference names a character XML forbids (or none)."""
     match = _CHARACTER_REFERENCE.fullmatch(reference)
     if match is None:
@@ -115,7 +115,7 @@ def reference_flaw(text: str) -> Flaw | None:
     decode it later, into a character that makes the feed writer fail.
     """
     for match in _CHARACTER_REFERENCE.finditer(text):
-        if _forbidden_reference(match.group()):
+        if forbidden_reference(match.group()):
             return Flaw(
                 f"contains '{match.group()}', a control character that XML forbids",
                 "remove it",

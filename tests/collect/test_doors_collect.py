@@ -85,7 +85,7 @@ def test_collected_entries_build_and_keep_nothing_xml_forbids(
     night = headers["https://ada.example/night"]
     assert night["title"] == "Night shots & more"  # an RSS title is HTML: decoded once
     assert night["excerpt"] == "Text and ‹b› bold \uff06amp; x."
-    assert night["tags"] == "cams\uff06amp;more"
+    assert night["tags"] == "cams&more"
     assert night["entry-id"].startswith("sha256:")
     video = headers["https://ada.example/video"]
     assert video["title"] == "Plain ‹video› tags"
@@ -104,3 +104,21 @@ def test_collected_entries_build_and_keep_nothing_xml_forbids(
         assert not xml_forbidden(page.read_text(encoding="utf-8"))
         assert page_parts(page, (".entry__header", ".excerpt", ".tags")) == [], page
     assert feed_parts(output) == []
+
+
+def test_a_reference_to_half_a_surrogate_pair_does_not_fail_the_feed(
+    content: Path, feeds: FeedServer, blogger: AddBlogger, settings: CollectSettings
+) -> None:
+    """``&#xD800;`` once stopped the feed parser, and with it every post of the feed."""
+    feeds.custom["half.xml"] = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>A</title>'
+        b"<item><title>Half &#xD800; a pair</title><link>https://ada.example/half</link>"
+        b"<description>Lone &#xDFFF; surrogate, &#0; NUL.</description></item></channel></rss>"
+    )
+    blogger("pocket-lens", feeds.url("custom/half.xml"))
+    report = collect(content, settings, "UTC", NOW)
+    assert report.ok, report.lines
+    [path] = report.written
+    header = read_header(path)
+    assert (header["title"], header["excerpt"]) == ("Half a pair", "Lone surrogate, NUL.")
+    assert featured_problems(path) == []

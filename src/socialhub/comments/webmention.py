@@ -154,10 +154,10 @@ def _url(text: str) -> str:
 def _text(text: str) -> str:
     """The mention's words as a comment body the build takes; empty when they cannot be one.
 
-    Why xml_safe after the sanitizer: it decodes references (``&#x1b;``) into the
-    characters themselves, which XML (and so every feed) forbids.
+    Why xml_safe after the sanitizer too: it decodes references (``&#x1b;``) into
+    the characters themselves, which XML (and so every feed) forbids.
     """
-    body = shorten(xml_safe(clean_text(text)), 600)
+    body = shorten(xml_safe(clean_text(xml_safe(text))), 600)
     return "" if body_flaw(body, render_comment(body)) else body
 
 
