@@ -21,11 +21,19 @@ import pytest
 from doors_checks import feed_parts, page_parts
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from markdown import Markdown
 
 from socialhub.build import run_build
 from socialhub.collect.clean import clean_entry, refusal
 from socialhub.collect.parse import parse_feed
-from socialhub.collect.write import featured_text, file_date, is_new, known_posts, write_entry
+from socialhub.collect.write import (
+    featured_text,
+    file_date,
+    is_new,
+    known_posts,
+    problems_in,
+    write_entry,
+)
 from socialhub.comments.checks import Refusal, check_comment
 from socialhub.comments.config import CommentsConfig
 from socialhub.comments.files import comment_text, write_comment
@@ -165,16 +173,48 @@ def test_an_accepted_comment_passes_the_builds_checks(form: dict[str, str]) -> N
         submission = accept_comment(form, Path(folder))
     if submission is None:
         return
+    assert_comment_file_passes(submission)
+
+
+def assert_comment_file_passes(submission: Submission) -> None:
+    """The comment file a submission becomes has no problem for the build's checks.
+
+    Read as the build reads it: the header by Markdown's meta extension, the
+    body rendered as a comment.
+    """
     text = comment_text(submission)
-    header, _, body = text.partition("\n\n")
-    meta = {
-        key.lower(): value
-        for key, _, value in (line.partition(": ") for line in header.splitlines())
-    }
-    html = render_comment(body)
+    reader = Markdown(extensions=["meta"])
+    reader.convert(text)
+    meta = {k: v if len(v) > 1 else v[0] for k, v in reader.Meta.items()}  # type: ignore[attr-defined]
+    html = render_comment(text.partition("\n\n")[2])
     source = SourceFile("c.md", KINDS_BY_NAME["comment"], submission.id, meta, html, "first-post")
     assert check_file(source, lambda _path: True, ZONE).problems == []
     assert not xml_forbidden(text + html)
+
+
+@settings(max_examples=200, deadline=None)
+@given(mention_pages, st.integers(0, 1))
+def test_a_verified_mention_passes_the_builds_checks(
+    page: tuple[str, str, str, str], number: int
+) -> None:
+    """Cheap, for many pages: what verification makes of a page is a comment the build takes."""
+    assert_comment_file_passes(verified_mention(page, number))
+
+
+@settings(max_examples=200, deadline=None)
+@given(feed_entries)
+def test_a_collected_entry_passes_the_builds_checks(
+    entry: tuple[str, str, str, str, bool],
+) -> None:
+    """Cheap, for many entries: a featured file the collector would write has no problem."""
+    body, content_type = feed_bytes(entry, 0)
+    for raw in parse_feed(body, content_type).entries:
+        clean = clean_entry(raw, "https://ada.example/", 300)
+        if clean is None or refusal(clean):
+            continue
+        text = featured_text(clean, "ada-lens", file_date(clean, NOW, ZONE))
+        assert not xml_forbidden(text)
+        assert problems_in(text, Path("content/featured/x.md"), ZONE) == []
 
 
 @pytest.mark.slow
