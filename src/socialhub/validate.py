@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from html import unescape
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -20,6 +19,7 @@ from zoneinfo import ZoneInfo
 from bs4 import BeautifulSoup
 
 from socialhub.errors import Problem
+from socialhub.fieldrules import PLAIN_TYPES, is_placeholder, is_web_url, markup_flaw, visible_text
 from socialhub.kinds import KINDS, Field, FieldType, Kind, field_key
 from socialhub.model import Image, VideoSource
 from socialhub.reading import ReadNotes
@@ -33,11 +33,6 @@ _DURATION = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d)$")
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
 _ORDINALS = ("1st", "2nd", "3rd")
-_HTML_COMMENTS = re.compile(r"<!--.*?-->", re.DOTALL)
-_TAGS = re.compile(r"<[^>]*>")
-_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
-# Fields shown as typed: HTML in them would reach the page as text.
-_PLAIN_TYPES = (FieldType.TEXT, FieldType.LIST, FieldType.LINES)
 
 # The value of an optional field that is left out and has no default.
 _EMPTY: dict[FieldType, Any] = {
@@ -181,7 +176,7 @@ def check_file(source: SourceFile, exists: FileExists, timezone: ZoneInfo) -> Ch
                 checked.values[spec.name] = _EMPTY.get(spec.type)
                 continue
             text = spec.default
-        if text.startswith("TODO"):
+        if is_placeholder(text):
             checked.problem(label, PLACEHOLDER, f"replace it: {spec.help} (e.g. {spec.example})")
             continue
         if spec.name in notes.unparsed:
@@ -247,7 +242,7 @@ def _parse(  # noqa: PLR0911, PLR0912, PLR0917 - one branch per field type reads
 ) -> Any:
     """Parse one field's text by its type; record a problem and return None if bad."""
     kind = spec.type
-    if kind in _PLAIN_TYPES and not _is_plain(checked, label, text):
+    if kind in PLAIN_TYPES and not _is_plain(checked, label, text):
         return None
     if kind in (FieldType.TEXT, FieldType.MARKDOWN):
         return text
@@ -328,16 +323,9 @@ def _is_plain(checked: Checked, label: str, text: str) -> bool:
     Why: plain fields reach page titles, feed titles and categories, where
     markup would show as typed; an error, as the page would be wrong.
     """
-    if "<" in text and re.search(r"<[a-zA-Z/!]", text):
-        checked.problem(label, "contains HTML", "write plain text without tags")
-        return False
-    entity = next((m for m in _ENTITY.findall(text) if unescape(m) != m), None)
-    if entity:
-        checked.problem(
-            label,
-            f"contains the HTML entity '{entity}'",
-            f"write the character itself: {unescape(entity)}",
-        )
+    flaw = markup_flaw(text)
+    if flaw is not None:
+        checked.problem(label, flaw.message, flaw.fix)
         return False
     return True
 
@@ -402,15 +390,6 @@ def missing_day(text: str) -> tuple[str, str] | None:
             "write hours from 00 to 23 and minutes from 00 to 59, e.g. 09:00",
         )
     return None
-
-
-def is_web_url(text: str) -> bool:
-    """True for an absolute http or https URL with a host."""
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in text
 
 
 def _parse_handles(checked: Checked, label: str, text: str, spec: Field) -> list[str]:
@@ -548,7 +527,7 @@ def _check_body(checked: Checked, exists: FileExists) -> None:
     html = source.body_html
     # Why regular expressions first: a full parse of every body costs a lot at
     # 10,000 items; only bodies with pictures need Beautiful Soup.
-    visible = _TAGS.sub("", _HTML_COMMENTS.sub("", html)).strip()
+    visible = visible_text(html)
     has_images = "<img" in html
     has_text = bool(visible) or has_images
     if body is None:
@@ -567,7 +546,7 @@ def _check_body(checked: Checked, exists: FileExists) -> None:
             f"missing: a {source.kind.label} needs {body.help}",
             "write it below the header, after one empty line",
         )
-    if visible.startswith("TODO"):
+    if is_placeholder(visible):
         checked.problem(body.role, PLACEHOLDER, f"replace the TODO line with {body.help}")
         return
     images = BeautifulSoup(html, "html.parser").find_all("img") if has_images else []

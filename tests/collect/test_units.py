@@ -154,19 +154,20 @@ def test_an_unexpected_error_fails_one_feed_not_the_run(
     assert len(report.written) == 1 and report.failed == 1
 
 
-def test_a_file_the_build_would_refuse_is_a_warning(
+def test_an_entry_the_build_would_leave_out_is_skipped_with_a_line(
     content: Path, feeds: FeedServer, blogger: AddBlogger, settings: CollectSettings
 ) -> None:
-    """The collector checks what it wrote as the build will, and says what to fix."""
+    """A title that starts with TODO reads as the scaffold's placeholder: not written, one line."""
     feeds.custom["todo.xml"] = feeds.fixture("rss-2.0.xml").replace(
         b"RSS 2.0 post about", b"TODO list for"
     )
     blogger("pocket-lens", feeds.url("custom/todo.xml"))
     report = collect_now(content, settings)
-    [path] = report.written
-    assert report.lines[1] == (
-        f"warning {path}: title: still holds the scaffold's placeholder; fix it before building"
-    )
+    assert report.written == []
+    assert report.lines == [
+        f"skipped Pocket Lens ({feeds.url('custom/todo.xml')}): the entry 'TODO list for the "
+        "Lumen': Title starts with TODO, which marks an unfinished file; write its file by hand"
+    ]
     assert report.ok
 
 

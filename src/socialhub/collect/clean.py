@@ -17,9 +17,10 @@ import httpx
 from bs4 import BeautifulSoup
 
 from socialhub.collect.parse import FeedEntry
+from socialhub.fieldrules import field_flaw, is_placeholder, is_web_url, make_plain
+from socialhub.kinds import FEATURED
 from socialhub.sanitize import clean_html, clean_text
 from socialhub.text import shorten, slugify
-from socialhub.validate import is_web_url
 
 TITLE_LENGTH = 200
 TAG_LENGTH = 40
@@ -28,10 +29,6 @@ MAX_TAGS = 8
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 # Control characters and bidirectional overrides: invisible, and able to spoof text.
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069]")
-# Text that reads like a tag (a post about <video>) would be taken for HTML by
-# the content checks; angle quotes keep it readable and inert.
-_TAG_LIKE = re.compile(r"<([A-Za-z/!?][^<>]*)>")
-_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _SAFE_ID = re.compile(r"[\x21-\x7e]+(?: [\x21-\x7e]+)*")
 _BLOCKS = ("p", "div", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td")
 
@@ -50,9 +47,13 @@ class CleanEntry:
 
 
 def inert(text: str) -> str:
-    """One line of plain text with nothing that a header, a page or a check could misread."""
-    text = " ".join(_INVISIBLE.sub(" ", text).split())
-    return _TAG_START.sub("‹", _TAG_LIKE.sub(r"‹\1›", text))
+    """One line of plain text with nothing that a header, a page or a check could misread.
+
+    Why make_plain (fieldrules.py): text that reads like a tag (a post about
+    <video>) or an entity would be taken for HTML by the build's checks of plain
+    fields; it keeps them readable and inert, and drops what XML forbids.
+    """
+    return make_plain(_INVISIBLE.sub(" ", text))
 
 
 def plain_title(title_html: str) -> str:
@@ -93,7 +94,9 @@ def safe_link(link: str, base: str) -> str:
         normal = str(httpx.URL(absolute))
     except (ValueError, httpx.InvalidURL):
         return ""
-    return normal if is_web_url(normal) else ""
+    if not is_web_url(normal) or field_flaw(FEATURED, "original_url", normal):
+        return ""
+    return normal
 
 
 def normal_url(url: str) -> str:
@@ -106,8 +109,8 @@ def normal_url(url: str) -> str:
 def safe_id(raw: str) -> str:
     """An entry id as written in a header: kept when plain and short, else a stable digest."""
     one_line = " ".join(raw.split())
-    plain = _SAFE_ID.fullmatch(one_line) and "<" not in one_line
-    if plain and len(one_line) <= 300 and not one_line.startswith("TODO"):
+    plain = _SAFE_ID.fullmatch(one_line) and not field_flaw(FEATURED, "entry_id", one_line)
+    if plain and len(one_line) <= 300:
         return one_line
     return "sha256:" + hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()[:40]
 
@@ -118,7 +121,7 @@ def safe_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
     for raw in tags:
         tag = shorten(" ".join(plain_title(raw).replace(",", " ").split()), TAG_LENGTH)
         slug = slugify(tag)
-        if slug and slug not in kept and not tag.startswith("TODO"):
+        if slug and slug not in kept and not field_flaw(FEATURED, "tags", tag):
             kept[slug] = tag
     return tuple(kept.values())[:MAX_TAGS]
 
@@ -131,6 +134,8 @@ def clean_entry(entry: FeedEntry, base: str, excerpt_length: int) -> CleanEntry 
     title = plain_title(entry.title)
     text = plain_text(entry.html) if entry.html else ""
     excerpt = excerpt_of(text, excerpt_length) if text else ""
+    if is_placeholder(excerpt):
+        excerpt = ""  # the file quotes the title instead, as for a post without text
     return CleanEntry(
         id=safe_id(entry.id or link),
         title=title,
@@ -140,3 +145,29 @@ def clean_entry(entry: FeedEntry, base: str, excerpt_length: int) -> CleanEntry 
         excerpt=excerpt,
         tags=safe_tags(entry.tags),
     )
+
+
+def refusal(entry: CleanEntry) -> str:
+    """Why the build would refuse this entry's featured file (its field rules); '' when none.
+
+    Why after cleaning: cleaning makes every text plain and inert, but it does
+    not rewrite words, and a title that starts with TODO reads as the
+    scaffold's placeholder, which would leave the post out of the site.
+    """
+    values = {
+        "title": entry.title,
+        "original_url": entry.link,
+        "excerpt": entry.excerpt,
+        "entry_id": entry.id,
+        "tags": ", ".join(entry.tags),
+    }
+    for name, value in values.items():
+        flaw = field_flaw(FEATURED, name, value)
+        if flaw is not None:
+            spec = FEATURED.field(name)
+            label = spec.label if spec is not None else name
+            return (
+                f"the entry {shorten(entry.title, 60)!r}: {label} {flaw.message}; "
+                "write its file by hand"
+            )
+    return ""

@@ -17,7 +17,12 @@ from typing import Any
 
 import feedparser
 
+from socialhub.fieldrules import forbidden_reference
+from socialhub.text import xml_safe
+
 _BOM = b"\xef\xbb\xbf"
+# A numeric character reference in a feed's bytes (ASCII in every encoding we read).
+_REFERENCE = re.compile(rb"&#(?:[xX][0-9a-fA-F]+|[0-9]+);?")
 _MARKUP = re.compile(r"<[A-Za-z/!]|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+\d*);")
 
 
@@ -32,6 +37,14 @@ class FeedEntry:
     html: str  # the summary or content, HTML
     tags: tuple[str, ...] = field(default=())
 
+    def __post_init__(self) -> None:
+        # Why at reading: a feed may carry any code point (a JSON Feed's "\u0000" or
+        # "\ud800", an XML feed's "&#xFFFF;"), and one that XML forbids must never
+        # reach a featured file; a lone surrogate also stops the sanitizer cold.
+        for name in ("id", "title", "link", "html"):
+            object.__setattr__(self, name, xml_safe(getattr(self, name)))
+        object.__setattr__(self, "tags", tuple(xml_safe(tag) for tag in self.tags))
+
 
 @dataclass(frozen=True)
 class Parsed:
@@ -44,6 +57,7 @@ class Parsed:
 
 def parse_feed(body: bytes, content_type: str = "") -> Parsed:
     """Read a feed's bytes (never a URL: feedparser must not fetch); an error when unusable."""
+    body = _REFERENCE.sub(_drop_forbidden, body)
     head = body.lstrip().removeprefix(_BOM).lstrip()[:1]
     if "json" in content_type.lower() or head == b"{":
         return _json_feed(body)
@@ -62,6 +76,11 @@ def parse_feed(body: bytes, content_type: str = "") -> Parsed:
         return Parsed((), error=f"malformed XML with no entries ({problem})")
     warning = f"the feed is not well formed ({problem}); used anyway" if parsed.get("bozo") else ""
     return Parsed(entries, warning=warning)
+
+
+def _drop_forbidden(match: re.Match[bytes]) -> bytes:
+    """A reference to a character XML forbids, removed: ``&#xD800;`` stops feedparser cold."""
+    return b"" if forbidden_reference(match.group().decode("ascii")) else match.group()
 
 
 def _one_line(text: str) -> str:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from socialhub.collect.clean import CleanEntry, clean_entry, inert, plain_title
+from socialhub.collect.clean import CleanEntry, clean_entry, inert, plain_title, refusal
 from socialhub.collect.fetch import Fetched, fetch, make_client
 from socialhub.collect.parse import parse_feed
 from socialhub.collect.settings import CollectSettings
@@ -190,6 +190,10 @@ class _Run:
                 self.report.lines.append(
                     f"skipped {person.where}: an entry has no http(s) link ({title!r})"
                 )
+                continue
+            refused = refusal(entry)
+            if refused:
+                self.report.lines.append(f"skipped {person.where}: {refused}")
                 continue
             if (
                 is_new(entry, self.known)

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from socialhub.comments.config import CommentsConfig
 from socialhub.comments.manifest import Manifest, Target
 from socialhub.comments.names import is_comment_id, is_item_slug
-from socialhub.validate import is_web_url
+from socialhub.fieldrules import Flaw, body_flaw, field_flaw, is_web_url
+from socialhub.kinds import COMMENT
+from socialhub.sanitize import render_comment
+from socialhub.text import xml_safe
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -43,6 +46,15 @@ class Fields:
     reply_to: str
 
 
+def _refuse(what: str, flaw: Flaw | None) -> None:
+    """Refuse a field by the build's rule it breaks (fieldrules.py), in a reader's words."""
+    if flaw is None:
+        return
+    if flaw.rule == "plain":
+        what = f"{what.removeprefix('Your ').capitalize()}s are plain text, and yours"
+    raise Refusal(f"{what} {flaw.message}: {flaw.fix}.")
+
+
 def check_comment(
     form: Mapping[str, str],
     manifest: Manifest,
@@ -60,21 +72,33 @@ def check_comment(
         raise Refusal("This page does not take comments (unknown item).", 404)
     if not target.comments_open:
         raise Refusal(f"Comments are closed on “{target.title}”.", 403)
-    author = " ".join(form.get("author", "").split())
+    # Why the same rules as the build (fieldrules.py): a comment accepted here is
+    # written as a file that the build must take; refusing now lets the reader fix it.
+    # Characters XML forbids are invisible, so they are dropped rather than refused.
+    author = " ".join(xml_safe(form.get("author", "")).split())
     if not author:
         raise Refusal("Please give your name.")
     if len(author) > config.max_author_chars:
         raise Refusal(f"Your name is too long (at most {config.max_author_chars} characters).")
+    _refuse("Your name", field_flaw(COMMENT, "author", author))
     website = form.get("website", "").strip()
     if website and not is_web_url(website):
-        raise Refusal("Your website must be a full address starting with http:// or https://.")
+        raise Refusal(
+            "Your website must be a full address starting with http:// or https://, "
+            "without spaces, tabs or line breaks."
+        )
     if len(website) > config.max_website_chars:
         raise Refusal(f"Your website address is too long (at most {config.max_website_chars}).")
-    body = _CONTROL.sub("", form.get("body", "").replace("\r\n", "\n")).strip()
+    _refuse("Your website address", field_flaw(COMMENT, "website", website))
+    body = _CONTROL.sub("", xml_safe(form.get("body", "").replace("\r\n", "\n"))).strip()
     if not body:
         raise Refusal("Please write a comment.")
     if len(body) > config.max_body_chars:
         raise Refusal(f"Your comment is too long (at most {config.max_body_chars} characters).")
+    flaw = body_flaw(body, render_comment(body))
+    if flaw is not None and flaw.rule == "empty":
+        raise Refusal("Please write a comment: yours shows no text once it is formatted.")
+    _refuse("Your comment", flaw)
     reply_to = form.get("reply_to", "").strip().lower()
     if reply_to and not is_parent(reply_to, target, in_queue):
         raise Refusal("The comment you are replying to is not on this page.")

@@ -18,9 +18,10 @@ from socialhub.comments.checks import Refusal
 from socialhub.comments.config import CommentsConfig
 from socialhub.comments.manifest import Manifest, Target
 from socialhub.comments.pinned import pinned_client
-from socialhub.sanitize import clean_text
-from socialhub.text import shorten
-from socialhub.validate import is_web_url
+from socialhub.fieldrules import body_flaw, field_flaw, is_web_url, make_plain
+from socialhub.kinds import COMMENT
+from socialhub.sanitize import clean_text, render_comment
+from socialhub.text import shorten, xml_safe
 
 USER_AGENT = "socialhub-webmention/1.0 (+verification of a mention)"
 
@@ -38,6 +39,9 @@ def check_request(source: str, target: str, manifest: Manifest, config: Comments
     """The receiving side's checks: URLs, target on this site, source not the target."""
     if not is_web_url(source) or not is_web_url(target):
         raise Refusal("source and target must both be http(s) URLs.")
+    flaw = field_flaw(COMMENT, "source_url", source)
+    if flaw is not None:  # the source's address is written into the comment file
+        raise Refusal(f"source {flaw.message}: {flaw.fix}.")
     if urldefrag(source)[0] == urldefrag(target)[0]:
         raise Refusal("source and target are the same page.")
     site = urlsplit(manifest.site_url or config.site_url)
@@ -102,7 +106,12 @@ def links_to(html: str, base: str, target: str) -> bool:
 
 
 def read_mention(html: str, url: str) -> Mention:
-    """Author and text from the page's h-entry (microformats2), else its title."""
+    """Author and text from the page's h-entry (microformats2), else its title.
+
+    Each value is made to keep the comment's field rules (fieldrules.py), as the
+    build will check them; one that cannot is left empty, and the mention then
+    shows the source's host or a line that names the source instead.
+    """
     parsed = mf2py.parse(doc=html, url=url)
     for entry in parsed.get("items", []):
         if "h-entry" not in entry.get("type", []):
@@ -117,11 +126,32 @@ def read_mention(html: str, url: str) -> Mention:
                     break
             if text:
                 break
-        return Mention(clean_text(author), author_url, shorten(clean_text(text), 600))
+        return Mention(_name(author), _url(author_url), _text(text))
     title = BeautifulSoup(html, "html.parser").title
     host = urlsplit(url).hostname or url
-    text = clean_text(title.get_text()) if title else ""
-    return Mention(host, "", shorten(text, 600))
+    return Mention(host, "", _text(title.get_text()) if title else "")
+
+
+def _name(text: str) -> str:
+    """A plain-text author name (never read as HTML again: mf2py has decoded it once)."""
+    name = make_plain(text)
+    return "" if field_flaw(COMMENT, "author", name) else name
+
+
+def _url(text: str) -> str:
+    """The author's address when it is one the build takes as a website, else empty."""
+    url = text.strip()
+    return url if is_web_url(url) and not field_flaw(COMMENT, "website", url) else ""
+
+
+def _text(text: str) -> str:
+    """The mention's words as a comment body the build takes; empty when they cannot be one.
+
+    Why xml_safe after the sanitizer too: it decodes references (``&#x1b;``) into
+    the characters themselves, which XML (and so every feed) forbids.
+    """
+    body = shorten(xml_safe(clean_text(xml_safe(text))), 600)
+    return "" if body_flaw(body, render_comment(body)) else body
 
 
 def _author(values: list) -> tuple[str, str]:
@@ -130,7 +160,7 @@ def _author(values: list) -> tuple[str, str]:
             props = value.get("properties", {})
             name = (props.get("name") or [""])[0]
             url = (props.get("url") or [""])[0]
-            return str(name), str(url) if is_web_url(str(url)) else ""
+            return str(name), str(url)
         if isinstance(value, str) and value:
             return value, ""
     return "", ""
