@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from helpers import SAMPLE
+from helpers import CHROMIUM, CHROMIUM_ARGS, SAMPLE
 
 from socialhub.build import run_build
 
@@ -26,6 +27,22 @@ def build_site(content: Path, output: Path, **settings: object) -> Path:
     }
     run_build(ROOT / "pelicanconf.py", overrides)
     return output
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium, driven by Playwright (never a browser Playwright downloads)."""
+    # Why imported here: only browser tests pay for starting Playwright.
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # The sample hub the tests assert on: a copy kept under tests/, so that content/ can be anyone's.
 SAMPLE = Path(__file__).resolve().parent / "data" / "sites" / "sample" / "content"
@@ -56,3 +60,44 @@ def discover(page_url: str, html: str, link_header: str = "") -> str:
         if "webmention" in (element.get("rel") or []):
             return urljoin(page_url, element["href"])
     return ""
+
+
+@dataclass(frozen=True)
+class NginxSetup:
+    """The shipped deploy/nginx-hub.conf on test ports: how to start it and where it listens."""
+
+    command: list[str]
+    conf: Path
+    site_port: int
+    comments_port: int
+    service_port: int
+
+
+def shipped_nginx(folder: Path, site_root: Path, connections: int = 64) -> NginxSetup:
+    """deploy/nginx-hub.conf with free ports, ``site_root`` and its own folders under ``folder``."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    assert Path(nginx).exists(), "nginx is missing: apt-get install nginx"
+    site_port, comments_port, service_port = free_port(), free_port(), free_port()
+    servers = (ROOT / "deploy" / "nginx-hub.conf").read_text(encoding="utf-8")
+    servers = servers.replace("listen 80;", f"listen 127.0.0.1:{site_port};", 1)
+    servers = servers.replace("listen 80;", f"listen 127.0.0.1:{comments_port};", 1)
+    servers = servers.replace("root /var/www/hub;", f"root {site_root};")
+    servers = servers.replace(
+        "proxy_pass http://127.0.0.1:8001;", f"proxy_pass http://127.0.0.1:{service_port};"
+    )
+    servers = servers.replace(
+        "https://comments.lumen-mobile.example", f"http://127.0.0.1:{comments_port}"
+    )
+    temp = folder / "nginx"
+    temp.mkdir()
+    conf = temp / "nginx.conf"
+    conf.write_text(
+        f"user root; worker_processes 1; daemon off; pid {temp}/nginx.pid;\n"
+        f"error_log {temp}/error.log;\nevents {{ worker_connections {connections}; }}\n"
+        f"http {{ access_log off; client_body_temp_path {temp}/body; "
+        f"proxy_temp_path {temp}/proxy; fastcgi_temp_path {temp}/fastcgi; "
+        f"uwsgi_temp_path {temp}/uwsgi; scgi_temp_path {temp}/scgi;\n{servers}\n}}\n",
+        encoding="utf-8",
+    )
+    command = [nginx, "-c", str(conf), "-p", str(temp)]
+    return NginxSetup(command, conf, site_port, comments_port, service_port)

@@ -13,9 +13,9 @@ import time
 from collections.abc import Iterator
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
-from helpers import CHROMIUM, CHROMIUM_ARGS
 from waitress.server import create_server
 from werkzeug.test import Client
 
@@ -187,35 +187,34 @@ def origins(config: CommentsConfig) -> Iterator[tuple[str, str, CommentsConfig, 
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_a_sandboxed_iframe_on_another_site_cannot_post_but_the_hub_can(origins) -> None:
+def test_a_sandboxed_iframe_on_another_site_cannot_post_but_the_hub_can(
+    origins, chromium: Any
+) -> None:
     """Chromium: the iframe's post (Origin null, no Referer) is refused; the hub's is taken."""
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - a browser test's import
-
     hub_page, foreign_page, config, recorder = origins
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            # Why the service's own record: the sandboxed frame may run in another
-            # renderer process, whose responses the page's events do not always show.
-            page.goto(foreign_page)
-            [attack] = recorder.wait_for(1)
-            assert attack == {
-                "path": "/comments",
-                "origin": "null",
-                "referer": "(none)",
-                "status": "403",
-            }
-            assert queued(config) == []
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        # Why the service's own record: the sandboxed frame may run in another
+        # renderer process, whose responses the page's events do not always show.
+        page.goto(foreign_page)
+        [attack] = recorder.wait_for(1)
+        assert attack == {
+            "path": "/comments",
+            "origin": "null",
+            "referer": "(none)",
+            "status": "403",
+        }
+        assert queued(config) == []
 
-            page.goto(hub_page)
-            page.fill("#author", "Sam Reader")
-            page.fill("#body", "From the hub's own page.")
-            page.click("button[type=submit]")
-            page.wait_for_url("**/posts/first-post/?comment=pending&id=*")
-            _attack, own = recorder.wait_for(2)
-            assert (own["origin"], own["status"]) == (hub_page.split("/posts/")[0], "303")
-        finally:
-            browser.close()
+        page.goto(hub_page)
+        page.fill("#author", "Sam Reader")
+        page.fill("#body", "From the hub's own page.")
+        page.click("button[type=submit]")
+        page.wait_for_url("**/posts/first-post/?comment=pending&id=*")
+        _attack, own = recorder.wait_for(2)
+        assert (own["origin"], own["status"]) == (hub_page.split("/posts/")[0], "303")
+    finally:
+        context.close()
     [comment] = queued(config)
     assert (comment.author, comment.body) == ("Sam Reader", "From the hub's own page.")

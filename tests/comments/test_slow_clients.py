@@ -8,7 +8,6 @@ deployment, nginx (deploy/nginx-hub.conf) in front of gunicorn.
 from __future__ import annotations
 
 import contextlib
-import shutil
 import socket
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from helpers import free_port, wait_for_port
+from helpers import free_port, shipped_nginx, wait_for_port
 
 from socialhub.comments.config import CommentsConfig
 
@@ -196,30 +195,11 @@ def test_nginx_in_front_of_gunicorn_answers_health_among_slow_clients(
     config: CommentsConfig, tmp_path: Path
 ) -> None:
     """The supported set-up: nginx reads requests whole; slow clients never reach gunicorn."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    assert Path(nginx).exists(), "nginx is missing: apt-get install nginx"
-    site_port, comments_port, service_port = free_port(), free_port(), free_port()
-    servers = (ROOT / "deploy" / "nginx-hub.conf").read_text(encoding="utf-8")
-    servers = servers.replace("listen 80;", f"listen 127.0.0.1:{site_port};", 1)
-    servers = servers.replace("listen 80;", f"listen 127.0.0.1:{comments_port};", 1)
-    servers = servers.replace("root /var/www/hub;", f"root {tmp_path};")
-    servers = servers.replace(
-        "proxy_pass http://127.0.0.1:8001;", f"proxy_pass http://127.0.0.1:{service_port};"
-    )
-    temp = tmp_path / "nginx"
-    temp.mkdir()
-    conf = temp / "nginx.conf"
-    conf.write_text(
-        f"user root; worker_processes 1; daemon off; pid {temp}/nginx.pid;\n"
-        f"error_log {temp}/error.log;\nevents {{ worker_connections 256; }}\n"
-        f"http {{ access_log off; client_body_temp_path {temp}/body; "
-        f"proxy_temp_path {temp}/proxy; fastcgi_temp_path {temp}/fastcgi; "
-        f"uwsgi_temp_path {temp}/uwsgi; scgi_temp_path {temp}/scgi;\n{servers}\n}}\n",
-        encoding="utf-8",
-    )
+    nginx = shipped_nginx(tmp_path, tmp_path, connections=256)
     with (
-        gunicorn(tmp_path, config, service_port),
-        running([nginx, "-c", str(conf), "-p", str(temp)], comments_port),
+        gunicorn(tmp_path, config, nginx.service_port),
+        running(nginx.command, nginx.comments_port),
     ):
         time.sleep(1.0)
-        assert health_throughout(f"http://127.0.0.1:{comments_port}/health", comments_port) > 0
+        health = f"http://127.0.0.1:{nginx.comments_port}/health"
+        assert health_throughout(health, nginx.comments_port) > 0

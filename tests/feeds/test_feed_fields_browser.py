@@ -21,9 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import CHROMIUM, CHROMIUM_ARGS, SAMPLE
+from helpers import SAMPLE
 from lxml import etree
-from playwright.sync_api import sync_playwright
 
 from socialhub.build import run_build
 
@@ -116,19 +115,6 @@ def hostile_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return output
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Debian's Chromium, driven by Playwright."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Say nothing."""
@@ -209,12 +195,14 @@ def test_the_payloads_reach_the_feeds(hostile_output: Path) -> None:
     assert any("script>alert(1)" in item["summary"] for item in feed["items"])
 
 
-def test_no_feed_field_runs_or_loads_anything_as_a_page(browser: Any, hostile_output: Path) -> None:
+def test_no_feed_field_runs_or_loads_anything_as_a_page(
+    chromium: Any, hostile_output: Path
+) -> None:
     """Each distinct HTML-bearing field value, as a page: no dialog, no request, nothing active."""
     site = "http://127.0.0.1:8000"  # LOCAL_PREVIEW_URL: the feeds' own pictures
     values = html_fields(hostile_output)
     assert len(values) > 100
-    context, page, dialogs, requests = _watched_page(browser, site)
+    context, page, dialogs, requests = _watched_page(chromium, site)
     active: list[str] = []
     try:
         for value, where in values.items():
@@ -230,9 +218,9 @@ def test_no_feed_field_runs_or_loads_anything_as_a_page(browser: Any, hostile_ou
     assert active == []
 
 
-def test_the_feeds_stylesheet_shows_escaped_text_as_text(browser: Any, served: str) -> None:
+def test_the_feeds_stylesheet_shows_escaped_text_as_text(chromium: Any, served: str) -> None:
     """RSS and Atom feeds opened in Chromium (through feed.xsl): the payloads show, inert."""
-    context, page, dialogs, requests = _watched_page(browser, served)
+    context, page, dialogs, requests = _watched_page(chromium, served)
     page.unroute("**/*")
 
     def on_route(route: Any) -> None:

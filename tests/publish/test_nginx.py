@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import urllib.error
@@ -14,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import discover, free_port, wait_for_port
+from helpers import discover, shipped_nginx, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICE = """
@@ -34,36 +33,13 @@ serve(create_app(config), host="127.0.0.1", port=int(sys.argv[2]), _quiet=True)
 @pytest.fixture
 def nginx_site(sample_output: Path, tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
     """deploy/nginx-hub.conf with test ports and folders; (site URL, comments URL, queue)."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    assert Path(nginx).exists(), "nginx is missing: apt-get install nginx"
-    site_port, comments_port, service_port = free_port(), free_port(), free_port()
-    servers = (ROOT / "deploy" / "nginx-hub.conf").read_text(encoding="utf-8")
-    servers = servers.replace("listen 80;", f"listen 127.0.0.1:{site_port};", 1)
-    servers = servers.replace("listen 80;", f"listen 127.0.0.1:{comments_port};", 1)
-    servers = servers.replace("root /var/www/hub;", f"root {sample_output};")
-    servers = servers.replace(
-        "proxy_pass http://127.0.0.1:8001;", f"proxy_pass http://127.0.0.1:{service_port};"
+    nginx = shipped_nginx(tmp_path, sample_output)
+    site_port, comments_port, service_port = (
+        nginx.site_port,
+        nginx.comments_port,
+        nginx.service_port,
     )
-    servers = servers.replace(
-        "https://comments.lumen-mobile.example", f"http://127.0.0.1:{comments_port}"
-    )
-    temp = tmp_path / "nginx"
-    temp.mkdir()
-    config = temp / "nginx.conf"
-    config.write_text(
-        f"user root; worker_processes 1; daemon off; pid {temp}/nginx.pid;\n"
-        f"error_log {temp}/error.log;\nevents {{ worker_connections 64; }}\n"
-        f"http {{ access_log off; client_body_temp_path {temp}/body; "
-        f"proxy_temp_path {temp}/proxy; fastcgi_temp_path {temp}/fastcgi; "
-        f"uwsgi_temp_path {temp}/uwsgi; scgi_temp_path {temp}/scgi;\n{servers}\n}}\n",
-        encoding="utf-8",
-    )
-    checked = subprocess.run(
-        [nginx, "-t", "-c", str(config), "-p", str(temp)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    checked = subprocess.run([*nginx.command, "-t"], capture_output=True, text=True, check=False)
     assert checked.returncode == 0, checked.stderr
     service = subprocess.Popen(
         [
@@ -75,7 +51,7 @@ def nginx_site(sample_output: Path, tmp_path: Path) -> Iterator[tuple[str, str, 
             str(sample_output / "comments-manifest.json"),
         ]
     )
-    server = subprocess.Popen([nginx, "-c", str(config), "-p", str(temp)])
+    server = subprocess.Popen(nginx.command)
     try:
         wait_for_port(site_port)
         wait_for_port(service_port)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import CHROMIUM, CHROMIUM_ARGS, free_port
+from helpers import free_port
 
 from socialhub.colours import contrast
 
@@ -59,20 +59,13 @@ def preview(minimal_copy: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 
 @pytest.fixture
-def browser() -> Iterator[Any]:
-    """Headless Chromium with a fresh context."""
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - a browser test's import
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        context = chromium.new_context(viewport={"width": 1024, "height": 768})
-        try:
-            yield context
-        finally:
-            context.close()
-            chromium.close()
+def browser(chromium: Any) -> Iterator[Any]:
+    """A fresh context of the session's Chromium."""
+    context = chromium.new_context(viewport={"width": 1024, "height": 768})
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 def _hex(rgb: str) -> str:
