@@ -20,6 +20,7 @@ from socialhub.comments.app import CommentService
 from socialhub.comments.config import CommentsConfig
 from socialhub.comments.moderation import approve
 from socialhub.comments.queue import Queue
+from socialhub.comments.webmention import read_mention
 from socialhub.text import xml_forbidden
 
 ORIGIN = {"Origin": "http://127.0.0.1:8000"}
@@ -219,3 +220,17 @@ def test_a_mention_whose_source_holds_a_control_character_is_refused_at_once(
     response = client.post("/webmention", data=tab)
     assert response.status_code == 400
     assert pending(config) == [] and list(Queue(config.queue_dir).list("incoming")) == []
+
+
+def test_a_mention_author_name_is_one_short_line_like_the_form_s() -> None:
+    """A page whose h-card name is a paragraph gives a byline cut to the form's limit."""
+    name = "Ada\n  Lovelace " + "wrote a very long name " * 20
+    html = (
+        '<div class="h-entry"><a class="p-author h-card" href="https://ada.example/">'
+        f'{name}</a><p class="p-content">Nice post.</p></div>'
+    )
+    mention = read_mention(html, "https://ada.example/post", max_author_chars=80)
+    assert mention.author.startswith("Ada Lovelace wrote")
+    assert len(mention.author) <= 80
+    assert "\n" not in mention.author
+    assert mention.text == "Nice post."

@@ -105,12 +105,13 @@ def links_to(html: str, base: str, target: str) -> bool:
     return False
 
 
-def read_mention(html: str, url: str) -> Mention:
+def read_mention(html: str, url: str, max_author_chars: int = 80) -> Mention:
     """Author and text from the page's h-entry (microformats2), else its title.
 
     Each value is made to keep the comment's field rules (fieldrules.py), as the
     build will check them; one that cannot is left empty, and the mention then
-    shows the source's host or a line that names the source instead.
+    shows the source's host or a line that names the source instead. The name is
+    cut to ``max_author_chars``, the form's limit for a name.
     """
     parsed = mf2py.parse(doc=html, url=url)
     for entry in parsed.get("items", []):
@@ -126,15 +127,17 @@ def read_mention(html: str, url: str) -> Mention:
                     break
             if text:
                 break
-        return Mention(_name(author), _url(author_url), _text(text))
+        return Mention(_name(author, max_author_chars), _url(author_url), _text(text))
     title = BeautifulSoup(html, "html.parser").title
     host = urlsplit(url).hostname or url
     return Mention(host, "", _text(title.get_text()) if title else "")
 
 
-def _name(text: str) -> str:
+def _name(text: str, limit: int) -> str:
     """A plain-text author name (never read as HTML again: mf2py has decoded it once)."""
-    name = make_plain(text)
+    # Why cut and whitespace collapsed like the form's name: a page may put a whole
+    # paragraph in its h-card's name, and the comment's byline is one short line.
+    name = shorten(" ".join(make_plain(text).split()), limit)
     return "" if field_flaw(COMMENT, "author", name) else name
 
 
@@ -171,6 +174,6 @@ def verify(source: str, target: str, config: CommentsConfig) -> Mention:
     final_url, html = fetch(source, config)
     if not links_to(html, final_url, target):
         raise Refusal("source does not link to target")
-    mention = read_mention(html, final_url)
+    mention = read_mention(html, final_url, config.max_author_chars)
     host = urlsplit(source).hostname or source
     return Mention(mention.author or host, mention.author_url, mention.text)
