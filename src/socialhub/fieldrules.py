@@ -86,7 +86,7 @@ def markup_flaw(text: str) -> Flaw | None:
         return None
     if forbidden_reference(entity):
         return Flaw(
-            f"contains '{entity}', a control character that XML forbids",
+            f"contains '{shown_reference(entity)}', a control character that XML forbids",
             "remove it",
             "characters",
         )
@@ -100,12 +100,29 @@ def markup_flaw(text: str) -> Flaw | None:
 def forbidden_reference(reference: str) -> bool:
     """True when a numeric character reference names a character XML forbids (or none)."""
     match = _CHARACTER_REFERENCE.fullmatch(reference)
-    if match is None:
-        return False
-    code = int(match[1], 16) if match[1] else int(match[2])
-    if code > 0x10FFFF:
+    return match is not None and _names_forbidden(match)
+
+
+def forbidden_references(text: str) -> list[str]:
+    """The character references in ``text`` to characters XML forbids, as they are written."""
+    return [m.group() for m in _CHARACTER_REFERENCE.finditer(text) if _names_forbidden(m)]
+
+
+def shown_reference(reference: str) -> str:
+    """A reference as a message quotes it: cut when it runs to many digits."""
+    return reference if len(reference) <= 16 else reference[:12] + "…"
+
+
+def _names_forbidden(match: re.Match[str]) -> bool:
+    """Whether a matched reference names a character XML forbids, or a number past Unicode."""
+    hexadecimal, decimal = match.groups()
+    digits = (hexadecimal or decimal).lstrip("0") or "0"
+    # Why the length first: int() refuses thousands of digits (a ValueError, a 500
+    # at the comment service), and past eight digits no number is a character anyway.
+    if len(digits) > 8:
         return True
-    return bool(xml_forbidden(chr(code)))
+    code = int(digits, 16 if hexadecimal else 10)
+    return code > 0x10FFFF or bool(xml_forbidden(chr(code)))
 
 
 def reference_flaw(text: str) -> Flaw | None:
@@ -114,14 +131,14 @@ def reference_flaw(text: str) -> Flaw | None:
     Why: Markdown keeps a reference as written, and the sanitizer and the feeds
     decode it later, into a character that makes the feed writer fail.
     """
-    for match in _CHARACTER_REFERENCE.finditer(text):
-        if forbidden_reference(match.group()):
-            return Flaw(
-                f"contains '{match.group()}', a control character that XML forbids",
-                "remove it",
-                "characters",
-            )
-    return None
+    found = forbidden_references(text)
+    if not found:
+        return None
+    return Flaw(
+        f"contains '{shown_reference(found[0])}', a control character that XML forbids",
+        "remove it",
+        "characters",
+    )
 
 
 def character_flaw(text: str) -> Flaw | None:

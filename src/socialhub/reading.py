@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from socialhub.errors import Problem
+from socialhub.fieldrules import forbidden_references, shown_reference
 from socialhub.kinds import Field, FieldType, Kind, field_key
 from socialhub.text import describe_characters, xml_forbidden
 
@@ -27,9 +28,6 @@ _CONTINUATION = re.compile(r"^[ ]{4,}(?P<value>.*)")
 _YAML_FENCE = re.compile(r"^-{3}\s*$")
 _YAML_END = re.compile(r"^(-{3}|\.{3})\s*$")
 _INDENT = re.compile(r"^[ \t]+")
-# A numeric character reference: Markdown passes it through and every HTML
-# parser (nh3's, Beautiful Soup's) decodes it, so ``&#x1b;`` becomes U+001B.
-_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
 
 # Editors' backup, swap and merge files: never content, never reported.
 _SCRATCH_SUFFIXES = ("~", ".bak", ".orig", ".rej", ".swp", ".swo", ".tmp")
@@ -197,7 +195,9 @@ def forbidden_characters(text: str, kind: Kind) -> list[Problem]:
             elif not (_CONTINUATION.match(line) and where != role):
                 in_header = False  # the header ends at a line that is not a field's
                 where = role
-        characters = xml_forbidden(line) + _referenced(line)
+        # Why references too: Markdown passes ``&#x1b;`` through and every HTML
+        # parser (nh3's, Beautiful Soup's) decodes it into U+001B.
+        characters = xml_forbidden(line) + forbidden_references(line)
         if characters:
             lines, named = found.setdefault(where, ([], []))
             lines.append(number)
@@ -205,23 +205,11 @@ def forbidden_characters(text: str, kind: Kind) -> list[Problem]:
     return [_forbidden_problem(where, lines, named) for where, (lines, named) in found.items()]
 
 
-def _referenced(line: str) -> list[str]:
-    """Character references in ``line`` to characters XML forbids, as they are written."""
-    wrong = []
-    for match in _CHARACTER_REFERENCE.finditer(line):
-        hexadecimal, decimal = match.groups()
-        digits = (hexadecimal or decimal).lstrip("0") or "0"
-        # Why the length first: int() refuses thousands of digits, and past eight
-        # digits no number is a character anyway.
-        code = 0x110000 if len(digits) > 8 else int(digits, 16 if hexadecimal else 10)
-        if code > 0x10FFFF or xml_forbidden(chr(code)):
-            wrong.append(match.group())
-    return wrong
-
-
 def _forbidden_problem(where: str, lines: list[int], named: list[str]) -> Problem:
     """'line 5 holds U+001B, a character that XML forbids…; delete it'."""
-    shown = ", ".join(c if c.startswith("&#") else describe_characters([c]) for c in named)
+    shown = ", ".join(
+        shown_reference(c) if c.startswith("&#") else describe_characters([c]) for c in named
+    )
     place = f"line {lines[0]} holds" if len(lines) == 1 else f"lines {_listed(lines)} hold"
     one = len(named) == 1
     return Problem(

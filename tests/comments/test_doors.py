@@ -84,6 +84,7 @@ def assert_built_and_inert(output: Path) -> None:
         ({"body": "Escape &#x1b;[31m red"}, "'&#x1b;', a control character"),
         ({"body": "Not a character: &#xFFFF;"}, "'&#xFFFF;', a control character"),
         ({"body": "No semicolon &#x1B here"}, "'&#x1B', a control character"),
+        ({"body": "Huge &#" + "9" * 4400 + "; number"}, "'&#9999999999…', a control"),
         ({"body": "TODO: finish this comment"}, "starts with TODO"),
         ({"body": "**TODO** later"}, "starts with TODO"),
         ({"body": "[](https://a.example/)"}, "shows no text"),
