@@ -199,6 +199,11 @@ def body_flaw(markdown_text: str, html: str) -> Flaw | None:
     return None
 
 
+def untagged(text: str) -> str:
+    """``text`` with each ``<`` that would open a tag written as a single angle quote."""
+    return _TAG_LIKE_START.sub("\u2039", text)
+
+
 def make_plain(text: str) -> str:
     """Decoded outside text as one line that every plain-field rule accepts.
 
@@ -208,7 +213,5 @@ def make_plain(text: str) -> str:
     ``&amp;`` a full-width one, so that the text reads the same and means
     nothing to a browser or a check.
     """
-    text = " ".join(xml_safe(text).split())
-    text = _TAG_LIKE.sub(r"‹\1›", text)
-    text = _TAG_LIKE_START.sub("‹", text)
+    text = untagged(_TAG_LIKE.sub(r"‹\1›", " ".join(xml_safe(text).split())))
     return _REFERENCE_START.sub(_FULLWIDTH_AMPERSAND, text)

@@ -17,7 +17,7 @@ import httpx
 from bs4 import BeautifulSoup
 
 from socialhub.collect.parse import FeedEntry
-from socialhub.fieldrules import field_flaw, is_placeholder, is_web_url, make_plain
+from socialhub.fieldrules import field_flaw, is_placeholder, make_plain
 from socialhub.kinds import FEATURED
 from socialhub.sanitize import clean_html, clean_text
 from socialhub.text import shorten, slugify
@@ -94,9 +94,8 @@ def safe_link(link: str, base: str) -> str:
         normal = str(httpx.URL(absolute))
     except (ValueError, httpx.InvalidURL):
         return ""
-    if not is_web_url(normal) or field_flaw(FEATURED, "original_url", normal):
-        return ""
-    return normal
+    # The field's rule (fieldrules.field_flaw) includes is_web_url.
+    return "" if not normal or field_flaw(FEATURED, "original_url", normal) else normal
 
 
 def normal_url(url: str) -> str:

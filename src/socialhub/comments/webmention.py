@@ -144,7 +144,7 @@ def _name(text: str, limit: int) -> str:
 def _url(text: str) -> str:
     """The author's address when it is one the build takes as a website, else empty."""
     url = text.strip()
-    return url if is_web_url(url) and not field_flaw(COMMENT, "website", url) else ""
+    return url if url and not field_flaw(COMMENT, "website", url) else ""  # checks is_web_url
 
 
 def _text(text: str) -> str:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from socialhub.feeds.entries import Entry
 from socialhub.feeds.write import FeedHead
+from socialhub.fieldrules import untagged
 
 VERSION = "https://jsonfeed.org/version/1.1"
-# A '<' that would open a tag or a comment in HTML.
-_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 
 
 def plain(text: str) -> str:
@@ -23,7 +21,7 @@ def plain(text: str) -> str:
     ``\u2039script>`` reads the same and opens no tag in those that do not (the
     collector writes tag-like text the same way).
     """
-    return _TAG_START.sub("\u2039", text)
+    return untagged(text)
 
 
 def _item(entry: Entry) -> dict[str, Any]:
