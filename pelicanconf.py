@@ -73,6 +73,13 @@ COLLECT_CONCURRENCY = 4  # feeds fetched at once
 # next runs (a feed with 3,000 recent posts must not become 3,000 files to review).
 COLLECT_MAX_NEW_PER_FEED = 10
 COLLECT_MAX_NEW_PER_RUN = 50
+# Where the team posts its #FF pictures: feeds of the company's own accounts (their
+# shout-outs are published as collected) and, as {"url": ..., "trusted": False}, of
+# hashtags or other accounts (written as drafts for an editor to review), e.g.
+# ["https://social.example/@lumenmobile.rss",
+#  {"url": "https://social.example/tags/FollowFriday.rss", "trusted": False}]
+COLLECT_FOLLOW_FRIDAY_FEEDS: list[str | dict[str, object]] = []
+COLLECT_FOLLOW_FRIDAY_TAGS = ["FF", "FollowFriday"]  # hashtags that make a post a shout-out
 
 # --- Pelican's own pages and feeds are off: our plugins write every page -----
 ARTICLE_PATHS: list[str] = []

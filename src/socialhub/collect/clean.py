@@ -34,6 +34,16 @@ _BLOCKS = ("p", "div", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", 
 
 
 @dataclass(frozen=True)
+class CleanMedia:
+    """A picture or video of an entry as it may be used: an absolute http(s) URL, plain alt."""
+
+    url: str
+    medium: str  # "image", "video", "audio" or ""
+    type: str  # MIME type, lower case, or ""
+    alt: str  # plain one-line text; "" when the source gave none
+
+
+@dataclass(frozen=True)
 class CleanEntry:
     """One entry as it may be written: every text plain, one line, inert."""
 
@@ -44,6 +54,13 @@ class CleanEntry:
     text: str  # the whole plain text, for the blogger's filter
     excerpt: str
     tags: tuple[str, ...]
+    media: tuple[CleanMedia, ...] = ()
+    thumbnail: str = ""  # absolute http(s) URL of a poster or picture, or ""
+    author: str = ""  # plain one line
+    mentions: tuple[str, ...] = ()  # the handles the post mentions, "@name@server"
+    hashtags: tuple[str, ...] = ()  # the hashtags of its text and tags, without "#"
+    video_url: str = ""  # a watch URL the site can play (validate.video_source knows it)
+    duration: int | None = None  # seconds
 
 
 def inert(text: str) -> str:

@@ -27,8 +27,23 @@ _MARKUP = re.compile(r"<[A-Za-z/!]|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+\d*);")
 
 
 @dataclass(frozen=True)
+class Media:
+    """A picture or a video attached to an entry (Media RSS, an enclosure, a JSON attachment)."""
+
+    url: str  # as written in the feed: maybe relative, maybe hostile
+    medium: str = ""  # "image", "video", "audio", or "" when the feed does not say
+    type: str = ""  # the MIME type the feed gives
+    alt: str = ""  # a picture's description (media:description, alt text), HTML
+    duration: int | None = None  # seconds, for a video
+
+    def __post_init__(self) -> None:
+        for name in ("url", "medium", "type", "alt"):
+            object.__setattr__(self, name, xml_safe(getattr(self, name)))
+
+
+@dataclass(frozen=True)
 class FeedEntry:
-    """One post of a blogger's feed, as found (not yet sanitized)."""
+    """One post of a feed (a blog, a social account, a video channel), as found, not sanitized."""
 
     id: str
     title: str  # HTML
@@ -36,12 +51,18 @@ class FeedEntry:
     date: datetime | None  # aware
     html: str  # the summary or content, HTML
     tags: tuple[str, ...] = field(default=())
+    media: tuple[Media, ...] = field(default=())  # pictures and videos, in the feed's order
+    thumbnail: str = ""  # a video's poster or a post's picture (media:thumbnail), a URL
+    author: str = ""  # who posted or uploaded it (author, media:credit), HTML
+    video_id: str = ""  # YouTube's yt:videoId
+    duration: int | None = None  # seconds, when the feed gives a running time
+    player: str = ""  # the platform's player page (media:player), a URL
 
     def __post_init__(self) -> None:
         # Why at reading: a feed may carry any code point (a JSON Feed's "\u0000" or
         # "\ud800", an XML feed's "&#xFFFF;"), and one that XML forbids must never
         # reach a featured file; a lone surrogate also stops the sanitizer cold.
-        for name in ("id", "title", "link", "html"):
+        for name in ("id", "title", "link", "html", "thumbnail", "author", "video_id", "player"):
             object.__setattr__(self, name, xml_safe(getattr(self, name)))
         object.__setattr__(self, "tags", tuple(xml_safe(tag) for tag in self.tags))
 

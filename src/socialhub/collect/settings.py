@@ -8,6 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from socialhub.errors import ConfigError
+from socialhub.fieldrules import is_web_url
+
+
+@dataclass(frozen=True)
+class FollowFridayFeed:
+    """One #FF source: a feed of the company's own account (trusted) or of a hashtag (not)."""
+
+    url: str
+    trusted: bool = True  # True: shout-outs are written published; False: as drafts to review
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,12 @@ class CollectSettings:
     user_agent: str = "socialhub-collector/1.0 (+{site})"  # {site}: the site's URL
     cache_path: Path = Path(".cache/collect/http.json")  # ETag and Last-Modified per feed
     site_url: str = "http://127.0.0.1:8000"
+    follow_friday_feeds: tuple[FollowFridayFeed, ...] = ()  # where #FF pictures are posted
+    follow_friday_tags: tuple[str, ...] = ("FF", "FollowFriday")  # hashtags of a shout-out
+    max_image_bytes: int = 10 * 1024 * 1024  # a larger picture or poster is refused
+    max_image_pixels: int = 40_000_000  # a picture that decodes larger is refused
+    backoff_start: int = 3600  # seconds a failing source rests after repeated failures...
+    backoff_max: int = 3 * 86400  # ...doubling each time up to this
 
     @property
     def agent(self) -> str:
@@ -42,11 +57,47 @@ _MINIMUM: dict[str, float] = {
     "concurrency": 1,
     "max_new_per_feed": 1,
     "max_new_per_run": 1,
+    "max_image_bytes": 1024,
+    "max_image_pixels": 1,
+    "backoff_start": 1,
+    "backoff_max": 1,
 }
+
+
+def _follow_friday_feeds(value: Any) -> tuple[FollowFridayFeed, ...]:
+    """COLLECT_FOLLOW_FRIDAY_FEEDS: URLs, or {"url": ..., "trusted": False} for a hashtag feed."""
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise ValueError('write a list: ["https://social.example/@company.rss", ...]')
+    feeds = []
+    for given in value:
+        entry = {"url": given} if isinstance(given, str) else given
+        if not isinstance(entry, dict) or set(entry) - {"url", "trusted"}:
+            raise ValueError(f"{entry!r} is neither a URL nor {{'url': ..., 'trusted': False}}")
+        url, trusted = entry.get("url"), entry.get("trusted", True)
+        if not isinstance(url, str) or not is_web_url(url):
+            raise ValueError(f"{url!r} is not an absolute http(s) URL")
+        if not isinstance(trusted, bool):
+            raise ValueError(f"'trusted' of {url} is {trusted!r}, not True or False")
+        feeds.append(FollowFridayFeed(url, trusted))
+    return tuple(feeds)
+
+
+def _words(value: Any) -> tuple[str, ...]:
+    """A list of hashtags or words, without their '#'."""
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise ValueError('write a list, e.g. ["FF", "FollowFriday"]')
+    words = tuple(str(word).strip().lstrip("#") for word in value if str(word).strip())
+    if not words:
+        raise ValueError("name at least one hashtag")
+    return words
 
 
 def _convert(name: str, value: Any) -> Any:
     """One setting's value as its default's type; ValueError naming what is wrong."""
+    if name == "follow_friday_feeds":
+        return _follow_friday_feeds(value)
+    if name == "follow_friday_tags":
+        return _words(value)
     default = getattr(CollectSettings, name)
     if isinstance(default, Path):
         return Path(str(value))
