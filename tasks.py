@@ -144,12 +144,15 @@ def publish(c, dry_run=False, destination=None, content=None, output=None):
 @task(
     help={
         "content": "content folder (default content/)",
-        "dry-run": "fetch and report, but write no file and keep no cache",
+        "dry-run": "fetch and report, but write no file and keep no state",
+        "status": "print every source's health (last success, errors, next fetch) and stop",
+        "force": "fetch every source now, even those resting after failures or a Retry-After",
     }
 )
-def collect(c, content=None, dry_run=False):
-    """Fetch every blogger's feed and write their new posts into content/featured/ for review."""
+def collect(c, content=None, dry_run=False, status=False, force=False):
+    """Fetch bloggers' feeds, the #FF feeds and the contests' feeds; write what is new to review."""
     from socialhub.collect.run import collect as collect_feeds  # noqa: PLC0415 - see the imports
+    from socialhub.collect.run import status as source_status  # noqa: PLC0415
     from socialhub.collect.settings import load_settings as load_collect  # noqa: PLC0415
 
     folder = Path(content).resolve() if content else CONTENT
@@ -160,9 +163,19 @@ def collect(c, content=None, dry_run=False):
         collector = load_collect(settings, root=ROOT)
     except ConfigError as error:
         raise Exit(str(error), code=2) from None
-    report = collect_feeds(folder, collector, settings.get("TIMEZONE", "UTC"), dry_run=dry_run)
-    for line in report.lines:
-        print(line)
+    if status:
+        print(source_status(folder, collector))
+        return
+    # Why lines as they come: fetching dozens of feeds takes a while, and a person
+    # watching wants to see which source is being worked on.
+    report = collect_feeds(
+        folder,
+        collector,
+        settings.get("TIMEZONE", "UTC"),
+        dry_run=dry_run,
+        force=force,
+        progress=lambda line: print(line, flush=True),
+    )
     print(report.summary)
     if report.failed:
         raise Exit(code=1)

@@ -218,6 +218,13 @@ BLOGGER = Kind(
             "Lumen, Lumen Mobile",
             default="",
         ),
+        Field(
+            "collect_trusted",
+            FieldType.BOOL,
+            "yes publishes collected posts at once; no writes them as drafts to review",
+            "no",
+            default="no",
+        ),
     ),
     body=Body("bio", "a short bio, in Markdown", "Writes about phone cameras."),
 )

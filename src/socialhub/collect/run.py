@@ -1,36 +1,55 @@
-"""Collect every blogger's feed: fetch a few at a time, parse, write what is new, count."""
+"""Collect every source: fetch a few at a time, parse, judge each entry, write what is new, count.
+
+Three kinds of source feed one run: bloggers' feeds become featured posts, the #FF
+feeds become shout-outs with their pictures, the contests' feeds become films with
+their posters. Each entry is judged once (new, already collected, merged with the
+same thing from elsewhere, filtered, too old, outside the contest's dates, or
+refused with a reason), so that nothing vanishes without a count.
+"""
 
 from __future__ import annotations
 
-import json
-import os
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
 
 from socialhub.collect.clean import CleanEntry, clean_entry, inert, plain_title, refusal
+from socialhub.collect.dedup import Known, known_items
 from socialhub.collect.fetch import Fetched, fetch, make_client
+from socialhub.collect.films import Contest, contests, film_refusal, in_contest, matches_tag
+from socialhub.collect.follow_friday import friday_of, is_shout_out, not_friday_note
+from socialhub.collect.follow_friday import refusal as shout_out_refusal
+from socialhub.collect.health import SourceState, load_states, record, save_states, waiting
 from socialhub.collect.parse import parse_feed
 from socialhub.collect.settings import CollectSettings
-from socialhub.collect.write import (
-    Known,
-    cut_off,
-    featured_text,
-    file_date,
-    is_new,
-    known_posts,
-    matches,
-    problems_in,
-    recent_enough,
-    unique_slug,
-    write_entry,
+from socialhub.collect.sources import (
+    Source,
+    blogger_sources,
+    contest_sources,
+    every_source,
+    follow_friday_sources,
 )
+from socialhub.collect.write import cut_off, file_date, recent_enough
+from socialhub.collect.writers import Writer
 from socialhub.headers import read_header
-from socialhub.kinds import BLOGGER, FEATURED
+from socialhub.kinds import FEATURED, FOLLOW_FRIDAY, VIDEO
+
+LINE_LENGTH = 400
+# What each kind of source makes, for the summary.
+_MADE = {FEATURED.name: "featured post", FOLLOW_FRIDAY.name: "#FF shout-out", VIDEO.name: "film"}
+# Why these verdicts are counted per source: an editor asking "where did that
+# post go?" must find it in a count, never in silence.
+VERDICTS = ("new", "known", "merged", "filtered", "too_old", "outside_dates", "skipped")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 @dataclass
@@ -41,207 +60,227 @@ class CollectReport:
     fetched: int = 0
     not_modified: int = 0
     failed: int = 0
+    waiting: int = 0
     written: list[Path] = field(default_factory=list)
-    held_back: int = 0  # new posts over a cap, left for the next runs
+    made: Counter[str] = field(default_factory=Counter)  # files written, per kind
+    drafts: int = 0  # of the files written, those written as drafts
+    counts: Counter[str] = field(default_factory=Counter)  # verdicts, all sources together
+    held_back: int = 0  # new entries over a cap, left for the next runs
+    drafts_waiting: int = 0  # collected drafts in content/, this run's and earlier ones
     dry_run: bool = False
+    progress: Callable[[str], None] | None = None  # called with each line as it is said
 
     @property
     def ok(self) -> bool:
         """True when no feed failed."""
         return self.failed == 0
 
+    def say(self, line: str) -> None:
+        """Keep a line (inert: servers choose some of its words) and show it at once."""
+        line = inert(line)[:LINE_LENGTH]
+        self.lines.append(line)
+        if self.progress is not None:
+            self.progress(line)
+
     @property
     def summary(self) -> str:
         """The closing line of `invoke collect`."""
         verb = "would be written (dry run)" if self.dry_run else "written"
-        held = f", {self.held_back} held back for the next runs" if self.held_back else ""
-        return (
-            f"{self.fetched} feeds fetched, {self.not_modified} not modified, {self.failed} "
-            f"failed, {len(self.written)} new posts {verb}{held}."
+        parts = [
+            f"{self.fetched} feeds fetched, {self.not_modified} not modified, "
+            f"{self.failed} failed" + (f", {self.waiting} waiting" if self.waiting else ""),
+        ]
+        made = ", ".join(
+            _plural(self.made[kind], word) for kind, word in _MADE.items() if self.made[kind]
         )
+        drafts = f"; {self.drafts} as drafts" if self.drafts else ""
+        detail = f" ({made}{drafts})" if made else ""
+        parts.append(f"{_plural(len(self.written), 'new item')} {verb}{detail}")
+        for key, words in (
+            ("merged", "merged with the same from another source"),
+            ("filtered", "skipped by a filter"),
+            ("too_old", "skipped by age"),
+            ("outside_dates", "outside their contest's dates"),
+            ("skipped", "refused (see above)"),
+        ):
+            if self.counts[key]:
+                parts.append(f"{self.counts[key]} {words}")
+        if self.held_back:
+            parts.append(f"{self.held_back} held back for the next runs")
+        parts.append(f"{_plural(self.drafts_waiting, 'collected draft')} waiting for review")
+        return "; ".join(parts) + "."
 
     def fail(self, where: str, what: str) -> None:
         """Count a feed that could not be collected, in one line."""
         self.failed += 1
-        self.lines.append(f"FAILED {where}: {what}")
+        self.say(f"FAILED {where}: {what}")
 
 
-@dataclass(frozen=True)
-class Blogger:
-    """What the collector needs of a blogger file."""
+@dataclass
+class Candidate:
+    """A new entry of one source, with the date it is filed under."""
 
-    slug: str
-    name: str
-    feed_url: str
-    words: tuple[str, ...]
-
-    @property
-    def where(self) -> str:
-        """Who and which feed, for the summary's lines."""
-        return f"{self.name} ({self.feed_url or 'no Feed-URL'})"
-
-
-def bloggers(content_dir: Path, report: CollectReport) -> list[Blogger]:
-    """Every blogger with a feed URL; an unreadable file or a missing URL is a failed line."""
-    found = []
-    for path in sorted((content_dir / BLOGGER.folder).glob("*.md")):
-        try:
-            header = read_header(path)
-        except (OSError, UnicodeDecodeError) as error:
-            report.fail(f"{path.stem} ({path})", f"cannot read the file ({type(error).__name__})")
-            continue
-        words = tuple(w.strip() for w in header.get("collect-filter", "").split(",") if w.strip())
-        person = Blogger(
-            path.stem, header.get("name") or path.stem, header.get("feed-url", ""), words
-        )
-        if not person.feed_url:
-            report.fail(person.where, f"add a Feed-URL to {path}")
-            continue
-        found.append(person)
-    return found
-
-
-Cache = dict[str, dict[str, str]]
-
-
-def _load_cache(path: Path) -> Cache:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # missing or damaged: every feed is fetched in full
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {
-        url: {key: value for key, value in state.items() if isinstance(value, str)}
-        for url, state in data.items()
-        if isinstance(state, dict)
-    }
-
-
-def _save_cache(path: Path, cache: Cache) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(cache, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(temporary, path)
-
-
-def _fetch_all(people: list[Blogger], settings: CollectSettings, cache: Cache) -> list[Fetched]:
-    """Fetch every feed, ``settings.concurrency`` at a time, through one client."""
-
-    def one(person: Blogger) -> Fetched:
-        seen = cache.get(person.feed_url, {})
-        etag, modified = seen.get("etag", ""), seen.get("last_modified", "")
-        try:
-            return fetch(client, person.feed_url, settings, etag, modified)
-        except Exception as error:  # why so broad: one bad feed never stops the rest
-            return Fetched(person.feed_url, "failed", error=f"{type(error).__name__}: {error}")
-
-    client: httpx.Client
-    with make_client(settings) as client, ThreadPoolExecutor(settings.concurrency) as pool:
-        return list(pool.map(one, people))
+    entry: CleanEntry
+    source: Source
+    posted: datetime  # in the site's zone
+    contest: Contest | None = None
 
 
 @dataclass
 class _Found:
-    """One feed's new entries, newest first, before the caps decide which are written."""
+    """One source's judged entries, newest first, before the caps decide which are written."""
 
-    person: Blogger
+    source: Source
     result: Fetched
     since: datetime | None
-    entries: list[CleanEntry]
-    taken: list[CleanEntry] = field(default_factory=list)
+    candidates: list[Candidate]
+    counts: Counter[str]
+    taken: list[Candidate] = field(default_factory=list)
 
 
 @dataclass
 class _Run:
-    """One collection's shared state, so that each feed is handled by one small method."""
+    """One collection's shared state, so that each step is one small method."""
 
     content_dir: Path
     settings: CollectSettings
     zone: ZoneInfo
     now: datetime
-    dry_run: bool
-    cache: Cache
+    states: dict[str, SourceState]
     known: Known
     report: CollectReport
+    contests: dict[str, Contest]
+    writer: Writer
 
-    def feed(self, person: Blogger, result: Fetched) -> _Found | None:
-        """Parse one fetched feed; its new entries, newest first (None when it gave none)."""
+    def feed(self, source: Source, result: Fetched) -> _Found | None:
+        """Parse one fetched feed and judge its entries (None when it gave none)."""
         if result.status == "failed":
-            self.report.fail(person.where, result.error)
+            self.report.fail(source.where, result.error)
             return None
         if result.status == "not-modified":
             self.report.not_modified += 1
+            self.report.say(f"not modified {source.where}")
             return None
         parsed = parse_feed(result.body, result.content_type)
         if parsed.error:
-            self.report.fail(person.where, parsed.error)
+            self.report.fail(source.where, parsed.error)
             return None
         if parsed.warning:
-            self.report.lines.append(f"warning {person.where}: {parsed.warning}")
-        since = self.since(person.feed_url)
-        base = result.final_url or person.feed_url
-        new: list[CleanEntry] = []
-        seen = Known()  # the same post twice in one feed is one post
+            self.report.say(f"warning {source.where}: {parsed.warning}")
+        since = self.since(source)
+        base = result.final_url or source.url
+        counts: Counter[str] = Counter()
+        candidates: list[Candidate] = []
+        seen = Known()  # the same entry twice in one feed is one entry
         for raw in parsed.entries:
             entry = clean_entry(raw, base, self.settings.excerpt_length)
             if entry is None:
+                counts["skipped"] += 1
                 title = plain_title(raw.title)[:60]
-                self.report.lines.append(
-                    f"skipped {person.where}: an entry has no http(s) link ({title!r})"
-                )
+                self.report.say(f"skipped {source.where}: an entry has no http(s) link ({title!r})")
                 continue
-            refused = refusal(entry)
-            if refused:
-                self.report.lines.append(f"skipped {person.where}: {refused}")
+            if seen.same_as(entry, source.kind):
                 continue
-            if (
-                is_new(entry, self.known)
-                and is_new(entry, seen)
-                and matches(entry, person.words)
-                and recent_enough(entry, since)
-            ):
-                seen.add(entry)
-                new.append(entry)
+            seen.add(entry, source.kind, source.where)
+            verdict, candidate = self.judge(source, entry, since)
+            counts[verdict] += 1
+            if candidate is not None:
+                candidates.append(candidate)
         self.report.fetched += 1
         # Why sorted here: feeds list entries in any order, and the caps keep the newest.
-        new.sort(key=self.newness, reverse=True)
-        return _Found(person, result, since, new)
+        candidates.sort(key=lambda one: one.posted, reverse=True)
+        return _Found(source, result, since, candidates, counts)
 
-    def newness(self, entry: CleanEntry) -> datetime:
-        """The date an entry is filed under (undated or future: now), to order them."""
-        return file_date(entry, self.now, self.zone)
+    def judge(  # noqa: PLR0911 - one return per verdict
+        self, source: Source, entry: CleanEntry, since: datetime | None
+    ) -> tuple[str, Candidate | None]:
+        """The verdict on one entry, and the candidate to write when it is new."""
+        posted = file_date(entry, self.now, self.zone)
+        contest = self.contests.get(source.owner) if source.kind == VIDEO.name else None
+        if source.kind == FOLLOW_FRIDAY.name:
+            if not is_shout_out(entry, source.words):
+                return "filtered", None
+        elif source.kind == VIDEO.name:
+            if not matches_tag(entry, source.words[0] if source.words else ""):
+                return "filtered", None
+        elif not _blogger_filter(entry, source.words):
+            return "filtered", None
+        if source.kind == VIDEO.name:
+            if contest is None or not in_contest(posted, contest):
+                return "outside_dates", None
+        elif not recent_enough(entry, since):
+            return "too_old", None
+        same = self.known.same_as(entry, source.kind)
+        if same:
+            return self.merged(source, entry, same)
+        refused = self.refusal(source, entry)
+        if refused:
+            self.report.say(f"skipped {source.where}: {refused}")
+            return "skipped", None
+        return "new", Candidate(entry, source, posted, contest)
+
+    def merged(self, source: Source, entry: CleanEntry, same: str) -> tuple[str, None]:
+        """An entry already collected from this source ('known'), or from another ('merged')."""
+        # Why the address and id mean "known": that is this very entry, collected before;
+        # a title and date alike mean the same thing reached from another place.
+        if not same.startswith("the same title") and " this run" not in same:
+            return "known", None
+        state = self.states.setdefault(source.url, SourceState())
+        if entry.id not in state.merged:
+            state.merged.append(entry.id)
+            self.report.say(f"merged {source.where}: {shorten_title(entry)} is {same}")
+        return "merged", None
+
+    def refusal(self, source: Source, entry: CleanEntry) -> str:
+        """Why an entry cannot be written as its kind's file ('' when it can)."""
+        if source.kind == FOLLOW_FRIDAY.name:
+            return shout_out_refusal(entry)
+        if source.kind == VIDEO.name:
+            return film_refusal(entry)
+        return refusal(entry)
 
     def take(self, found: list[_Found]) -> None:
         """Choose what is written: the newest of each feed up to its cap, then of the run."""
         per_feed = self.settings.max_new_per_feed
-        candidates = [(entry, one) for one in found for entry in one.entries[:per_feed]]
-        candidates.sort(key=lambda pair: self.newness(pair[0]), reverse=True)
-        for entry, one in candidates[: self.settings.max_new_per_run]:
-            one.taken.append(entry)
+        candidates = [(one, c) for one in found for c in one.candidates[:per_feed]]
+        candidates.sort(key=lambda pair: pair[1].posted, reverse=True)
+        for one, candidate in candidates[: self.settings.max_new_per_run]:
+            one.taken.append(candidate)
 
     def finish(self, one: _Found) -> None:
-        """Write a feed's chosen entries, say what was held back, and remember the feed."""
-        for entry in one.taken:
-            # Why again: another blogger's feed may have carried the same post this run.
-            if is_new(entry, self.known):
-                self.write(one.person, entry)
-        held = len(one.entries) - len(one.taken)
+        """Write a source's chosen entries, say what was held back, and remember the source."""
+        for candidate in one.taken:
+            # Why again: another source may have brought the same entry this run.
+            same = self.known.same_as(candidate.entry, candidate.source.kind)
+            if same:
+                one.counts["new"] -= 1
+                one.counts["merged"] += 1
+                self.report.say(
+                    f"merged {one.source.where}: {shorten_title(candidate.entry)} is {same}"
+                )
+                continue
+            if candidate.source.kind == FOLLOW_FRIDAY.name:
+                note = not_friday_note(candidate.posted)
+                if note:
+                    self.report.say(f"note {one.source.where}: {note}")
+            self.writer.write(candidate)
+        held = len(one.candidates) - len(one.taken)
         if held:
             self.report.held_back += held
-            self.report.lines.append(f"held back {one.person.where}: {self.held(one, held)}")
-        result = one.result
-        self.cache[one.person.feed_url] = {
-            # Why forgotten when posts were held back: a 304 next time would hide them.
-            "etag": "" if held else result.etag,
-            "last_modified": "" if held else result.last_modified,
-            "since": one.since.isoformat() if one.since else "",
-        }
+            self.report.say(f"held back {one.source.where}: {self.held(one, held)}")
+        state = self.states.setdefault(one.source.url, SourceState())
+        if held:
+            # Why forgotten when entries were held back: a 304 next time would hide them.
+            state.etag = state.last_modified = ""
+        state.since = one.since.isoformat() if one.since else ""
+        state.counts = {key: one.counts[key] for key in VERDICTS}
+        self.report.counts.update(one.counts)
+        self.report.say(f"done {one.source.where}: {_tally(one.counts)}")
 
     def held(self, one: _Found, count: int) -> str:
-        """Why a feed's new posts were held back, in the settings' names."""
+        """Why a source's new entries were held back, in the settings' names."""
         settings = self.settings
-        over_feed = max(0, len(one.entries) - settings.max_new_per_feed)
+        over_feed = max(0, len(one.candidates) - settings.max_new_per_feed)
         reasons = []
         if over_feed:
             reasons.append(
@@ -256,33 +295,102 @@ class _Run:
             "the next runs take them, newest first"
         )
 
-    def since(self, feed_url: str) -> datetime | None:
+    def since(self, source: Source) -> datetime | None:
         """The cut-off of the feed's first collection, kept so that later runs keep to it."""
-        state = self.cache.get(feed_url)
-        if state is not None and "since" in state:
-            try:
-                since = datetime.fromisoformat(state["since"]) if state["since"] else None
-            except ValueError:  # an edited cache: start again from the setting
-                pass
-            else:
-                return since if since is None or since.tzinfo else since.replace(tzinfo=UTC)
+        state = self.states.get(source.url)
+        if state is not None and state.since_known:
+            return state.since_date
         return cut_off(self.now, self.settings.max_age_days)
 
-    def write(self, person: Blogger, entry: CleanEntry) -> None:
-        """Write one entry (or, in a dry run, say which file it would be)."""
-        text = featured_text(entry, person.slug, file_date(entry, self.now, self.zone))
-        if self.dry_run:
-            slug = unique_slug(entry, person.slug, self.known.slugs)
-            self.known.slugs.add(slug)
-            self.known.add(entry)
-            path = self.content_dir / FEATURED.folder / f"{slug}.md"
-            self.report.lines.append(f"new {person.name}: {path.name} (dry run: not written)")
-        else:
-            path = write_entry(self.content_dir, entry, person.slug, text, self.known)
-            self.report.lines.append(f"new {person.name}: {path.name}")
-        self.report.written.append(path)
-        for problem in problems_in(text, path, self.zone):
-            self.report.lines.append(f"warning {path}: {problem}; fix it before building")
+
+def shorten_title(entry: CleanEntry) -> str:
+    """An entry's title for a line, quoted."""
+    return repr(entry.title[:60] or entry.link)
+
+
+def _tally(counts: Counter[str]) -> str:
+    """A source's verdicts in words: '12 entries: 2 new, 9 already collected, 1 filtered'."""
+    words = {
+        "new": "new",
+        "known": "already collected",
+        "merged": "merged",
+        "filtered": "filtered",
+        "too_old": "too old",
+        "outside_dates": "outside the contest's dates",
+        "skipped": "refused",
+    }
+    total = sum(counts[key] for key in VERDICTS)
+    parts = [f"{counts[key]} {words[key]}" for key in VERDICTS if counts[key]]
+    return f"{_plural(total, 'entry').replace('entrys', 'entries')}" + (
+        f": {', '.join(parts)}" if parts else ""
+    )
+
+
+def _blogger_filter(entry: CleanEntry, words: tuple[str, ...]) -> bool:
+    """A blogger's Collect-Filter: any of its words or phrases (none: every post)."""
+    from socialhub.collect.write import matches  # noqa: PLC0415 - one rule, kept in write.py
+
+    return matches(entry, words)
+
+
+def gather(content_dir: Path, settings: CollectSettings, report: CollectReport) -> tuple[list[Source], dict[str, Contest]]:
+    """Every source of the run, and the contests by slug; problems become FAILED lines."""
+    bloggers, problems = blogger_sources(content_dir)
+    for where, what in problems:
+        report.fail(where, what)
+    found, contest_problems = contests(content_dir)
+    for line in contest_problems:
+        report.say(f"warning {line}")
+    sources, lines = every_source(
+        [*bloggers, *follow_friday_sources(settings), *contest_sources(found)]
+    )
+    for line in lines:
+        report.say(line)
+    return sources, {contest.slug: contest for contest in found}
+
+
+def _fetch_all(
+    sources: list[Source],
+    client: httpx.Client,
+    settings: CollectSettings,
+    states: dict[str, SourceState],
+    report: CollectReport,
+) -> list[Fetched]:
+    """Fetch every due source, ``settings.concurrency`` at a time; a line as each one ends."""
+
+    def one(source: Source) -> Fetched:
+        state = states.get(source.url) or SourceState()
+        try:
+            return fetch(client, source.url, settings, state.etag, state.last_modified)
+        except Exception as error:  # why so broad: one bad feed never stops the rest
+            return Fetched(source.url, "failed", error=f"{type(error).__name__}: {error}")
+
+    results: dict[int, Fetched] = {}
+    with ThreadPoolExecutor(settings.concurrency) as pool:
+        futures = {pool.submit(one, source): number for number, source in enumerate(sources)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            number = futures[future]
+            results[number] = result = future.result()
+            what = {"ok": f"{len(result.body)} bytes", "not-modified": "not modified"}
+            report.say(
+                f"fetched [{done}/{len(sources)}] {sources[number].where}: "
+                f"{what.get(result.status, 'failed')}"
+            )
+    return [results[number] for number in range(len(sources))]
+
+
+def collected_drafts(content_dir: Path) -> int:
+    """How many collected files in content/ are drafts, waiting for an editor."""
+    count = 0
+    for kind in (FEATURED, FOLLOW_FRIDAY, VIDEO):
+        for path in (content_dir / kind.folder).glob("*.md"):
+            try:
+                header = read_header(path)
+            except (OSError, UnicodeDecodeError):
+                continue
+            if header.get("collected", "").lower() == "yes" and header.get("status") == "draft":
+                count += 1
+    return count
 
 
 def collect(
@@ -292,46 +400,70 @@ def collect(
     now: datetime | None = None,
     *,
     dry_run: bool = False,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> CollectReport:
-    """Fetch every blogger's feed and write the new posts into content/featured/."""
+    """Fetch every source and write what is new: featured posts, #FF shout-outs, films."""
     zone = ZoneInfo(timezone)
     now = now or datetime.now(zone)
     if now.tzinfo is None:
         now = now.replace(tzinfo=zone)
-    report = CollectReport(dry_run=dry_run)
-    cache = _load_cache(settings.cache_path)
-    people = bloggers(content_dir, report)
-    results = _fetch_all(people, settings, cache)
-    known = known_posts(content_dir)
-    for unreadable in known.unreadable:
-        report.lines.append(
-            f"warning {unreadable}: cannot read it; its post may be collected again"
-        )
-    run = _Run(content_dir, settings, zone, now, dry_run, cache, known, report)
-    found: list[_Found] = []
-    for person, result in zip(people, results, strict=True):
-        try:
-            one = run.feed(person, result)
-        except Exception as error:  # why so broad: one bad feed never stops the rest
-            report.fail(person.where, f"cannot use the feed ({type(error).__name__}: {error})")
+    report = CollectReport(dry_run=dry_run, progress=progress)
+    states = load_states(settings.cache_path)
+    sources, contest_by_slug = gather(content_dir, settings, report)
+    due = []
+    for source in sources:
+        why = "" if force else waiting(states.get(source.url) or SourceState(), now)
+        if why:
+            report.waiting += 1
+            report.say(f"waiting {source.where}: {why}")
         else:
-            if one is not None:
-                found.append(one)
-    # Why caps: one feed with thousands of recent posts would otherwise become
-    # thousands of files for an editor to review in one go.
-    run.take(found)
-    for one in found:
-        try:
-            run.finish(one)
-        except Exception as error:  # why so broad: one bad feed never stops the rest
-            report.fail(
-                one.person.where, f"cannot write its posts ({type(error).__name__}: {error})"
-            )
+            due.append(source)
+    known = known_items(content_dir)
+    for unreadable in known.unreadable:
+        report.say(f"warning {unreadable}: cannot read it; its item may be collected again")
+    with make_client(settings) as client:
+        results = _fetch_all(due, client, settings, states, report)
+        writer = Writer(content_dir, settings, zone, client, known, report, dry_run=dry_run)
+        run = _Run(content_dir, settings, zone, now, states, known, report, contest_by_slug, writer)
+        found: list[_Found] = []
+        for source, result in zip(due, results, strict=True):
+            state = states.setdefault(source.url, SourceState())
+            line = record(state, result, now, settings)
+            if line:
+                report.say(f"{line} ({source.where})")
+            try:
+                one = run.feed(source, result)
+            except Exception as error:  # why so broad: one bad feed never stops the rest
+                report.fail(source.where, f"cannot use the feed ({type(error).__name__}: {error})")
+            else:
+                if one is not None:
+                    found.append(one)
+        # Why caps: one feed with thousands of recent entries would otherwise become
+        # thousands of files for an editor to review in one go.
+        run.take(found)
+        for one in found:
+            try:
+                run.finish(one)
+            except Exception as error:  # why so broad: one bad feed never stops the rest
+                report.fail(
+                    one.source.where, f"cannot write its entries ({type(error).__name__}: {error})"
+                )
+    report.drafts_waiting = collected_drafts(content_dir) + (report.drafts if dry_run else 0)
     if not dry_run:
         try:
-            _save_cache(settings.cache_path, cache)
-        except OSError as error:  # the posts are written; only the next run costs more
-            report.lines.append(f"warning {settings.cache_path}: cannot save the cache ({error})")
-    # Why: servers choose some of these words; a terminal must not run their escape codes.
-    report.lines = [inert(line)[:400] for line in report.lines]
+            save_states(settings.cache_path, states)
+        except OSError as error:  # the files are written; only the next run costs more
+            report.say(f"warning {settings.cache_path}: cannot save the sources' state ({error})")
     return report
+
+
+def status(content_dir: Path, settings: CollectSettings, now: datetime | None = None) -> str:
+    """The table of `invoke collect --status`: every source and its health."""
+    from socialhub.collect.health import status_table  # noqa: PLC0415 - only this command
+
+    report = CollectReport()
+    sources, _contests = gather(content_dir, settings, report)
+    states = load_states(settings.cache_path)
+    table = status_table([(source, states.get(source.url)) for source in sources], now or datetime.now().astimezone())
+    return "\n".join([*report.lines, table])

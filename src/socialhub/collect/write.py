@@ -83,8 +83,12 @@ def cut_off(now: datetime, days: int) -> datetime | None:
     return now - timedelta(days=days) if days > 0 else None
 
 
-def featured_text(entry: CleanEntry, blogger: str, date: datetime) -> str:
-    """The featured-post file: every field an editor reviews, editor's note left blank."""
+def featured_text(entry: CleanEntry, blogger: str, date: datetime, trusted: bool = True) -> str:
+    """The featured-post file: every field an editor reviews, editor's note left blank.
+
+    A blogger whose profile does not say Collect-Trusted: yes gets drafts, which
+    an editor publishes after reading them.
+    """
     title = entry.title or "Untitled post"
     lines = [
         f"Title: {title}",
@@ -99,6 +103,8 @@ def featured_text(entry: CleanEntry, blogger: str, date: datetime) -> str:
         "Collected: yes",
         f"Entry-Id: {entry.id}",
     ]
+    if not trusted:
+        lines.append("Status: draft")
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
