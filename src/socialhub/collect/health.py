@@ -244,6 +244,16 @@ def _line(cells: list[str]) -> str:
     ).rstrip()
 
 
+def _wrapped(url: str, width: int) -> list[str]:
+    """A URL in lines of ``width``, cut after a "/", "?" or "&" where one is near the end."""
+    lines = []
+    while len(url) > width:
+        cut = max(url.rfind(mark, width // 2, width) for mark in "/?&") + 1 or width
+        lines.append(url[:cut])
+        url = url[cut:]
+    return [*lines, url] if url else lines
+
+
 def _counts(counts: dict[str, int]) -> str:
     """Last run's counts in the table's order, then any others the file holds."""
     names = [n for n in COUNTS if n in counts] + sorted(set(counts) - set(COUNTS))
@@ -264,9 +274,7 @@ def _block(source: Source, state: SourceState | None, now: datetime) -> list[str
         _clock(until) if due and until else "due",
     ]
     lines = [_line(row)]
-    url = inert(source.url)
-    step = WIDTH - 2
-    lines += [f"  {url[i : i + step]}" for i in range(0, len(url), step)] or ["  (no URL)"]
+    lines += [f"  {part}" for part in _wrapped(inert(source.url), WIDTH - 2)] or ["  (no URL)"]
     if state.counts:
         lines.append(f"  last run: {_counts(state.counts)}")
     if state.last_error:
