@@ -90,6 +90,13 @@ def test_a_huge_failure_count_from_an_edited_file_is_still_bounded() -> None:
     assert wait_of(state, NOW) == 3 * 86400
 
 
+def test_a_huge_backoff_setting_waits_a_year_at_most() -> None:
+    """COLLECT_BACKOFF_MAX of a million years is a long wait, not an overflow."""
+    state, settings = SourceState(failures=50), CollectSettings(backoff_max=10**15)
+    record(state, failed(429, retry_after=10**14), NOW, settings)
+    assert wait_of(state, NOW) == 366 * 86400
+
+
 @pytest.mark.parametrize("success", [ok(), Fetched(URL, "not-modified", code=304)], ids=str)
 def test_a_success_ends_the_failures_and_says_so_after_a_back_off(success: Fetched) -> None:
     """A 200 or a 304 resets the count; ending a back-off is one line, the last error stays."""

@@ -149,7 +149,8 @@ def waiting(state: SourceState, now: datetime) -> str:
 
 def _wait(state: SourceState, now: datetime, seconds: int, reason: str) -> str:
     """Set a wait of ``seconds`` from now; the time it ends, for the line that says so."""
-    until = now + timedelta(seconds=seconds)
+    # Why a year at most: a huge COLLECT_BACKOFF_MAX would overflow the date, not just wait.
+    until = now + timedelta(seconds=min(seconds, 366 * 86400))
     state.next_fetch, state.wait_reason = _iso(until), reason
     return f"{_clock(until)} UTC"
 
