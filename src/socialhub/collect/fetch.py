@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,11 +51,20 @@ def _short(text: str, limit: int = 120) -> str:
     return " ".join(printable.split())[:limit]
 
 
+def _seconds(text: str) -> int | None:
+    """A header's number of seconds, or None.
+
+    Why so strict: "-5", "1.5", "+3" and "²" are not delta-seconds, and a
+    thousand digits would only make int() refuse them.
+    """
+    return int(text) if re.fullmatch(r"[0-9]{1,12}", text) else None
+
+
 def _retry_after(headers: httpx.Headers) -> int | None:
     """Retry-After in seconds, from a number of seconds or an HTTP date; None when unreadable."""
     value = headers.get("retry-after", "").strip()
-    if value.isdigit():  # why isdigit: "-5", "1.5" and "+3" are not delta-seconds
-        return int(value)
+    if value[:1].isdigit():
+        return _seconds(value)
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):
@@ -80,8 +90,7 @@ def _max_age(headers: httpx.Headers) -> int | None:
         directives[name.strip().lower()] = value.strip().strip('"')
     if "no-cache" in directives or "no-store" in directives:
         return 0
-    given = directives.get("max-age", "")
-    return int(given) if given.isdigit() else None
+    return _seconds(directives.get("max-age", ""))
 
 
 def _describe(error: Exception, url: str, settings: CollectSettings) -> str:  # noqa: PLR0911 - one per kind of failure
