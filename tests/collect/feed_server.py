@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
 from markdown import Markdown
@@ -99,6 +100,10 @@ def _handler(feeds: FeedServer) -> type[BaseHTTPRequestHandler]:
                 return self.send(301, b"", extra={"Location": "ftp://files.example/feed.xml"})
             if route == "status":
                 return self.send(int(name), b"<h1>no</h1>", "text/html")
+            if route == "reply":  # /reply/<status>?<header>=<value>&...: a feed, or nothing
+                code, _, query = name.partition("?")
+                body = feeds.fixture("rss-2.0.xml") if code == "200" else b""
+                return self.send(int(code), body, extra=dict(parse_qsl(query)))
             if route == "slow":
                 feeds.stop.wait(5)
                 return self.send(200, feeds.fixture("rss-2.0.xml"))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -29,6 +32,9 @@ class Fetched:
     last_modified: str = ""
     error: str = ""
     final_url: str = ""  # after redirects: the base of relative links
+    code: int = 0  # the HTTP status of the last response; 0 when there was none
+    retry_after: int | None = None  # seconds a 429 or 503 asked us to wait (Retry-After)
+    max_age: int | None = None  # seconds a 200 or 304 may be reused (Cache-Control)
 
 
 class _RefusedError(Exception):
@@ -43,6 +49,48 @@ def _short(text: str, limit: int = 120) -> str:
     """One printable line of at most ``limit`` characters (servers choose these words)."""
     printable = "".join(c if c.isprintable() else " " for c in text)
     return " ".join(printable.split())[:limit]
+
+
+def _seconds(text: str) -> int | None:
+    """A header's number of seconds, or None.
+
+    Why so strict: "-5", "1.5", "+3" and "²" are not delta-seconds, and a
+    thousand digits would only make int() refuse them.
+    """
+    return int(text) if re.fullmatch(r"[0-9]{1,12}", text) else None
+
+
+def _retry_after(headers: httpx.Headers) -> int | None:
+    """Retry-After in seconds, from a number of seconds or an HTTP date; None when unreadable."""
+    value = headers.get("retry-after", "").strip()
+    if value[:1].isdigit():
+        return _seconds(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:  # "-0000" dates: RFC 5322 says UTC, just unsure of the zone
+        when = when.replace(tzinfo=UTC)
+    # Why the server's Date: a date is counted from the server's clock, so that
+    # a skewed clock here neither drops the wait nor makes it longer.
+    try:
+        sent = parsedate_to_datetime(headers.get("date", ""))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        sent = datetime.now(UTC)
+    if sent.tzinfo is None:
+        sent = sent.replace(tzinfo=UTC)
+    return max(0, round((when - sent).total_seconds()))
+
+
+def _max_age(headers: httpx.Headers) -> int | None:
+    """Cache-Control max-age in seconds (no-cache and no-store: 0); None when absent or bad."""
+    directives = {}
+    for part in headers.get("cache-control", "").split(","):
+        name, _, value = part.partition("=")
+        directives[name.strip().lower()] = value.strip().strip('"')
+    if "no-cache" in directives or "no-store" in directives:
+        return 0
+    return _seconds(directives.get("max-age", ""))
 
 
 def _describe(error: Exception, url: str, settings: CollectSettings) -> str:  # noqa: PLR0911 - one per kind of failure
@@ -102,10 +150,24 @@ def fetch(
                     current = urljoin(current, response.headers["location"].strip())
                     continue
                 if response.status_code == 304:
-                    return Fetched(url, "not-modified", etag=etag, last_modified=modified)
+                    return Fetched(
+                        url,
+                        "not-modified",
+                        etag=etag,
+                        last_modified=modified,
+                        code=304,
+                        max_age=_max_age(response.headers),
+                    )
                 if not 200 <= response.status_code < 300:
                     reason = _short(response.reason_phrase, 40)
-                    return _failed(url, f"HTTP {response.status_code} {reason}".strip())
+                    code = response.status_code
+                    return Fetched(
+                        url,
+                        "failed",
+                        error=f"HTTP {code} {reason}".strip(),
+                        code=code,
+                        retry_after=_retry_after(response.headers) if code in (429, 503) else None,
+                    )
                 body = _read(response, settings, deadline)
                 return Fetched(
                     url,
@@ -115,6 +177,8 @@ def fetch(
                     response.headers.get("etag", ""),
                     response.headers.get("last-modified", ""),
                     final_url=current,
+                    code=response.status_code,
+                    max_age=_max_age(response.headers) if response.status_code == 200 else None,
                 )
             if time.monotonic() > deadline:
                 raise _RefusedError(f"timed out after {settings.timeout:g} s")

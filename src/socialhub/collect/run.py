@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -272,7 +272,7 @@ class _Run:
         if held:
             # Why forgotten when entries were held back: a 304 next time would hide them.
             state.etag = state.last_modified = ""
-        state.since = one.since.isoformat() if one.since else ""
+        state.since = one.since.isoformat() if one.since else "none"
         state.counts = {key: one.counts[key] for key in VERDICTS}
         self.report.counts.update(one.counts)
         self.report.say(f"done {one.source.where}: {_tally(one.counts)}")
@@ -298,8 +298,16 @@ class _Run:
     def since(self, source: Source) -> datetime | None:
         """The cut-off of the feed's first collection, kept so that later runs keep to it."""
         state = self.states.get(source.url)
-        if state is not None and state.since_known:
-            return state.since_date
+        kept = state.since if state is not None else ""
+        if kept == "none":
+            return None
+        if kept:
+            try:
+                since = datetime.fromisoformat(kept)
+            except ValueError:  # an edited file: start again from the setting
+                pass
+            else:
+                return since if since.tzinfo else since.replace(tzinfo=UTC)
         return cut_off(self.now, self.settings.max_age_days)
 
 
