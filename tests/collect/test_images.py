@@ -15,7 +15,7 @@ from feed_server import FeedServer
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageCms
 
 from socialhub.collect.fetch import make_client
 from socialhub.collect.images import ImageRefused, SavedImage, save_image
@@ -138,8 +138,9 @@ def test_the_exif_orientation_is_applied(
         ),
         ("empty.png", b"", "image/png"),
         ("tiff.jpg", _picture("TIFF"), "image/jpeg"),
+        ("sound.webp", b"RIFF\x24\0\0\0WAVEfmt " + b"\0" * 40, "image/webp"),
     ],
-    ids=["html-as-jpeg", "svg", "empty", "tiff"],
+    ids=["html-as-jpeg", "svg", "empty", "tiff", "riff-not-webp"],
 )
 def test_what_is_not_a_jpeg_png_gif_or_webp_is_refused(
     feeds: FeedServer,
@@ -315,6 +316,19 @@ def test_png_and_webp_keep_their_format_and_lose_their_text(
         with Image.open(saved.path) as again:
             assert again.format == kind
             assert dict(again.getexif()) == {}
+
+
+def test_a_colour_profile_is_applied_then_dropped(
+    feeds: FeedServer, client: httpx.Client, folder: Path, settings: CollectSettings
+) -> None:
+    """The pixels come out in sRGB; the profile, with its description text, stays behind."""
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    body = _picture(icc_profile=profile, quality=95)
+    saved = _save(client, _serve(feeds, "profiled.jpg", body), folder, settings)
+    assert profile not in saved.path.read_bytes()
+    with Image.open(saved.path) as again:
+        assert "icc_profile" not in again.info
+        assert _near(again.getpixel((5, 5)), (255, 0, 0))
 
 
 def test_the_request_asks_for_pictures(

@@ -35,11 +35,12 @@ from socialhub.collect.settings import CollectSettings
 ACCEPT = "image/webp, image/png, image/jpeg, image/gif;q=0.8, image/*;q=0.5"
 JPEG_QUALITY = 88
 
-# The first bytes of each accepted format, the plugin that decodes it, what it is
-# saved as, and the file extension. Why our own table rather than Image.open:
-# Image.open checks the pixel count against Pillow's global MAX_IMAGE_PIXELS (a
-# warning, then an error), which settings cannot change without touching every
-# thread's Pillow; opening the plugin directly lets max_image_pixels decide.
+# The first bytes of each accepted format (a WebP also says WEBP at byte 8), the
+# plugin that decodes it, what it is saved as, and the file extension. Why our own
+# table rather than Image.open: Image.open checks the pixel count against Pillow's
+# global MAX_IMAGE_PIXELS (a warning, then an error), which settings cannot change
+# without touching every thread's Pillow; opening the plugin directly lets
+# max_image_pixels decide, before a single pixel is decoded.
 _FORMATS: tuple[tuple[tuple[bytes, ...], type[ImageFile.ImageFile], str, str], ...] = (
     ((b"\xff\xd8\xff",), JpegImagePlugin.JpegImageFile, "JPEG", ".jpg"),
     ((b"\x89PNG\r\n\x1a\n",), PngImagePlugin.PngImageFile, "PNG", ".png"),
@@ -110,7 +111,7 @@ def _line(text: str, limit: int = 200) -> str:
 def _open(body: bytes, where: str) -> tuple[ImageFile.ImageFile, str, str]:
     """The image file of the format the first bytes name, with what to save it as."""
     for magics, plugin, save_as, extension in _FORMATS:
-        if body.startswith(magics):
+        if body.startswith(magics) and (save_as != "WEBP" or body[8:12] == b"WEBP"):
             return plugin(io.BytesIO(body)), save_as, extension
     raise ImageRefused(f"{where}: not a JPEG, PNG, GIF or WebP picture")
 
