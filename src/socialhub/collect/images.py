@@ -126,8 +126,8 @@ def _reencode(body: bytes, max_pixels: int, where: str) -> tuple[bytes, str, int
                 f"{where}: {width}×{height} pixels is more than the limit of {max_pixels}"
             )
         source.load()  # decode now: a truncated or broken file fails here, not later
-        upright = ImageOps.exif_transpose(source)
-        bare = _bare(upright, save_as)
+        ImageOps.exif_transpose(source, in_place=True)  # in place: one picture less in memory
+        bare = _bare(source, save_as)
         out = io.BytesIO()
         if save_as == "JPEG":
             bare.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
@@ -169,6 +169,10 @@ def _bare(image: Image.Image, save_as: str) -> Image.Image:
     return fresh
 
 
+def _why(error: OSError) -> str:
+    return error.strerror or _line(str(error), 80) or type(error).__name__
+
+
 def _name(stem: str, extension: str, number: int) -> str:
     return f"{stem}{extension}" if number == 1 else f"{stem}-{number}{extension}"
 
@@ -187,7 +191,7 @@ def _write_new(folder: Path, stem: str, extension: str, data: bytes, where: str)
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{stem}.", suffix=".part")
     except OSError as error:
-        raise ImageRefused(f"{where}: cannot write into {folder} ({error.strerror})") from None
+        raise ImageRefused(f"{where}: cannot write into {folder} ({_why(error)})") from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -204,6 +208,6 @@ def _write_new(folder: Path, stem: str, extension: str, data: bytes, where: str)
             return target
         raise ImageRefused(f"{where}: {folder} already holds {_MAX_NAMES} files named {stem}")
     except OSError as error:
-        raise ImageRefused(f"{where}: cannot write into {folder} ({error.strerror})") from None
+        raise ImageRefused(f"{where}: cannot write into {folder} ({_why(error)})") from None
     finally:
         Path(temporary).unlink(missing_ok=True)
