@@ -133,10 +133,9 @@ def _left_out(checked: Checked, comments: int = 0) -> Problem:
     placeholders = [p.field for p in problems if p.message == PLACEHOLDER]
     others = sorted({p.field for p in problems if p.message != PLACEHOLDER})
     if checked.values.get("status") == "draft":
-        todo = sorted(set(placeholders) | set(others))
         fix = "set Status: published when it is ready"
-        if todo:
-            fix += f" (first fix: {', '.join(todo)})"
+        if problems:
+            fix += f" (first fix: {'; '.join(_each_problem(problems))})"
         return Problem(path, "status", f"draft, so it is {left}", fix)
     fields = list(dict.fromkeys(placeholders))
     also = f", and fix {_names(others)}" if others else ""
@@ -147,6 +146,20 @@ def _left_out(checked: Checked, comments: int = 0) -> Problem:
         f"a TODO from invoke new), so it is {left}",
         f"replace each TODO with the real text{also}",
     )
+
+
+def _each_problem(problems: list[Problem]) -> list[str]:
+    """'field: what is wrong' for each problem, by field, each said once.
+
+    Why the message and not the field alone: "images" does not tell an editor
+    which picture needs alt text; "the 1st image (/images/ff/x.jpg) has no alt
+    text" does. The fix is left out: the published file's error gives it.
+    """
+    said: dict[str, None] = {}
+    for problem in sorted(problems, key=lambda p: p.field):
+        message = "still holds a TODO from invoke new" if problem.message == PLACEHOLDER else ""
+        said[f"{problem.field}: {message or problem.message}"] = None
+    return list(said)
 
 
 def _comments_of_left_out_items(

@@ -106,8 +106,8 @@ MESSAGES: tuple[tuple[str, str], ...] = (
     (
         "content/posts/bad.md: status: draft, so it is left out of the site; set Status: "
         "published when it is ready",
-        "A warning: drafts are not published. The fields it names, if any, still have "
-        "problems to fix before it can be.",
+        "A warning: drafts are not published. What it lists after “first fix”, if anything "
+        "(which picture has no alt text, which field is missing), must be fixed before it can be.",
     ),
     (
         "content/contests/bad.md: winners: 'second-film' is a draft, left out of the site; "

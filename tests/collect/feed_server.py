@@ -35,6 +35,7 @@ class FeedServer:
     def __init__(self) -> None:
         self.hits: dict[str, int] = {}
         self.custom: dict[str, bytes] = {}  # served at /custom/<name>, as a test sets them
+        self.custom_types: dict[str, str] = {}  # their Content-Type, when not XML
         self.headers: dict[str, dict[str, str]] = {}
         self.in_flight = 0
         self.most_in_flight = 0
@@ -76,7 +77,9 @@ def _handler(feeds: FeedServer) -> type[BaseHTTPRequestHandler]:
             if route == "feed":
                 return self.send(200, feeds.fixture(name), TYPES[Path(name).suffix])
             if route == "custom":
-                return self.send(200, feeds.custom[name])
+                return self.send(
+                    200, feeds.custom[name], feeds.custom_types.get(name, TYPES[".xml"])
+                )
             if route == "etag":
                 if self.headers.get("If-None-Match") == '"v1"':
                     return self.send(304, b"")
@@ -98,6 +101,8 @@ def _handler(feeds: FeedServer) -> type[BaseHTTPRequestHandler]:
                 return self.send(302, b"", extra={"Location": "/loop"})
             if route == "ftp":
                 return self.send(301, b"", extra={"Location": "ftp://files.example/feed.xml"})
+            if route == "file":
+                return self.send(302, b"", extra={"Location": "file:///etc/passwd"})
             if route == "status":
                 return self.send(int(name), b"<h1>no</h1>", "text/html")
             if route == "reply":  # /reply/<status>?<header>=<value>&...: a feed, or nothing

@@ -793,10 +793,38 @@ CASES = [
         POST.replace("Title: A post\n", "") + "Status: draft\nImage: /images/nope.png\n\nB.\n",
         (
             "content/posts/bad.md: status: draft, so it is left out of the site; set Status: "
-            "published when it is ready (first fix: image, title)",
+            "published when it is ready (first fix: image: the image /images/nope.png does not "
+            "exist; title: missing)",
         ),
         status=0,
         absent=("posts/bad/index.html",),
+    ),
+    Case(
+        "post_draft_still_holding_a_todo",
+        "posts/bad.md",
+        POST.replace("Summary: Short.", "Summary: TODO one sentence") + "Status: draft\n\nB.\n",
+        (
+            "content/posts/bad.md: status: draft, so it is left out of the site; set Status: "
+            "published when it is ready (first fix: summary: still holds a TODO from invoke new)",
+        ),
+        status=0,
+        absent=("posts/bad/index.html",),
+    ),
+    Case(
+        "shoutout_draft_whose_images_lack_alt_text",
+        "follow-friday/bad.md",
+        SHOUTOUT
+        + "Status: draft\n\n![](/images/ff/ada.png)\n\n"
+        + IMAGE
+        + "\n\n![ ](/images/x.png)\n",
+        (
+            "content/follow-friday/bad.md: status: draft, so it is left out of the site; set "
+            "Status: published when it is ready (first fix: images: the 1st image "
+            "(/images/ff/ada.png) has no alt text; images: the 3rd image (/images/x.png) has no "
+            "alt text; images: the 3rd image (/images/x.png) does not exist)",
+        ),
+        status=0,
+        absent=("follow-friday/bad/index.html",),
     ),
     Case(
         "video_draft",

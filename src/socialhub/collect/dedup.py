@@ -61,7 +61,11 @@ class Known:
             # Why not for blog posts: bloggers reuse titles ("Week notes"), and their
             # posts always have a URL of their own.
             for other in self.titles.get(kind, []):
-                if other.title == title and other.date and abs(other.date - entry.date) <= CLOSE_DATES:
+                if (
+                    other.title == title
+                    and other.date
+                    and abs(other.date - entry.date) <= CLOSE_DATES
+                ):
                     return f"the same title and date as {other.name or 'a file'}"
         return ""
 

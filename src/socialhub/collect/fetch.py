@@ -113,28 +113,41 @@ def _describe(error: Exception, url: str, settings: CollectSettings) -> str:  # 
     return f"{type(error).__name__}: {text}"
 
 
-def _read(response: httpx.Response, settings: CollectSettings, deadline: float) -> bytes:
-    """The body, decompressed, refused once over the size cap or past the deadline."""
+def _read(
+    response: httpx.Response, settings: CollectSettings, deadline: float, limit: int
+) -> bytes:
+    """The body, decompressed, refused once over ``limit`` bytes or past the deadline."""
     declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > settings.max_bytes:
-        raise _RefusedError(f"too large ({declared} bytes; the limit is {settings.max_bytes})")
+    if declared.isdigit() and int(declared) > limit:
+        raise _RefusedError(f"too large ({declared} bytes; the limit is {limit})")
     body = bytearray()
     # Why by chunks: the cap holds for what gzip expands to, and a server that
     # drips bytes slowly still meets the deadline.
     for chunk in response.iter_bytes():
         body += chunk
-        if len(body) > settings.max_bytes:
-            raise _RefusedError(f"too large (over {settings.max_bytes} bytes)")
+        if len(body) > limit:
+            raise _RefusedError(f"too large (over {limit} bytes)")
         if time.monotonic() > deadline:
             raise _RefusedError(f"timed out after {settings.timeout:g} s")
     return bytes(body)
 
 
 def fetch(
-    client: httpx.Client, url: str, settings: CollectSettings, etag: str = "", modified: str = ""
+    client: httpx.Client,
+    url: str,
+    settings: CollectSettings,
+    etag: str = "",
+    modified: str = "",
+    *,
+    accept: str = ACCEPT,
+    max_bytes: int | None = None,
 ) -> Fetched:
-    """GET a feed, following a few redirects to http(s) only, within the size and time caps."""
-    headers = {"Accept": ACCEPT}
+    """GET a feed (or, with ``accept`` and ``max_bytes``, a picture) within the caps.
+
+    Redirects are followed a few times, to http(s) only; ``max_bytes`` replaces
+    settings.max_bytes for bodies that have a cap of their own, such as images.
+    """
+    headers = {"Accept": accept}
     if etag:
         headers["If-None-Match"] = etag
     if modified:
@@ -168,7 +181,8 @@ def fetch(
                         code=code,
                         retry_after=_retry_after(response.headers) if code in (429, 503) else None,
                     )
-                body = _read(response, settings, deadline)
+                limit = settings.max_bytes if max_bytes is None else max_bytes
+                body = _read(response, settings, deadline, limit)
                 return Fetched(
                     url,
                     "ok",

@@ -23,7 +23,7 @@ from socialhub.collect.clean import CleanEntry, clean_entry, inert, plain_title,
 from socialhub.collect.dedup import Known, known_items
 from socialhub.collect.fetch import Fetched, fetch, make_client
 from socialhub.collect.films import Contest, contests, film_refusal, in_contest, matches_tag
-from socialhub.collect.follow_friday import friday_of, is_shout_out, not_friday_note
+from socialhub.collect.follow_friday import is_shout_out, not_friday_note
 from socialhub.collect.follow_friday import refusal as shout_out_refusal
 from socialhub.collect.health import SourceState, load_states, record, save_states, waiting
 from socialhub.collect.parse import parse_feed
@@ -341,7 +341,9 @@ def _blogger_filter(entry: CleanEntry, words: tuple[str, ...]) -> bool:
     return matches(entry, words)
 
 
-def gather(content_dir: Path, settings: CollectSettings, report: CollectReport) -> tuple[list[Source], dict[str, Contest]]:
+def gather(
+    content_dir: Path, settings: CollectSettings, report: CollectReport
+) -> tuple[list[Source], dict[str, Contest]]:
     """Every source of the run, and the contests by slug; problems become FAILED lines."""
     bloggers, problems = blogger_sources(content_dir)
     for where, what in problems:
@@ -473,5 +475,7 @@ def status(content_dir: Path, settings: CollectSettings, now: datetime | None = 
     report = CollectReport()
     sources, _contests = gather(content_dir, settings, report)
     states = load_states(settings.cache_path)
-    table = status_table([(source, states.get(source.url)) for source in sources], now or datetime.now().astimezone())
+    table = status_table(
+        [(source, states.get(source.url)) for source in sources], now or datetime.now().astimezone()
+    )
     return "\n".join([*report.lines, table])

@@ -43,7 +43,9 @@ def blogger_sources(content_dir: Path) -> tuple[list[Source], list[tuple[str, st
         try:
             header = read_header(path)
         except (OSError, UnicodeDecodeError) as error:
-            problems.append((f"{path.stem} ({path})", f"cannot read the file ({type(error).__name__})"))
+            problems.append(
+                (f"{path.stem} ({path})", f"cannot read the file ({type(error).__name__})")
+            )
             continue
         name = header.get("name") or path.stem
         url = header.get("feed-url", "")
@@ -59,7 +61,9 @@ def blogger_sources(content_dir: Path) -> tuple[list[Source], list[tuple[str, st
 def follow_friday_sources(settings: CollectSettings) -> list[Source]:
     """The #FF feeds of COLLECT_FOLLOW_FRIDAY_FEEDS; only shout-outs are taken from them."""
     return [
-        Source(feed.url, FOLLOW_FRIDAY.name, "", "#FF feed", feed.trusted, settings.follow_friday_tags)
+        Source(
+            feed.url, FOLLOW_FRIDAY.name, "", "#FF feed", feed.trusted, settings.follow_friday_tags
+        )
         for feed in settings.follow_friday_feeds
     ]
 
@@ -67,7 +71,14 @@ def follow_friday_sources(settings: CollectSettings) -> list[Source]:
 def contest_sources(contests: list[Contest]) -> list[Source]:
     """Every contest's Collect-Feed; films are entries by outsiders, so drafts to review."""
     return [
-        Source(url, VIDEO.name, contest.slug, f"contest {contest.name}", False, (contest.tag,) if contest.tag else ())
+        Source(
+            url,
+            VIDEO.name,
+            contest.slug,
+            f"contest {contest.name}",
+            False,
+            (contest.tag,) if contest.tag else (),
+        )
         for contest in contests
         for url in contest.feeds
     ]
