@@ -152,6 +152,18 @@ class _Run:
     contests: dict[str, Contest]
     writer: Writer
 
+    def fetched(self, source: Source, result: Fetched) -> _Found | None:
+        """Remember how the fetch went, then read the feed; one bad feed never stops the rest."""
+        state = self.states.setdefault(source.url, SourceState())
+        line = record(state, result, self.now, self.settings)
+        if line:
+            self.report.say(f"{line} ({source.where})")
+        try:
+            return self.feed(source, result)
+        except Exception as error:  # why so broad: one bad feed never stops the rest
+            self.report.fail(source.where, f"cannot use the feed ({type(error).__name__}: {error})")
+            return None
+
     def feed(self, source: Source, result: Fetched) -> _Found | None:
         """Parse one fetched feed and judge its entries (None when it gave none)."""
         if result.status == "failed":
@@ -403,6 +415,26 @@ def collected_drafts(content_dir: Path) -> int:
     return count
 
 
+def _due(
+    sources: list[Source],
+    states: dict[str, SourceState],
+    now: datetime,
+    report: CollectReport,
+    *,
+    force: bool,
+) -> list[Source]:
+    """The sources to fetch now; the others are resting, and a line says until when."""
+    due = []
+    for source in sources:
+        why = "" if force else waiting(states.get(source.url) or SourceState(), now)
+        if why:
+            report.waiting += 1
+            report.say(f"waiting {source.where}: {why}")
+        else:
+            due.append(source)
+    return due
+
+
 def collect(
     content_dir: Path,
     settings: CollectSettings,
@@ -421,14 +453,7 @@ def collect(
     report = CollectReport(dry_run=dry_run, progress=progress)
     states = load_states(settings.cache_path)
     sources, contest_by_slug = gather(content_dir, settings, report)
-    due = []
-    for source in sources:
-        why = "" if force else waiting(states.get(source.url) or SourceState(), now)
-        if why:
-            report.waiting += 1
-            report.say(f"waiting {source.where}: {why}")
-        else:
-            due.append(source)
+    due = _due(sources, states, now, report, force=force)
     known = known_items(content_dir)
     for unreadable in known.unreadable:
         report.say(f"warning {unreadable}: cannot read it; its item may be collected again")
@@ -436,19 +461,7 @@ def collect(
         results = _fetch_all(due, client, settings, states, report)
         writer = Writer(content_dir, settings, zone, client, known, report, dry_run=dry_run)
         run = _Run(content_dir, settings, zone, now, states, known, report, contest_by_slug, writer)
-        found: list[_Found] = []
-        for source, result in zip(due, results, strict=True):
-            state = states.setdefault(source.url, SourceState())
-            line = record(state, result, now, settings)
-            if line:
-                report.say(f"{line} ({source.where})")
-            try:
-                one = run.feed(source, result)
-            except Exception as error:  # why so broad: one bad feed never stops the rest
-                report.fail(source.where, f"cannot use the feed ({type(error).__name__}: {error})")
-            else:
-                if one is not None:
-                    found.append(one)
+        found = [one for one in map(run.fetched, due, results) if one is not None]
         # Why caps: one feed with thousands of recent entries would otherwise become
         # thousands of files for an editor to review in one go.
         run.take(found)
