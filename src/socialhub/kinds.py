@@ -21,6 +21,7 @@ class FieldType(Enum):
     DATE = "date"  # YYYY-MM-DD or YYYY-MM-DD HH:MM
     FRIDAY = "friday"  # a date that falls on a Friday
     URL = "url"  # an absolute http(s) URL
+    URLS = "urls"  # a comma-separated list of absolute http(s) URLs
     HANDLE = "handle"  # @name or @name@server
     HANDLES = "handles"  # a comma-separated list of handles
     LIST = "list"  # a comma-separated list of short texts
@@ -112,6 +113,26 @@ _TAGS = Field(
     "cameras, battery",
     default="",
 )
+_COLLECTED = Field(
+    "collected",
+    FieldType.BOOL,
+    "yes when invoke collect wrote the file",
+    "no",
+    default="no",
+)
+
+
+def _entry_id(where: str, example: str) -> Field:
+    """The Entry-Id field: how invoke collect recognises a file it wrote before."""
+    return Field(
+        "entry_id",
+        FieldType.TEXT,
+        f"the entry's id in {where} (set by invoke collect)",
+        example,
+        default="",
+    )
+
+
 _COMMENTS = Field(
     "comments",
     FieldType.BOOL,
@@ -272,20 +293,8 @@ FEATURED = Kind(
             choices=("praise", "mixed", "criticism"),
         ),
         _TAGS,
-        Field(
-            "collected",
-            FieldType.BOOL,
-            "yes when invoke collect wrote the file",
-            "no",
-            default="no",
-        ),
-        Field(
-            "entry_id",
-            FieldType.TEXT,
-            "the entry's id in the blogger's feed (set by invoke collect)",
-            "tag:pocketlens.example,2026:x2",
-            default="",
-        ),
+        _COLLECTED,
+        _entry_id("the blogger's feed", "tag:pocketlens.example,2026:x2"),
         _COMMENTS,
         _STATUS,
     ),
@@ -332,6 +341,8 @@ FOLLOW_FRIDAY = Kind(
         ),
         Field("reshares", FieldType.INT, "how many times it was reshared", "12", default="0"),
         _TAGS,
+        _COLLECTED,
+        _entry_id("the social account's feed", "https://social.example/@lumenmobile/1234"),
         _COMMENTS,
         _STATUS,
     ),
@@ -386,6 +397,20 @@ CONTEST = Kind(
             "Short films shot after dark.",
             True,
         ),
+        Field(
+            "collect_feed",
+            FieldType.URLS,
+            "video feeds invoke collect reads for entries, separated by commas",
+            "https://videos.example/feeds/nightfall-shorts.xml",
+            default="",
+        ),
+        Field(
+            "collect_tag",
+            FieldType.TEXT,
+            "the hashtag or word a collected film must carry (with or without #)",
+            "#NightfallShorts",
+            default="",
+        ),
     ),
     body=Body("rules", "the rules, in Markdown", "1. Shoot on a Lumen phone."),
 )
@@ -434,6 +459,8 @@ VIDEO = Kind(
             choices=("winner", "finalist", "honourable-mention", "entry"),
         ),
         _TAGS,
+        _COLLECTED,
+        _entry_id("the video platform's feed", "yt:video:aqz-KE-bpKQ"),
         _COMMENTS,
         _STATUS,
     ),
