@@ -400,7 +400,7 @@ CONTEST = Kind(
         Field(
             "collect_feed",
             FieldType.URLS,
-            "video feeds invoke collect reads for entries, separated by commas",
+            "the video feeds (a channel's or a playlist's) invoke collect reads films from",
             "https://videos.example/feeds/nightfall-shorts.xml",
             default="",
         ),
