@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from written_site import build_warnings, left_out
 
 from socialhub.collect.clean import CleanEntry
@@ -243,3 +245,25 @@ def test_any_description_gives_a_body_the_build_publishes(
     assert len(body) < 1000
     write(minimal_copy, text)
     assert left_out(build_warnings(minimal_copy, tmp_path / "output"), PATH) == []
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    title=st.text(max_size=80),
+    text=st.text(max_size=400),
+    author=st.text(max_size=40),
+    tags=st.lists(st.text(max_size=20), max_size=4),
+)
+def test_a_film_that_is_not_refused_has_a_file_the_build_takes(
+    title: str, text: str, author: str, tags: list[str]
+) -> None:
+    """Whatever the feed says: refused with a reason, or a file whose fields keep every rule."""
+    entry = film(title=title, text=text, author=author, tags=tuple(tags))
+    if film_refusal(entry):
+        return
+    written = film_text(entry, NIGHT, poster=POSTER, posted=POSTED, trusted=True, entry_id="a")
+    problems = problems_in(written, Path(PATH), OSLO, VIDEO)
+    if "Status: published" in written:
+        assert problems == []
+    else:
+        assert problems == ["entrant: is empty"]

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from written_site import build_warnings, left_out
 
 from socialhub.collect.clean import CleanEntry
@@ -211,3 +213,26 @@ def test_any_text_gives_a_caption_the_build_publishes(
     assert len(caption) <= CAPTION_LENGTH
     assert not caption.startswith("TODO")
     assert left_out(build_warnings(minimal_copy, tmp_path / "output"), PATH) == []
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(max_size=400), title=st.text(max_size=80), alt=st.text(max_size=80))
+@example(text="#FF", title="", alt="\x1b")  # alt text that is all control characters
+def test_whatever_a_post_says_the_file_keeps_every_field_rule(
+    text: str, title: str, alt: str
+) -> None:
+    """Published: the build's checks find nothing; a draft: only the picture without alt text."""
+    picture = Picture("/images/follow-friday/x.png", alt)
+    written = shout_out_text(
+        entry(text=text, title=title), [picture], posted=WEDNESDAY, trusted=True, entry_id="a"
+    )
+    problems = problems_in(written, Path(PATH), OSLO, FOLLOW_FRIDAY)
+    if read_status(written) == "published":
+        assert problems == []
+    else:
+        assert problems == ["images: the 1st image (/images/follow-friday/x.png) has no alt text"]
+
+
+def read_status(text: str) -> str:
+    """The Status line of a file's text."""
+    return next(line for line in text.splitlines() if line.startswith("Status: ")).split(" ")[1]

@@ -19,6 +19,7 @@ from markdown import Markdown
 
 from socialhub.collect.clean import CleanEntry, excerpt_of, inert
 from socialhub.collect.inline import escape_markdown
+from socialhub.collect.write import problems_in
 from socialhub.fieldrules import field_flaw, is_placeholder
 from socialhub.kinds import CONTEST, VIDEO
 from socialhub.text import shorten
@@ -28,6 +29,9 @@ DESCRIPTION_LENGTH = 600  # a few sentences: the film's page links to the origin
 # The contest fields the collector reads; problems in others are the build's to report.
 _NEEDED = ("name", "opens", "closes", "collect_feed", "collect_tag")
 _UTC = ZoneInfo("UTC")  # Opens and Closes are read as dates; the zone does not matter
+_SAMPLE_DATE = datetime(2026, 1, 1, tzinfo=_UTC)
+# Fields a film may lack: its file is then a draft, which the build leaves out and names.
+_DRAFT_FIELDS = ("duration:", "entrant:", "status:")
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,19 @@ def film_refusal(entry: CleanEntry) -> str:
         if not inert(entry.title):
             return f"the film {where} has no title"
         return f"the film {where} has a title the build would refuse; write its file by hand"
+    # Why the whole file too: any other text of the feed that a field's rule
+    # refuses is named here, rather than found by the build after writing.
+    sample = Contest("x", "x", date(2026, 1, 1), date(2026, 1, 1), (), "")
+    text = film_text(
+        entry, sample, poster="/images/x.png", posted=_SAMPLE_DATE, trusted=False, entry_id="x"
+    )
+    found = [
+        problem
+        for problem in problems_in(text, Path("content/videos/x.md"), _UTC, VIDEO)
+        if not problem.startswith(_DRAFT_FIELDS)
+    ]
+    if found:
+        return f"the film {where}: {found[0]}; write its file by hand"
     return ""
 
 
