@@ -113,6 +113,7 @@ _TAGS = Field(
     "cameras, battery",
     default="",
 )
+# As FEATURED declares them: how invoke collect recognises the files it wrote.
 _COLLECTED = Field(
     "collected",
     FieldType.BOOL,
@@ -293,8 +294,20 @@ FEATURED = Kind(
             choices=("praise", "mixed", "criticism"),
         ),
         _TAGS,
-        _COLLECTED,
-        _entry_id("the blogger's feed", "tag:pocketlens.example,2026:x2"),
+        Field(
+            "collected",
+            FieldType.BOOL,
+            "yes when invoke collect wrote the file",
+            "no",
+            default="no",
+        ),
+        Field(
+            "entry_id",
+            FieldType.TEXT,
+            "the entry's id in the blogger's feed (set by invoke collect)",
+            "tag:pocketlens.example,2026:x2",
+            default="",
+        ),
         _COMMENTS,
         _STATUS,
     ),

@@ -182,19 +182,20 @@ def test_a_trusted_complete_film_is_published_with_its_text_as_typed(
 
 
 @pytest.mark.parametrize(
-    ("changes", "entrant", "first_fix"),
+    ("changes", "poster", "first_fix"),
     [
-        ({"duration": None}, "", "duration"),
-        ({"author": ""}, "", "entrant"),
+        ({"duration": None}, POSTER, "duration"),
+        ({"author": ""}, POSTER, "entrant"),
+        ({}, "", "poster"),
     ],
-    ids=["no_duration", "no_entrant"],
+    ids=["no_duration", "no_entrant", "no_poster"],
 )
 def test_a_film_missing_a_required_field_is_a_draft_the_build_names(
-    changes: dict[str, object], entrant: str, first_fix: str, minimal_copy: Path, tmp_path: Path
+    changes: dict[str, object], poster: str, first_fix: str, minimal_copy: Path, tmp_path: Path
 ) -> None:
     """An empty required field would stop the build; as a draft it is left out, and named."""
     text = film_text(
-        film(**changes), NIGHT, poster=POSTER, posted=POSTED, trusted=True, entry_id="yt:1"
+        film(**changes), NIGHT, poster=poster, posted=POSTED, trusted=True, entry_id="yt:1"
     )
     assert read_header(write(minimal_copy, text))["status"] == "draft"
     output = tmp_path / "output"
