@@ -28,6 +28,7 @@ TITLE_LENGTH = 90
 CAPTION_LENGTH = 280
 TAGS = "follow friday"
 _UTC = ZoneInfo("UTC")  # for checking a text: its dates are written as dates, not times
+_A_FRIDAY = datetime(2026, 11, 20, tzinfo=_UTC)  # any Friday: refusal checks the texts, not dates
 
 # Why spelled out: strftime's %A and %B follow the machine's locale, and the
 # note must read the same on every machine that runs the collector.
@@ -86,9 +87,7 @@ def refusal(entry: CleanEntry) -> str:
     where = entry.link or entry.id
     if not entry.mentions:
         return f"the post {where} mentions no one, and a shout-out needs at least one handle"
-    text = shout_out_text(
-        entry, [], posted=datetime(2026, 11, 20), trusted=False, entry_id=entry.id or "x"
-    )
+    text = shout_out_text(entry, [], posted=_A_FRIDAY, trusted=False, entry_id=entry.id or "x")
     found = [
         problem
         for problem in problems_in(text, Path("content/follow-friday/x.md"), _UTC, FOLLOW_FRIDAY)
@@ -126,7 +125,7 @@ def _fit(name: str, text: str, fallback: str) -> str:
 def shout_out_title(entry: CleanEntry) -> str:
     """'#FF: nina and tomas' from the handles; else the post's first words; never empty."""
     if entry.mentions:
-        return shorten(f"#FF: {_names(handles_of(entry))}", TITLE_LENGTH)
+        return _fit("title", shorten(f"#FF: {_names(handles_of(entry))}", TITLE_LENGTH), "#FF")
     words = shorten(inert(entry.title or entry.text), TITLE_LENGTH - 5)
     return _fit("title", f"#FF: {words}" if words else "", "#FF")
 
