@@ -17,6 +17,7 @@ ACCEPTS = {
     FieldType.DATE: "a date, `YYYY-MM-DD` or `YYYY-MM-DD HH:MM` (site time zone)",
     FieldType.FRIDAY: "a date that is a Friday, `YYYY-MM-DD`",
     FieldType.URL: "an absolute `http://` or `https://` address",
+    FieldType.URLS: "absolute `http://` or `https://` addresses separated by commas",
     FieldType.HANDLE: "a handle, `@name` or `@name@server`",
     FieldType.HANDLES: "handles separated by commas, each `@name` or `@name@server`",
     FieldType.LIST: "words or short phrases separated by commas",

@@ -21,6 +21,7 @@ class FieldType(Enum):
     DATE = "date"  # YYYY-MM-DD or YYYY-MM-DD HH:MM
     FRIDAY = "friday"  # a date that falls on a Friday
     URL = "url"  # an absolute http(s) URL
+    URLS = "urls"  # a comma-separated list of absolute http(s) URLs
     HANDLE = "handle"  # @name or @name@server
     HANDLES = "handles"  # a comma-separated list of handles
     LIST = "list"  # a comma-separated list of short texts
@@ -112,6 +113,27 @@ _TAGS = Field(
     "cameras, battery",
     default="",
 )
+# As FEATURED declares them: how invoke collect recognises the files it wrote.
+_COLLECTED = Field(
+    "collected",
+    FieldType.BOOL,
+    "yes when invoke collect wrote the file",
+    "no",
+    default="no",
+)
+
+
+def _entry_id(where: str, example: str) -> Field:
+    """The Entry-Id field: how invoke collect recognises a file it wrote before."""
+    return Field(
+        "entry_id",
+        FieldType.TEXT,
+        f"the entry's id in {where} (set by invoke collect)",
+        example,
+        default="",
+    )
+
+
 _COMMENTS = Field(
     "comments",
     FieldType.BOOL,
@@ -339,6 +361,8 @@ FOLLOW_FRIDAY = Kind(
         ),
         Field("reshares", FieldType.INT, "how many times it was reshared", "12", default="0"),
         _TAGS,
+        _COLLECTED,
+        _entry_id("the social account's feed", "https://social.example/@lumenmobile/1234"),
         _COMMENTS,
         _STATUS,
     ),
@@ -393,6 +417,20 @@ CONTEST = Kind(
             "Short films shot after dark.",
             True,
         ),
+        Field(
+            "collect_feed",
+            FieldType.URLS,
+            "the video feeds (a channel's or a playlist's) invoke collect reads films from",
+            "https://videos.example/feeds/nightfall-shorts.xml",
+            default="",
+        ),
+        Field(
+            "collect_tag",
+            FieldType.TEXT,
+            "the hashtag or word a collected film must carry (with or without #)",
+            "#NightfallShorts",
+            default="",
+        ),
     ),
     body=Body("rules", "the rules, in Markdown", "1. Shoot on a Lumen phone."),
 )
@@ -441,6 +479,8 @@ VIDEO = Kind(
             choices=("winner", "finalist", "honourable-mention", "entry"),
         ),
         _TAGS,
+        _COLLECTED,
+        _entry_id("the video platform's feed", "yt:video:aqz-KE-bpKQ"),
         _COMMENTS,
         _STATUS,
     ),

@@ -43,6 +43,7 @@ _EMPTY: dict[FieldType, Any] = {
     FieldType.TEXT: "",
     FieldType.MARKDOWN: "",
     FieldType.URL: "",
+    FieldType.URLS: (),
     FieldType.REF: "",
     FieldType.HANDLE: "",
 }
@@ -257,6 +258,8 @@ def _parse(  # noqa: PLR0911, PLR0912, PLR0917 - one branch per field type reads
             )
             return None
         return text
+    if kind is FieldType.URLS:
+        return _parse_urls(checked, spec, label, text)
     if kind is FieldType.HANDLE:
         return _parse_handles(checked, label, text, spec)[0] if text else ""
     if kind is FieldType.HANDLES:
@@ -390,6 +393,19 @@ def missing_day(text: str) -> tuple[str, str] | None:
             "write hours from 00 to 23 and minutes from 00 to 59, e.g. 09:00",
         )
     return None
+
+
+def _parse_urls(checked: Checked, spec: Field, label: str, text: str) -> tuple[str, ...] | None:
+    """A URLS field's addresses; None, with one problem per bad address, when any is bad."""
+    urls = _split_list(text)
+    bad = [url for url in urls if not is_web_url(url)]
+    for url in bad:
+        checked.problem(
+            label,
+            f"'{url}' is not an absolute http(s) URL",
+            f"write each full address, separated by commas, e.g. {spec.example}",
+        )
+    return None if bad else tuple(urls)
 
 
 def _parse_handles(checked: Checked, label: str, text: str, spec: Field) -> list[str]:

@@ -12,9 +12,9 @@ from markdown import Markdown
 
 from socialhub.collect.clean import CleanEntry, normal_url
 from socialhub.headers import read_header
-from socialhub.kinds import FEATURED, STREAM_KINDS
+from socialhub.kinds import FEATURED, STREAM_KINDS, Kind
 from socialhub.text import slugify
-from socialhub.validate import SourceFile, check_file
+from socialhub.validate import FileExists, SourceFile, check_file
 
 SLUG_LENGTH = 60
 
@@ -116,13 +116,24 @@ def file_date(entry: CleanEntry, now: datetime, zone: ZoneInfo) -> datetime:
     return date.astimezone(zone)
 
 
-def problems_in(text: str, path: Path, zone: ZoneInfo) -> list[str]:
-    """What the build's checks would say about a featured file's text (empty when valid)."""
+def problems_in(
+    text: str,
+    path: Path,
+    zone: ZoneInfo,
+    kind: Kind = FEATURED,
+    exists: FileExists | None = None,
+) -> list[str]:
+    """What the build's checks would say about a collected file's text (empty when valid).
+
+    ``kind`` is the kind of item the text is a file of; ``exists`` tells which
+    pictures are in content/ (by default every path is taken to exist, as the
+    text is checked before or apart from the files it points at).
+    """
     reader = Markdown(extensions=["meta"])
     body = reader.convert(text)
     meta = {key: value if len(value) > 1 else value[0] for key, value in reader.Meta.items()}  # type: ignore[attr-defined]
-    source = SourceFile(str(path), FEATURED, path.stem, meta, body)
-    checked = check_file(source, lambda _path: False, zone)
+    source = SourceFile(str(path), kind, path.stem, meta, body)
+    checked = check_file(source, exists or (lambda _path: True), zone)
     return [f"{p.field}: {p.message}" for p in checked.problems]
 
 
