@@ -31,13 +31,21 @@ def content(tmp_path: Path) -> Path:
 def blogger(content: Path) -> AddBlogger:
     """Add a blogger file whose Feed-URL is given (on the local server, usually)."""
 
-    def add(slug: str, feed_url: str, words: str = "", folder: Path | None = None) -> Path:
+    def add(
+        slug: str,
+        feed_url: str,
+        words: str = "",
+        folder: Path | None = None,
+        *,
+        trusted: bool = True,
+    ) -> Path:
         path = (folder or content) / "bloggers" / f"{slug}.md"
         path.write_text(
             f"Name: {slug.replace('-', ' ').title()}\nBlog-Name: {slug} blog\n"
             f"Blog-URL: https://{slug}.example/\nFeed-URL: {feed_url}\n"
             f"Avatar: /images/avatars/ada.png\nMember-Since: 2025-01-01\n"
-            f"Collect-Filter: {words}\n\nA blogger.\n",
+            f"Collect-Filter: {words}\nCollect-Trusted: {'yes' if trusted else 'no'}\n\n"
+            "A blogger.\n",
             encoding="utf-8",
         )
         return path

@@ -1,4 +1,4 @@
-"""A local server for the platform feeds: fixtures of tests/data/collect/platforms/, pictures, abuse.
+"""A local server for the platform feeds: the fixtures of tests/data/collect/platforms/, pictures.
 
 Every picture a fixture names under ``{base}/images/`` is made on the fly with
 Pillow (a JPEG carries EXIF with a GPS position, to check that it is stripped),

@@ -125,7 +125,10 @@ def test_a_feed_of_3000_posts_is_taken_ten_at_a_time_newest_first(
         f"held back Big Blog ({feeds.url('/big.xml')}): 2990 new posts not written "
         "(2990 over COLLECT_MAX_NEW_PER_FEED (10)); the next runs take them, newest first"
     ]
-    assert first.summary.endswith("10 new posts written, 2990 held back for the next runs.")
+    assert first.summary.endswith(
+        "10 new items written (10 featured posts); 2990 held back for the next runs; "
+        "0 collected drafts waiting for review."
+    )
     assert first.ok
     second = collect(content, capped, "UTC", NOW)
     # The feed answered in full, not 304: the ETag is not kept while posts wait.

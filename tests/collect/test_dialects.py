@@ -129,10 +129,16 @@ def test_every_dialect_in_one_run_then_nothing_new(
     assert sorted(read_header(p)["original-url"] for p in first.written) == sorted(
         feeds.url(case.original) for case in DIALECTS
     )
-    assert first.summary == "8 feeds fetched, 0 not modified, 0 failed, 8 new posts written."
+    assert first.summary == (
+        "8 feeds fetched, 0 not modified, 0 failed; 8 new items written (8 featured posts); "
+        "0 collected drafts waiting for review."
+    )
     again = collect(content, settings, "UTC", NOW)
     assert again.written == []
-    assert again.summary == "8 feeds fetched, 0 not modified, 0 failed, 0 new posts written."
+    assert again.summary == (
+        "8 feeds fetched, 0 not modified, 0 failed; 0 new items written; "
+        "0 collected drafts waiting for review."
+    )
 
 
 def test_the_site_time_zone_dates_the_file(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 
 from feed_server import NOW, AddBlogger, FeedServer
@@ -49,7 +51,10 @@ def test_each_failure_is_one_line_and_the_others_are_collected(
         assert line.endswith(words) or f": {words}" in line, line
         assert "\n" not in line and len(line) < 300
     assert [read_header(p)["blogger"] for p in report.written] == ["good"]
-    assert report.summary == "1 feeds fetched, 0 not modified, 16 failed, 1 new posts written."
+    assert report.summary == (
+        "1 feeds fetched, 0 not modified, 16 failed; 1 new item written (1 featured post); "
+        "0 collected drafts waiting for review."
+    )
     assert not report.ok
 
 
@@ -66,10 +71,11 @@ def test_a_blogger_without_a_feed_url_is_one_failed_line(
 def test_a_failed_feed_keeps_its_cache_and_is_fetched_in_full_next_time(
     content: Path, feeds: FeedServer, blogger: AddBlogger, settings: CollectSettings
 ) -> None:
-    """Nothing is cached for a feed that failed, so a fixed feed is collected at once."""
+    """No validator is kept for a feed that failed, so a fixed feed is collected at once."""
     path = blogger("flaky", feeds.url("status/503"))
     assert collect(content, settings, "UTC", NOW).failed == 1
-    assert settings.cache_path.read_text(encoding="utf-8") == "{}"
+    [state] = json.loads(settings.cache_path.read_text(encoding="utf-8")).values()
+    assert (state["etag"], state["last_modified"], state["failures"]) == ("", "", 1)
     path.write_text(path.read_text().replace("status/503", "feed/rss-2.0.xml"))
     report = collect(content, settings, "UTC", NOW)
     assert (report.failed, len(report.written)) == (0, 1)

@@ -38,7 +38,10 @@ def test_conditional_get_round_trip(
     cache = json.loads(settings.cache_path.read_text(encoding="utf-8"))
     assert cache[feeds.base + path][validator] == value
     second = collect(content, settings, "UTC", NOW)
-    assert second.summary == "0 feeds fetched, 1 not modified, 0 failed, 0 new posts written."
+    assert second.summary == (
+        "0 feeds fetched, 1 not modified, 0 failed; 0 new items written; "
+        "0 collected drafts waiting for review."
+    )
     assert second.lines == []
     sent = feeds.headers[path]
     header = "If-None-Match" if route == "etag" else "If-Modified-Since"

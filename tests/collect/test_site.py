@@ -82,10 +82,16 @@ def test_invoke_collect_exits_non_zero_when_a_feed_failed(
     blogger("pocket-lens", feeds.url("feed/rss-2.0.xml"))
     result = run_invoke("--content", str(content), "--dry-run")
     assert result.returncode == 1, result.stderr
-    assert result.stdout.splitlines() == [
+    lines = result.stdout.splitlines()
+    # Why filtered: a progress line per feed comes first, in the order the fetches end.
+    fetched = sorted(line.split("] ", 1)[1] for line in lines if line.startswith("fetched ["))
+    assert fetched[0] == f"Dead ({dead}): failed"
+    assert fetched[1].startswith(f"Pocket Lens ({feeds.url('feed/rss-2.0.xml')}): ")
+    assert [line for line in lines if not line.startswith(("fetched ", "done "))] == [
         f"FAILED Dead ({dead}): connection refused",
         "new Pocket Lens: rss-2-0-post-about-the-lumen.md (dry run: not written)",
-        "1 feeds fetched, 0 not modified, 1 failed, 1 new posts would be written (dry run).",
+        "1 feeds fetched, 0 not modified, 1 failed; 1 new item would be written (dry run) "
+        "(1 featured post); 0 collected drafts waiting for review.",
     ]
     assert "Traceback" not in result.stderr
     assert not (content / "featured").exists()

@@ -138,7 +138,10 @@ def test_a_dry_run_writes_nothing_and_keeps_no_cache(
         "same-title.md",
     ]
     assert "new Pocket Lens: same-title.md (dry run: not written)" in report.lines
-    assert report.summary.endswith("3 new posts would be written (dry run).")
+    assert report.summary.endswith(
+        "3 new items would be written (dry run) (3 featured posts); "
+        "0 collected drafts waiting for review."
+    )
     assert not (content / "featured").exists()
     assert not settings.cache_path.exists()
 

@@ -20,8 +20,11 @@ from socialhub.text import slugify
 # queues), and two different films of one title within two days are rare enough.
 CLOSE_DATES = timedelta(days=2)
 # The header fields that hold the address of the original, per collected kind.
-_URL_FIELDS = {FEATURED.name: ("original-url",), FOLLOW_FRIDAY.name: ("original-url",)}
-_URL_FIELDS[VIDEO.name] = ("video-url", "original-url")
+_URL_FIELDS: dict[str, tuple[str, ...]] = {
+    FEATURED.name: ("original-url",),
+    FOLLOW_FRIDAY.name: ("original-url",),
+    VIDEO.name: ("video-url",),
+}
 
 
 @dataclass(frozen=True)

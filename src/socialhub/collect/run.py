@@ -82,6 +82,11 @@ class CollectReport:
         if self.progress is not None:
             self.progress(line)
 
+    def show(self, line: str) -> None:
+        """Show a progress line (which source is being worked on) without keeping it."""
+        if self.progress is not None:
+            self.progress(inert(line)[:LINE_LENGTH])
+
     @property
     def summary(self) -> str:
         """The closing line of `invoke collect`."""
@@ -93,7 +98,11 @@ class CollectReport:
         made = ", ".join(
             _plural(self.made[kind], word) for kind, word in _MADE.items() if self.made[kind]
         )
-        drafts = f"; {self.drafts} as drafts" if self.drafts else ""
+        drafts = (
+            f"; {self.drafts} as {'a draft' if self.drafts == 1 else 'drafts'}"
+            if self.drafts
+            else ""
+        )
         detail = f" ({made}{drafts})" if made else ""
         parts.append(f"{_plural(len(self.written), 'new item')} {verb}{detail}")
         for key, words in (
@@ -171,7 +180,7 @@ class _Run:
             return None
         if result.status == "not-modified":
             self.report.not_modified += 1
-            self.report.say(f"not modified {source.where}")
+            self.report.show(f"not modified {source.where}")
             return None
         parsed = parse_feed(result.body, result.content_type)
         if parsed.error:
@@ -287,7 +296,7 @@ class _Run:
         state.since = one.since.isoformat() if one.since else "none"
         state.counts = {key: one.counts[key] for key in VERDICTS}
         self.report.counts.update(one.counts)
-        self.report.say(f"done {one.source.where}: {_tally(one.counts)}")
+        self.report.show(f"done {one.source.where}: {_tally(one.counts)}")
 
     def held(self, one: _Found, count: int) -> str:
         """Why a source's new entries were held back, in the settings' names."""
@@ -394,7 +403,7 @@ def _fetch_all(
             number = futures[future]
             results[number] = result = future.result()
             what = {"ok": f"{len(result.body)} bytes", "not-modified": "not modified"}
-            report.say(
+            report.show(
                 f"fetched [{done}/{len(sources)}] {sources[number].where}: "
                 f"{what.get(result.status, 'failed')}"
             )
