@@ -163,7 +163,7 @@ class _Run:
 
     def fetched(self, source: Source, result: Fetched) -> _Found | None:
         """Remember how the fetch went, then read the feed; one bad feed never stops the rest."""
-        state = self.states.setdefault(source.url, SourceState())
+        state = self.states.setdefault(source.key, SourceState())
         line = record(state, result, self.now, self.settings)
         if line:
             self.report.say(f"{line} ({source.where})")
@@ -246,7 +246,7 @@ class _Run:
         # a title and date alike mean the same thing reached from another place.
         if not same.startswith("the same title") and " this run" not in same:
             return "known", None
-        state = self.states.setdefault(source.url, SourceState())
+        state = self.states.setdefault(source.key, SourceState())
         if entry.id not in state.merged:
             state.merged.append(entry.id)
             self.report.say(f"merged {source.where}: {shorten_title(entry)} is {same}")
@@ -289,7 +289,7 @@ class _Run:
         if held:
             self.report.held_back += held
             self.report.say(f"held back {one.source.where}: {self.held(one, held)}")
-        state = self.states.setdefault(one.source.url, SourceState())
+        state = self.states.setdefault(one.source.key, SourceState())
         if held:
             # Why forgotten when entries were held back: a 304 next time would hide them.
             state.etag = state.last_modified = ""
@@ -318,7 +318,7 @@ class _Run:
 
     def since(self, source: Source) -> datetime | None:
         """The cut-off of the feed's first collection, kept so that later runs keep to it."""
-        state = self.states.get(source.url)
+        state = self.states.get(source.key)
         kept = state.since if state is not None else ""
         if kept == "none":
             return None
@@ -390,7 +390,7 @@ def _fetch_all(
     """Fetch every due source, ``settings.concurrency`` at a time; a line as each one ends."""
 
     def one(source: Source) -> Fetched:
-        state = states.get(source.url) or SourceState()
+        state = states.get(source.key) or SourceState()
         try:
             return fetch(client, source.url, settings, state.etag, state.last_modified)
         except Exception as error:  # why so broad: one bad feed never stops the rest
@@ -435,7 +435,7 @@ def _due(
     """The sources to fetch now; the others are resting, and a line says until when."""
     due = []
     for source in sources:
-        why = "" if force else waiting(states.get(source.url) or SourceState(), now)
+        why = "" if force else waiting(states.get(source.key) or SourceState(), now)
         if why:
             report.waiting += 1
             report.say(f"waiting {source.where}: {why}")
@@ -498,6 +498,6 @@ def status(content_dir: Path, settings: CollectSettings, now: datetime | None = 
     sources, _contests = gather(content_dir, settings, report)
     states = load_states(settings.cache_path)
     table = status_table(
-        [(source, states.get(source.url)) for source in sources], now or datetime.now().astimezone()
+        [(source, states.get(source.key)) for source in sources], now or datetime.now().astimezone()
     )
     return "\n".join([*report.lines, table])

@@ -23,6 +23,12 @@ class Source:
     words: tuple[str, ...] = ()  # only entries with one of these (Collect-Filter, Collect-Tag)
 
     @property
+    def key(self) -> str:
+        """Where its state is kept: one feed may serve two purposes (#FF and a contest)."""
+        # Why the bare URL for bloggers: the state file of earlier versions used it.
+        return self.url if self.kind == FEATURED.name else f"{self.kind} {self.owner} {self.url}"
+
+    @property
     def where(self) -> str:
         """Who and which feed, for the progress and summary lines."""
         return f"{self.name} ({self.url})"
