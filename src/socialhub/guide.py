@@ -27,7 +27,10 @@ ACCEPTS = {
     FieldType.INT: "a whole number, `0` or more",
     FieldType.DURATION: "`minutes:seconds` or `hours:minutes:seconds`",
     FieldType.IMAGE: "the path of a picture under `content/`, such as `/images/x.png`",
-    FieldType.VIDEO: "a YouTube or Vimeo address, or a `.mp4`/`.webm` path under `content/media/`",
+    FieldType.VIDEO: (
+        "a YouTube, Vimeo or PeerTube (`https://<server>/w/<id>`) address, "
+        "or a `.mp4`/`.webm` path under `content/media/`"
+    ),
     FieldType.REF: "the file name (without `.md`) of another item",
     FieldType.REFS: "file names (without `.md`) of other items, separated by commas",
 }

@@ -31,7 +31,7 @@ class FieldType(Enum):
     INT = "int"  # a whole number, zero or more
     DURATION = "duration"  # m:ss or h:mm:ss
     IMAGE = "image"  # a path under content/, such as /images/avatars/x.png
-    VIDEO = "video"  # a YouTube or Vimeo URL, or a path to a video file
+    VIDEO = "video"  # a YouTube, Vimeo or PeerTube URL, or a path to a video file
     REF = "ref"  # the slug of another item
     REFS = "refs"  # a comma-separated list of slugs of other items
 
@@ -458,7 +458,7 @@ VIDEO = Kind(
         Field(
             "video_url",
             FieldType.VIDEO,
-            "a YouTube or Vimeo URL, or a video file under content/media/",
+            "a YouTube, Vimeo or PeerTube URL, or a video file under content/media/",
             "https://www.youtube.com/watch?v=aqz-KE-bpKQ",
             True,
         ),

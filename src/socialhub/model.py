@@ -25,11 +25,12 @@ class Image:
 
 @dataclass(frozen=True, kw_only=True)
 class VideoSource:
-    """Where a contest video plays: YouTube, Vimeo or a file on this site."""
+    """Where a contest video plays: YouTube, Vimeo, a PeerTube server or a file on this site."""
 
-    provider: str  # "youtube", "vimeo" or "file"
+    provider: str  # "youtube", "vimeo", "peertube" or "file"
     url: str  # the URL the editor gave (a site path for files)
     video_id: str = ""  # provider's id; empty for files
+    host: str = ""  # the PeerTube server, such as tube.example; empty for the others
 
     @property
     def watch_url(self) -> str:
@@ -38,6 +39,8 @@ class VideoSource:
             return f"https://www.youtube.com/watch?v={self.video_id}"
         if self.provider == "vimeo":
             return f"https://vimeo.com/{self.video_id}"
+        if self.provider == "peertube":
+            return f"https://{self.host}/w/{self.video_id}"
         return self.url
 
     @property
@@ -47,6 +50,14 @@ class VideoSource:
             return f"https://www.youtube-nocookie.com/embed/{self.video_id}?autoplay=1"
         if self.provider == "vimeo":
             return f"https://player.vimeo.com/video/{self.video_id}?dnt=1&autoplay=1"
+        if self.provider == "peertube":
+            # Why p2p=0: PeerTube's player otherwise shares the film with other
+            # viewers over WebRTC, telling them the reader's address (its embed
+            # docs, support/doc/api/embeds.md); warningTitle=0 drops the P2P
+            # notice that no longer applies.
+            return (
+                f"https://{self.host}/videos/embed/{self.video_id}?autoplay=1&p2p=0&warningTitle=0"
+            )
         return self.url
 
     @property

@@ -31,6 +31,12 @@ _HANDLE = re.compile(r"^@[A-Za-z0-9_][A-Za-z0-9_.-]*(@[A-Za-z0-9-]+(\.[A-Za-z0-9
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _DURATION = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d)$")
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+# PeerTube's video ids (packages/core-utils url.ts: /w/<shortUUID>, /videos/watch/<id>):
+# a UUID, or its short form in Flickr's base 58 (no 0, O, I or l).
+_PEERTUBE_ID = re.compile(
+    r"^(?:[1-9A-HJ-NP-Za-km-z]{20,22}"
+    r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+)
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
 _ORDINALS = ("1st", "2nd", "3rd")
 
@@ -489,7 +495,7 @@ def _parse_image(checked: Checked, label: str, text: str, exists: FileExists) ->
 
 
 def video_source(text: str) -> VideoSource | None:
-    """Recognise a YouTube or Vimeo URL, or a local video path; None otherwise."""
+    """Recognise a YouTube, Vimeo or PeerTube URL, or a local video path; None otherwise."""
     if not is_web_url(text):
         path = site_path(text)
         if path.lower().endswith(VIDEO_EXTENSIONS):
@@ -498,20 +504,42 @@ def video_source(text: str) -> VideoSource | None:
     parts = urlsplit(text)
     host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
     segments = [s for s in parts.path.split("/") if s]
-    if host in ("youtube.com", "youtube-nocookie.com"):
-        query = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p)
-        video_id = query.get("v", "")
-        if not video_id and len(segments) == 2 and segments[0] in ("embed", "shorts"):
-            video_id = segments[1]
-        if _YOUTUBE_ID.match(video_id):
-            return VideoSource(provider="youtube", url=text, video_id=video_id)
-    if host == "youtu.be" and len(segments) == 1 and _YOUTUBE_ID.match(segments[0]):
-        return VideoSource(provider="youtube", url=text, video_id=segments[0])
+    if host in ("youtube.com", "youtube-nocookie.com", "youtu.be"):
+        return _youtube_source(text, host, parts.query, segments)
     if host in ("vimeo.com", "player.vimeo.com"):
         numbers = [s for s in segments if s.isdigit()]
-        if numbers:
-            return VideoSource(provider="vimeo", url=text, video_id=numbers[-1])
+        return VideoSource(provider="vimeo", url=text, video_id=numbers[-1]) if numbers else None
+    return _peertube_source(text, parts.hostname or "", segments)
+
+
+def _youtube_source(text: str, host: str, query: str, segments: list[str]) -> VideoSource | None:
+    """A YouTube watch, embed, shorts or youtu.be URL with a well-formed video id."""
+    if host == "youtu.be":
+        video_id = segments[0] if len(segments) == 1 else ""
+    else:
+        values = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
+        video_id = values.get("v", "")
+        if not video_id and len(segments) == 2 and segments[0] in ("embed", "shorts"):
+            video_id = segments[1]
+    if _YOUTUBE_ID.match(video_id):
+        return VideoSource(provider="youtube", url=text, video_id=video_id)
     return None
+
+
+def _peertube_source(text: str, host: str, segments: list[str]) -> VideoSource | None:
+    """A PeerTube watch page on any server: /w/<shortUUID> or /videos/watch/<id>.
+
+    Why not /w/p/…: that is a playlist, which the player cannot show as one film.
+    """
+    if len(segments) == 2 and segments[0] == "w":
+        video_id = segments[1]
+    elif len(segments) == 3 and segments[:2] == ["videos", "watch"]:
+        video_id = segments[2]
+    else:
+        return None
+    if not host or not _PEERTUBE_ID.match(video_id):
+        return None
+    return VideoSource(provider="peertube", url=text, video_id=video_id, host=host.lower())
 
 
 def _parse_video(checked: Checked, label: str, text: str, exists: FileExists) -> Any:
@@ -519,8 +547,9 @@ def _parse_video(checked: Checked, label: str, text: str, exists: FileExists) ->
     if source is None:
         checked.problem(
             label,
-            f"'{text}' is not a YouTube or Vimeo video, nor a video file",
+            f"'{text}' is not a YouTube, Vimeo or PeerTube video, nor a video file",
             "give a youtube.com/watch?v=…, youtu.be/…, vimeo.com/<number> URL, "
+            "a PeerTube https://<server>/w/<id> URL, "
             "or a .mp4/.webm file under content/media/",
         )
         return None

@@ -212,7 +212,9 @@ def test_a_week_of_platform_feeds_becomes_shout_outs_and_films(  # noqa: PLR0915
 
     hub_page = BeautifulSoup((output / "hub" / "index.html").read_text(), "lxml")
     gallery = BeautifulSoup((output / "follow-friday" / "index.html").read_text(), "lxml")
-    contest = BeautifulSoup((output / "contests" / "winter-light" / "index.html").read_text(), "lxml")
+    contest = BeautifulSoup(
+        (output / "contests" / "winter-light" / "index.html").read_text(), "lxml"
+    )
     published_ff = set(shout_outs) - empty_alt
     for name in published_ff:
         slug = name[:-3]

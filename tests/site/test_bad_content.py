@@ -318,9 +318,10 @@ CASES = [
         "videos/bad.md",
         VIDEO.replace("https://vimeo.com/123456", "https://dailymotion.example/x8") + "\nFilm.\n",
         (
-            "content/videos/bad.md: video-url: 'https://dailymotion.example/x8' is not a YouTube "
-            "or Vimeo video, nor a video file; give a youtube.com/watch?v=…, youtu.be/…, "
-            "vimeo.com/<number> URL, or a .mp4/.webm file under content/media/",
+            "content/videos/bad.md: video-url: 'https://dailymotion.example/x8' is not a YouTube, "
+            "Vimeo or PeerTube video, nor a video file; give a youtube.com/watch?v=…, youtu.be/…, "
+            "vimeo.com/<number> URL, a PeerTube https://<server>/w/<id> URL, "
+            "or a .mp4/.webm file under content/media/",
         ),
     ),
     Case(

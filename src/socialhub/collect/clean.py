@@ -16,21 +16,28 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from bs4 import BeautifulSoup
 
-from socialhub.collect.parse import FeedEntry
+from socialhub.collect.handles import hashtags, mentions
+from socialhub.collect.parse import FeedEntry, Media
 from socialhub.fieldrules import field_flaw, is_placeholder, make_plain
 from socialhub.kinds import FEATURED
 from socialhub.sanitize import clean_html, clean_text
 from socialhub.text import shorten, slugify
+from socialhub.validate import video_source
 
 TITLE_LENGTH = 200
 TAG_LENGTH = 40
 MAX_TAGS = 8
+ALT_LENGTH = 400
+AUTHOR_LENGTH = 100
+MAX_MEDIA = 10
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 # Control characters and bidirectional overrides: invisible, and able to spoof text.
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069]")
 _SAFE_ID = re.compile(r"[\x21-\x7e]+(?: [\x21-\x7e]+)*")
 _BLOCKS = ("p", "div", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td")
+_MIME = re.compile(r"[a-z]+/[a-z0-9][a-z0-9.+-]*")
+_MEDIUMS = ("image", "video", "audio")
 
 
 @dataclass(frozen=True)
@@ -142,6 +149,41 @@ def safe_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(kept.values())[:MAX_TAGS]
 
 
+def plain_line(text_html: str, limit: int) -> str:
+    """A short HTML text (an alt text, a name) as one plain, inert line of at most ``limit``."""
+    return shorten(inert(html.unescape(clean_text(text_html))), limit)
+
+
+def safe_media(media: tuple[Media, ...], base: str) -> tuple[CleanMedia, ...]:
+    """The pictures and videos with an http(s) URL, each once, with plain alt text."""
+    kept: dict[str, CleanMedia] = {}
+    for item in media:
+        url = safe_link(item.url, base)
+        if not url or url in kept:
+            continue
+        mime = item.type.strip().lower()
+        medium = item.medium.strip().lower()
+        kept[url] = CleanMedia(
+            url=url,
+            medium=medium if medium in _MEDIUMS else "",
+            type=mime if _MIME.fullmatch(mime) else "",
+            alt=plain_line(item.alt, ALT_LENGTH),
+        )
+    return tuple(kept.values())[:MAX_MEDIA]
+
+
+def playable_url(entry: FeedEntry, link: str, base: str) -> str:
+    """A watch URL the site can play: from the YouTube id, the link, then the player page."""
+    candidates = [link, safe_link(entry.player, base)]
+    if entry.video_id:
+        candidates.insert(0, safe_link(f"https://www.youtube.com/watch?v={entry.video_id}", base))
+    for candidate in candidates:
+        source = video_source(candidate) if candidate else None
+        if source is not None and source.provider != "file":
+            return source.watch_url
+    return ""
+
+
 def clean_entry(entry: FeedEntry, base: str, excerpt_length: int) -> CleanEntry | None:
     """The safe form of an entry; None when it has no usable http(s) link."""
     link = safe_link(entry.link, base)
@@ -152,6 +194,8 @@ def clean_entry(entry: FeedEntry, base: str, excerpt_length: int) -> CleanEntry 
     excerpt = excerpt_of(text, excerpt_length) if text else ""
     if is_placeholder(excerpt):
         excerpt = ""  # the file quotes the title instead, as for a post without text
+    media = safe_media(entry.media, base)
+    duration = entry.duration or next((m.duration for m in entry.media if m.duration), None)
     return CleanEntry(
         id=safe_id(entry.id or link),
         title=title,
@@ -160,6 +204,14 @@ def clean_entry(entry: FeedEntry, base: str, excerpt_length: int) -> CleanEntry 
         text=text,
         excerpt=excerpt,
         tags=safe_tags(entry.tags),
+        media=media,
+        thumbnail=safe_link(entry.thumbnail, base),
+        author=plain_line(entry.author, AUTHOR_LENGTH),
+        # Why not the title for mentions: Bluesky titles every post "@handle post".
+        mentions=mentions(entry.html, (text,)),
+        hashtags=hashtags(entry.tags, (title, text), entry.html),
+        video_url=playable_url(entry, link, base),
+        duration=duration,
     )
 
 

@@ -13,10 +13,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from typing import Any
 
 import feedparser
 
+from socialhub.collect.mrss import Extras, Found, medium_of, read_extras, seconds
 from socialhub.fieldrules import forbidden_reference
 from socialhub.text import xml_safe
 
@@ -24,6 +26,9 @@ _BOM = b"\xef\xbb\xbf"
 # A numeric character reference in a feed's bytes (ASCII in every encoding we read).
 _REFERENCE = re.compile(rb"&#(?:[xX][0-9a-fA-F]+|[0-9]+);?")
 _MARKUP = re.compile(r"<[A-Za-z/!]|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+\d*);")
+# A text that is HTML source from its first character (Pixelfed's Atom summary).
+_HTML_SOURCE = re.compile(r"\s*<(?:p|a|span|div|br|img)[\s>/]", re.IGNORECASE)
+_YOUTUBE_THUMBNAIL = "https://i.ytimg.com/vi/{}/hqdefault.jpg"
 
 
 @dataclass(frozen=True)
@@ -86,7 +91,15 @@ def parse_feed(body: bytes, content_type: str = "") -> Parsed:
     # so a server answering "/etc/passwd" (or a path to a feed) would read our disk.
     parsed = feedparser.parse(io.BytesIO(body), sanitize_html=True, resolve_relative_uris=False)
     typed = str(parsed.get("version", "")).startswith("atom")
-    entries = tuple(_from_feedparser(entry, typed) for entry in parsed.entries)
+    extras = read_extras(body) if parsed.entries else None
+    if extras is None or len(extras) != len(parsed.entries):
+        # Why: lxml and feedparser recover differently from broken XML; when they
+        # disagree on the entries, feedparser's flattened media are the safe choice.
+        extras = [_flattened_extras(entry) for entry in parsed.entries]
+    entries = tuple(
+        _from_feedparser(entry, typed, extra)
+        for entry, extra in zip(parsed.entries, extras, strict=True)
+    )
     problem = _one_line(str(parsed.get("bozo_exception", "")))
     if not parsed.get("version") and not entries:
         lowered = body[:4096].lower()
@@ -139,15 +152,85 @@ def _as_html(detail: Any, value: str, typed: bool) -> str:
     return html.escape(value, quote=False)
 
 
-def _from_feedparser(entry: feedparser.FeedParserDict, typed: bool) -> FeedEntry:
+def _as_html_body(detail: Any, value: str, typed: bool) -> str:
+    """A summary or content as HTML; Atom plain text that is HTML source is read as HTML.
+
+    Why: Pixelfed writes a post's HTML (its mention and hashtag links) into a
+    summary of type text; escaped, it would show as markup. It is sanitized
+    like any HTML body afterwards.
+    """
+    if typed and _HTML_SOURCE.match(value):
+        return value
+    return _as_html(detail, value, typed)
+
+
+class _ImageAlts(HTMLParser):
+    """The alt text of each <img src> of an HTML body (Pixelfed puts it only there)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.alts: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Note the alt text of an image."""
+        values = dict(attrs)
+        src, alt = (values.get("src") or "").strip(), (values.get("alt") or "").strip()
+        if tag == "img" and src and alt:
+            self.alts.setdefault(src, alt)
+
+
+def _image_alts(*bodies: str) -> dict[str, str]:
+    reader = _ImageAlts()
+    for body in bodies:
+        reader.feed(body)
+    reader.close()
+    return reader.alts
+
+
+def _with_alt(found: Found, alts: dict[str, str]) -> Media:
+    alt = found.alt or html.escape(alts.get(found.url, ""), quote=False)
+    return Media(found.url, found.medium, found.type, alt, found.duration)
+
+
+def _flattened_extras(entry: feedparser.FeedParserDict) -> Extras:
+    """Media as feedparser flattens them, when the XML could not be read again."""
+    found: dict[str, Found] = {}
+    contents = [*entry.get("media_content", []), *entry.get("enclosures", [])]
+    for item in contents:
+        url = str(item.get("url") or item.get("href") or "").strip()
+        mime = str(item.get("type", ""))
+        if url and url not in found:
+            duration = seconds(str(item.get("duration", "")))
+            found[url] = Found(
+                url, medium_of(str(item.get("medium", "")), mime), mime, "", duration
+            )
+    thumbs = entry.get("media_thumbnail") or [{}]
+    player = entry.get("media_player") or {}
+    return Extras(
+        media=tuple(found.values()),
+        thumbnail=str(thumbs[0].get("url", "")),
+        author=html.escape(str(entry.get("author", "")), quote=False),
+        video_id=str(entry.get("yt_videoid", "")),
+        duration=next((m.duration for m in found.values() if m.duration), None),
+        player=str(player.get("url", "")) if isinstance(player, dict) else "",
+    )
+
+
+def _from_feedparser(entry: feedparser.FeedParserDict, typed: bool, extra: Extras) -> FeedEntry:
     body = ""
     if entry.get("summary"):
-        body = _as_html(entry.get("summary_detail"), entry.summary, typed)
+        body = _as_html_body(entry.get("summary_detail"), entry.summary, typed)
     elif entry.get("content"):
         first = entry.content[0]
-        body = _as_html(first, first.get("value", ""), typed)
+        body = _as_html_body(first, first.get("value", ""), typed)
     tags = tuple(str(tag.get("term")) for tag in entry.get("tags", []) if tag.get("term"))
     link = str(entry.get("link", ""))
+    contents = [str(c.get("value", "")) for c in entry.get("content", [])]
+    alts = _image_alts(body, *contents) if any(not m.alt for m in extra.media) else {}
+    thumbnail = extra.thumbnail
+    if not thumbnail and extra.video_id:
+        thumbnail = _YOUTUBE_THUMBNAIL.format(extra.video_id)  # every video has this one
+    author = extra.author or html.escape(str(entry.get("author", "")), quote=False)
     return FeedEntry(
         id=str(entry.get("id") or link),
         title=_as_html(entry.get("title_detail"), str(entry.get("title", "")), typed),
@@ -155,6 +238,12 @@ def _from_feedparser(entry: feedparser.FeedParserDict, typed: bool) -> FeedEntry
         date=_date(entry),
         html=body,
         tags=tags,
+        media=tuple(_with_alt(found, alts) for found in extra.media),
+        thumbnail=thumbnail,
+        author=author,
+        video_id=extra.video_id,
+        duration=extra.duration,
+        player=extra.player,
     )
 
 
@@ -205,6 +294,7 @@ def _json_feed(body: bytes) -> Parsed:
             if isinstance(raw_tags, list)
             else ()
         )
+        media = _json_attachments(item.get("attachments"))
         entries.append(
             FeedEntry(
                 id=str(item.get("id") or link),
@@ -213,6 +303,44 @@ def _json_feed(body: bytes) -> Parsed:
                 date=_json_date(item),
                 html=content,
                 tags=tags,
+                media=media,
+                thumbnail=_text(item.get("image")) or _text(item.get("banner_image")),
+                author=html.escape(_json_author(item), quote=False),
+                duration=next((m.duration for m in media if m.duration), None),
             )
         )
     return Parsed(tuple(entries))
+
+
+def _json_attachments(attachments: Any) -> tuple[Media, ...]:
+    """JSON Feed attachments: url, mime_type, title (taken as the alt), duration_in_seconds."""
+    if not isinstance(attachments, list):
+        return ()
+    found: dict[str, Media] = {}
+    for attachment in attachments:
+        if not isinstance(attachment, dict) or not _text(attachment.get("url")).strip():
+            continue
+        url, mime = _text(attachment["url"]).strip(), _text(attachment.get("mime_type"))
+        duration = attachment.get("duration_in_seconds")
+        number = isinstance(duration, int | float) and not isinstance(duration, bool)
+        found.setdefault(
+            url,
+            Media(
+                url,
+                medium_of("", mime),
+                mime,
+                html.escape(_text(attachment.get("title")), quote=False),
+                seconds(str(duration)) if number else None,
+            ),
+        )
+    return tuple(found.values())
+
+
+def _json_author(item: dict[str, Any]) -> str:
+    """JSON Feed 1.1's first of ``authors``, else 1.0's ``author``: the name, plain text."""
+    authors = item.get("authors")
+    candidates = authors if isinstance(authors, list) else [item.get("author")]
+    for author in candidates:
+        if isinstance(author, dict) and _text(author.get("name")).strip():
+            return _text(author["name"]).strip()
+    return ""
