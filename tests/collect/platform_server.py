@@ -1,6 +1,6 @@
 """A local server for the platform feeds: the fixtures of tests/data/collect/platforms/, pictures.
 
-Every picture a fixture names under ``{base}/images/`` is made on the fly with
+Every picture a fixture names on ``{base}`` (a .jpg, .png, .webp or .gif) is made with
 Pillow (a JPEG carries EXIF with a GPS position, to check that it is stripped),
 except names that ask for trouble: ``html-…`` serves a web page as image/jpeg,
 ``missing-…`` is a 404, ``huge-…`` is larger than any cap.
@@ -91,15 +91,16 @@ def _handler(server: PlatformServer) -> type[BaseHTTPRequestHandler]:
             if route == "platforms" and (PLATFORMS / name).is_file():
                 kind = TYPES.get(Path(name).suffix, "application/xml")
                 return self.send(200, server.fixture(name), kind)
-            if route == "images":
+            suffix = Path(path).suffix.lower()
+            if suffix in PICTURE_TYPES:  # /images/…, YouTube's /vi/<id>/…, PeerTube's thumbnails
+                name = Path(path).name
                 if name.startswith("missing-"):
                     return self.send(404, b"gone", "text/plain")
                 if name.startswith("html-"):
                     return self.send(200, b"<!doctype html><script>alert(1)</script>", "image/jpeg")
                 if name.startswith("huge-"):
                     return self.send(200, b"\xff\xd8\xff" + b"\0" * 12_000_000, "image/jpeg")
-                kind = PICTURE_TYPES.get(Path(name).suffix.lower(), "image/png")
-                return self.send(200, picture(name), kind)
+                return self.send(200, picture(path), PICTURE_TYPES[suffix])
             if route == "slow":
                 server.stop.wait(5)
                 return self.send(200, b"<rss version='2.0'><channel></channel></rss>")

@@ -132,11 +132,11 @@ def test_the_tag_matches_a_hashtag_or_a_whole_word_in_any_case() -> None:
 
 
 def test_films_the_site_cannot_play_or_name_are_refused_with_a_reason() -> None:
-    """No YouTube or Vimeo address, a local path, another host; no title."""
+    """No YouTube, Vimeo or PeerTube address, a local path, another host; no title."""
     assert film_refusal(film()) == ""
     assert film_refusal(film(video_url="https://vimeo.com/123456")) == ""
     for url in ("", "/media/x.webm", "https://videos.example/watch/1"):
-        assert "no YouTube or Vimeo address" in film_refusal(film(video_url=url)), url
+        assert "no YouTube, Vimeo or PeerTube address" in film_refusal(film(video_url=url)), url
     assert film_refusal(film(title="")).endswith("has no title")
     assert "would refuse" in film_refusal(film(title="TODO: name it"))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from socialhub.collect.clean import CleanEntry, normal_url
 from socialhub.headers import read_header
@@ -73,14 +74,16 @@ class Known:
         return ""
 
 
-def _date(text: str) -> datetime | None:
+def _date(text: str, zone: ZoneInfo) -> datetime | None:
+    """A file's Date: in the site's zone, as the build reads it (None when not a date)."""
     try:
-        return datetime.fromisoformat(text.strip())
+        date = datetime.fromisoformat(text.strip())
     except ValueError:
         return None
+    return date if date.tzinfo else date.replace(tzinfo=zone)
 
 
-def known_items(content_dir: Path) -> Known:
+def known_items(content_dir: Path, zone: ZoneInfo) -> Known:
     """Every collected kind's ids, URLs, titles and dates, and the slugs of every stream item."""
     known = Known()
     # Why every stream kind's slugs: comments and feeds need an item's slug to be
@@ -101,7 +104,7 @@ def known_items(content_dir: Path) -> Known:
             for key in _URL_FIELDS[kind.name]:
                 if header.get(key):
                     known.urls.setdefault(normal_url(header[key]), name)
-            date = _date(header.get("date", ""))
+            date = _date(header.get("date", ""), zone)
             title = slugify(header.get("title", ""))
             if title:
                 known.titles.setdefault(kind.name, []).append(_Titled(title, date, name))

@@ -113,7 +113,7 @@ def film_refusal(entry: CleanEntry) -> str:
     where = entry.link or entry.id
     source = video_source(entry.video_url) if entry.video_url else None
     if source is None or source.provider == "file":
-        return f"the film {where} has no YouTube or Vimeo address the site can play"
+        return f"the film {where} has no YouTube, Vimeo or PeerTube address the site can play"
     if not film_title(entry):
         if not inert(entry.title):
             return f"the film {where} has no title"

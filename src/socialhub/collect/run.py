@@ -231,26 +231,34 @@ class _Run:
                 return "outside_dates", None
         elif not recent_enough(entry, since):
             return "too_old", None
-        same = self.known.same_as(entry, source.kind)
-        if same:
-            return self.merged(source, entry, same)
+        # Why refusals first: whether an entry can be written does not depend on what
+        # other sources brought, so the verdict on it is the same on every run.
         refused = self.refusal(source, entry)
         if refused:
             self.report.say(f"skipped {source.where}: {refused}")
             return "skipped", None
+        same = self.known.same_as(entry, source.kind)
+        if same:
+            return self.merged(source, entry, same)
         return "new", Candidate(entry, source, posted, contest)
 
     def merged(self, source: Source, entry: CleanEntry, same: str) -> tuple[str, None]:
         """An entry already collected from this source ('known'), or from another ('merged')."""
+        if entry.id in self.states.setdefault(source.key, SourceState()).merged:
+            return "merged", None  # said on the run that merged it
         # Why the address and id mean "known": that is this very entry, collected before;
-        # a title and date alike mean the same thing reached from another place.
+        # a title and date alike, or a file of this run, mean the same thing from elsewhere.
         if not same.startswith("the same title") and " this run" not in same:
             return "known", None
+        self.say_merged(source, entry, same)
+        return "merged", None
+
+    def say_merged(self, source: Source, entry: CleanEntry, same: str) -> None:
+        """Say once, not on every run, which entry a merged one was taken for."""
         state = self.states.setdefault(source.key, SourceState())
         if entry.id not in state.merged:
             state.merged.append(entry.id)
             self.report.say(f"merged {source.where}: {shorten_title(entry)} is {same}")
-        return "merged", None
 
     def refusal(self, source: Source, entry: CleanEntry) -> str:
         """Why an entry cannot be written as its kind's file ('' when it can)."""
@@ -276,9 +284,7 @@ class _Run:
             if same:
                 one.counts["new"] -= 1
                 one.counts["merged"] += 1
-                self.report.say(
-                    f"merged {one.source.where}: {shorten_title(candidate.entry)} is {same}"
-                )
+                self.say_merged(one.source, candidate.entry, same)
                 continue
             if candidate.source.kind == FOLLOW_FRIDAY.name:
                 note = not_friday_note(candidate.posted)
@@ -463,7 +469,7 @@ def collect(
     states = load_states(settings.cache_path)
     sources, contest_by_slug = gather(content_dir, settings, report)
     due = _due(sources, states, now, report, force=force)
-    known = known_items(content_dir)
+    known = known_items(content_dir, zone)
     for unreadable in known.unreadable:
         report.say(f"warning {unreadable}: cannot read it; its item may be collected again")
     with make_client(settings) as client:

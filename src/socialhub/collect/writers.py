@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from socialhub.collect.clean import CleanEntry
 from socialhub.collect.dedup import Known
 from socialhub.collect.films import film_text
 from socialhub.collect.follow_friday import Picture, friday_of, shout_out_text
@@ -31,6 +32,11 @@ def _title_of(text: str) -> str:
         if name.strip().lower() == "title":
             return value.strip()
     return ""
+
+
+def _named(entry: CleanEntry) -> str:
+    """An entry in a line: its title, or its address when it has none (Mastodon's posts)."""
+    return repr(entry.title[:60]) if entry.title else entry.link
 
 
 def _is_draft(text: str) -> bool:
@@ -89,7 +95,7 @@ class Writer:
         if not pictures:
             self.report.counts["skipped"] += 1
             self.report.say(
-                f"skipped {source.where}: {entry.title[:60]!r} has no picture that could be "
+                f"skipped {source.where}: {_named(entry)} has no picture that could be "
                 "saved, and a shout-out needs one"
             )
             return None
@@ -108,7 +114,7 @@ class Writer:
         # Why a draft without a poster rather than nothing: the film is real, and an
         # editor can add a still; the build's warning names the empty field.
         if not entry.thumbnail:
-            self.report.say(f"warning {source.where}: {entry.title[:60]!r} has no poster image")
+            self.report.say(f"warning {source.where}: {_named(entry)} has no poster image")
         else:
             try:
                 poster = save_image(
@@ -121,7 +127,7 @@ class Writer:
                     dry_run=self.dry_run,
                 ).site_path
             except ImageRefused as error:
-                self.report.say(f"warning {source.where}: {entry.title[:60]!r}: no poster: {error}")
+                self.report.say(f"warning {source.where}: {_named(entry)}: no poster: {error}")
         text = film_text(
             entry,
             contest,
