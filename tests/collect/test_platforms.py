@@ -10,6 +10,7 @@ import pytest
 from feed_server import FIXTURES, FeedServer
 
 from socialhub.collect.clean import CleanEntry, CleanMedia, clean_entry
+from socialhub.collect.handles import mentions
 from socialhub.collect.parse import FeedEntry, parse_feed
 from socialhub.fieldrules import is_web_url, markup_flaw
 from socialhub.validate import _HANDLE, video_source
@@ -331,3 +332,43 @@ def test_lxml_reads_no_entities_and_no_network(tmp_path: Path) -> None:
         for item in entry.media:
             assert "TOP SECRET" not in item.alt and len(item.alt) < 1000
         assert "TOP SECRET" not in entry.html
+
+
+def test_a_feed_that_stops_feedparser_is_an_error_not_a_traceback() -> None:
+    """A broken tag in a media:description makes feedparser's loose parser raise KeyError."""
+    body = (
+        b'<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><item>'
+        b'<link>https://a.example/1</link><media:content url="https://a.example/1.jpg">'
+        b"<media:description>a<Z/b</media:description></media:content>"
+        b'<media:player url="https://a.example/p"/></item></channel></rss>'
+    )
+    parsed = parse_feed(body)
+    assert parsed.entries == ()
+    assert parsed.error.startswith("malformed XML that the feed reader gave up on (KeyError(")
+    assert "\n" not in parsed.error
+
+
+def test_nested_mention_links_are_read_once() -> None:
+    """Broken HTML nests a link in a mention link: the outer one is read, the inner one not again.
+
+    The outer link's text, "@a@b", names no server, so no handle comes of it; before,
+    the inner link, dropped with the outer one, was still visited and raised.
+    """
+    html = (
+        '<a class="u-url mention" href="https://x.example/@a">@a'
+        '<a class="u-url mention" href="https://y.example/@b">@b</a></a>'
+        '<a class="u-url mention" href="https://z.example/@c">@<span>c</span></a>'
+    )
+    assert mentions(html, ()) == ("@c@z.example",)
+
+
+def test_an_element_with_an_unbound_prefix_does_not_stop_the_media_reader() -> None:
+    """lxml recovers "<javascript:x/>" as an element whose name QName refuses; it is skipped."""
+    body = (
+        b'<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><item>'
+        b'<link>https://a.example/1</link><javascript:x/><media:content url="https://a.example/1.jpg"'
+        b' medium="image"><media:description>Frost</media:description></media:content>'
+        b"</item></channel></rss>"
+    )
+    [entry] = parse_feed(body).entries
+    assert [(m.url, m.alt) for m in entry.media] == [("https://a.example/1.jpg", "Frost")]

@@ -63,6 +63,8 @@ def mentions(html: str, texts: tuple[str, ...]) -> tuple[str, ...]:
     soup = BeautifulSoup(html, "html.parser")
     found: list[str] = []
     for anchor in soup.find_all("a"):
+        if anchor.decomposed:
+            continue  # inside a mention link already taken (nested links in broken HTML)
         classes: list[str] = list(anchor.get("class") or [])
         if "mention" in classes and "hashtag" not in classes:
             found.append(_linked(anchor.get_text(), str(anchor.get("href") or "")))
