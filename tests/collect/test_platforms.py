@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import feedparser
 import pytest
 from feed_server import FIXTURES, FeedServer
 
@@ -372,3 +374,26 @@ def test_an_element_with_an_unbound_prefix_does_not_stop_the_media_reader() -> N
     )
     [entry] = parse_feed(body).entries
     assert [(m.url, m.alt) for m in entry.media] == [("https://a.example/1.jpg", "Frost")]
+
+
+def test_when_lxml_and_feedparser_disagree_feedparser_media_are_used() -> None:
+    """Two documents in one body: lxml keeps the first, feedparser both; its media are used."""
+    body = (
+        b'<rss version="2.0"><channel><item><link>https://a.example/1</link>'
+        b'<enclosure url="https://a.example/1.jpg" type="image/jpeg"/></item></channel></rss>'
+        b"<rss><channel><item><link>https://a.example/2</link></item></channel></rss>"
+    )
+    first, second = parse_feed(body).entries
+    assert [(m.url, m.medium, m.type) for m in first.media] == [
+        ("https://a.example/1.jpg", "image", "image/jpeg")
+    ]
+    assert second.media == ()
+
+
+def test_feedparser_alone_loses_mastodons_alt_texts(feeds: FeedServer) -> None:
+    """Why the XML is read again: feedparser keeps no media:description of a media:content."""
+    body = feeds.fixture("platforms/mastodon-account.rss")
+    first = feedparser.parse(io.BytesIO(body)).entries[0]
+    kept = str(first.get("media_description", "")) + str(first.get("content", ""))
+    assert "A tram in the snow" not in kept
+    assert parse_feed(body).entries[0].media[1].alt == "A tram in the snow, taken with a Lumen X2"
