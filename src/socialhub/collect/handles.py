@@ -80,7 +80,9 @@ def mentions(html: str, texts: tuple[str, ...]) -> tuple[str, ...]:
 
 def _vimeo_tags(html: str) -> list[str]:
     """Vimeo lists a clip's tags as links to vimeo.com/tag:<word> in its description."""
-    words = []
+    words: list[str] = []
+    if "/tag:" not in html:
+        return words  # most entries: no second parse of their HTML
     for anchor in BeautifulSoup(html, "html.parser").find_all("a", href=True):
         try:
             parts = urlsplit(str(anchor["href"]))

@@ -2,6 +2,10 @@
 
 Entries come out raw but in one convention: ``title`` and ``html`` are HTML (plain
 text from the feed is escaped here), so that ``clean.py`` has one way to make them safe.
+Pictures, videos, posters, players and running times of XML feeds (Media RSS,
+enclosures, yt:, itunes:) come from ``mrss.py``, which reads what feedparser
+flattens; JSON Feed attachments are read here. Each platform's shape is in
+tests/data/collect/platforms/.
 """
 
 from __future__ import annotations
