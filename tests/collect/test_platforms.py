@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import feedparser
 import pytest
 from feed_server import FIXTURES, FeedServer
 
 from socialhub.collect.clean import CleanEntry, CleanMedia, clean_entry
+from socialhub.collect.handles import mentions
 from socialhub.collect.parse import FeedEntry, parse_feed
 from socialhub.fieldrules import is_web_url, markup_flaw
 from socialhub.validate import _HANDLE, video_source
@@ -121,10 +124,8 @@ def test_mastodon_tag(feeds: FeedServer) -> None:
     ]
     tomas = posts["https://bird.example/@tomas/115580000000000102"]
     assert tomas.mentions == ("@lina@bird.example",)
-    assert [alt for _, alt in _media(tomas)] == [
-        "A heron on a lamp post",
-        "The same heron, flying off",
-    ]
+    alts = [alt for _, alt in _media(tomas)]
+    assert alts == ["A heron on a lamp post", ""]  # the second picture has no alt text
     assert tomas.thumbnail == f"{base}/images/ff-tomas-1-custom.jpg"
     sam = posts["https://social.example/@lumenmobile/115590000000000103"]
     assert [(m.url, m.medium, m.type) for m in sam.media] == [
@@ -331,3 +332,66 @@ def test_lxml_reads_no_entities_and_no_network(tmp_path: Path) -> None:
         for item in entry.media:
             assert "TOP SECRET" not in item.alt and len(item.alt) < 1000
         assert "TOP SECRET" not in entry.html
+
+
+def test_a_feed_that_stops_feedparser_is_an_error_not_a_traceback() -> None:
+    """A broken tag in a media:description makes feedparser's loose parser raise KeyError."""
+    body = (
+        b'<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><item>'
+        b'<link>https://a.example/1</link><media:content url="https://a.example/1.jpg">'
+        b"<media:description>a<Z/b</media:description></media:content>"
+        b'<media:player url="https://a.example/p"/></item></channel></rss>'
+    )
+    parsed = parse_feed(body)
+    assert parsed.entries == ()
+    assert parsed.error.startswith("malformed XML that the feed reader gave up on (KeyError(")
+    assert "\n" not in parsed.error
+
+
+def test_nested_mention_links_are_read_once() -> None:
+    """Broken HTML nests a link in a mention link: the outer one is read, the inner one not again.
+
+    The outer link's text, "@a@b", names no server, so no handle comes of it; before,
+    the inner link, dropped with the outer one, was still visited and raised.
+    """
+    html = (
+        '<a class="u-url mention" href="https://x.example/@a">@a'
+        '<a class="u-url mention" href="https://y.example/@b">@b</a></a>'
+        '<a class="u-url mention" href="https://z.example/@c">@<span>c</span></a>'
+    )
+    assert mentions(html, ()) == ("@c@z.example",)
+
+
+def test_an_element_with_an_unbound_prefix_does_not_stop_the_media_reader() -> None:
+    """lxml recovers "<javascript:x/>" as an element whose name QName refuses; it is skipped."""
+    body = (
+        b'<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><item>'
+        b'<link>https://a.example/1</link><javascript:x/><media:content url="https://a.example/1.jpg"'
+        b' medium="image"><media:description>Frost</media:description></media:content>'
+        b"</item></channel></rss>"
+    )
+    [entry] = parse_feed(body).entries
+    assert [(m.url, m.alt) for m in entry.media] == [("https://a.example/1.jpg", "Frost")]
+
+
+def test_when_lxml_and_feedparser_disagree_feedparser_media_are_used() -> None:
+    """Two documents in one body: lxml keeps the first, feedparser both; its media are used."""
+    body = (
+        b'<rss version="2.0"><channel><item><link>https://a.example/1</link>'
+        b'<enclosure url="https://a.example/1.jpg" type="image/jpeg"/></item></channel></rss>'
+        b"<rss><channel><item><link>https://a.example/2</link></item></channel></rss>"
+    )
+    first, second = parse_feed(body).entries
+    assert [(m.url, m.medium, m.type) for m in first.media] == [
+        ("https://a.example/1.jpg", "image", "image/jpeg")
+    ]
+    assert second.media == ()
+
+
+def test_feedparser_alone_loses_mastodons_alt_texts(feeds: FeedServer) -> None:
+    """Why the XML is read again: feedparser keeps no media:description of a media:content."""
+    body = feeds.fixture("platforms/mastodon-account.rss")
+    first = feedparser.parse(io.BytesIO(body)).entries[0]
+    kept = str(first.get("media_description", "")) + str(first.get("content", ""))
+    assert "A tram in the snow" not in kept
+    assert parse_feed(body).entries[0].media[1].alt == "A tram in the snow, taken with a Lumen X2"

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -139,3 +144,63 @@ def test_youtube_and_vimeo_are_still_theirs() -> None:
     vimeo = video_source("https://vimeo.com/channels/winterlight/1033000011")
     assert youtube is not None and youtube.provider == "youtube"
     assert vimeo is not None and vimeo.provider == "vimeo" and vimeo.video_id == "1033000011"
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    """Serves the built files without logging every request."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Say nothing."""
+
+
+@pytest.fixture(scope="module")
+def peertube_url(peertube_output: Path) -> Iterator[str]:
+    """The built copy served on 127.0.0.1 at a free port while this module's tests run."""
+    handler = functools.partial(_Quiet, directory=str(peertube_output))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_play_loads_the_peertube_player_and_nothing_before(
+    chromium: Any, peertube_url: str
+) -> None:
+    """Before play no request leaves the site; play asks the film's server for the embed only."""
+    local = urlsplit(peertube_url).netloc
+    outside: list[str] = []
+
+    def answer(route: Any) -> None:
+        # Why a stub: no network in tests; what matters is what the page asked for.
+        if urlsplit(route.request.url).netloc == local:
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.fulfill(
+                status=200, content_type="text/html", body="<!DOCTYPE html><title>p</title>"
+            )
+
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        context.route("**/*", answer)
+        page = context.new_page()
+        page.goto(peertube_url + "/videos/frost-ferns/")
+        page.wait_for_load_state("networkidle")
+        assert outside == [] and page.locator("iframe").count() == 0
+        page.locator("a.facade").click()
+        frame = page.locator(".player iframe")
+        frame.wait_for()
+        page.wait_for_load_state("networkidle")
+        embed = f"https://tube.example/videos/embed/{SHORT_ID}?autoplay=1&p2p=0&warningTitle=0"
+        assert frame.get_attribute("src") == embed
+        assert outside == [embed]
+        assert frame.get_attribute("title") == "Frost Ferns (PeerTube (tube.example) player)"
+    finally:
+        context.close()

@@ -63,6 +63,8 @@ def mentions(html: str, texts: tuple[str, ...]) -> tuple[str, ...]:
     soup = BeautifulSoup(html, "html.parser")
     found: list[str] = []
     for anchor in soup.find_all("a"):
+        if anchor.decomposed:
+            continue  # inside a mention link already taken (nested links in broken HTML)
         classes: list[str] = list(anchor.get("class") or [])
         if "mention" in classes and "hashtag" not in classes:
             found.append(_linked(anchor.get_text(), str(anchor.get("href") or "")))
@@ -78,7 +80,9 @@ def mentions(html: str, texts: tuple[str, ...]) -> tuple[str, ...]:
 
 def _vimeo_tags(html: str) -> list[str]:
     """Vimeo lists a clip's tags as links to vimeo.com/tag:<word> in its description."""
-    words = []
+    words: list[str] = []
+    if "/tag:" not in html:
+        return words  # most entries: no second parse of their HTML
     for anchor in BeautifulSoup(html, "html.parser").find_all("a", href=True):
         try:
             parts = urlsplit(str(anchor["href"]))

@@ -90,12 +90,27 @@ def medium_of(medium: str, mime: str) -> str:
     return ""
 
 
+def _split(element: etree._Element) -> tuple[str, str]:
+    """The namespace and local name of an element; ("", "") for a comment or an instruction.
+
+    Why not etree.QName: a recovered broken feed has elements named like
+    "javascript:x", which QName refuses with an error.
+    """
+    tag = element.tag
+    if not isinstance(tag, str):
+        return "", ""
+    if tag.startswith("{"):
+        namespace, _, local = tag[1:].partition("}")
+        return namespace, local
+    return "", tag
+
+
 def _namespace(element: etree._Element) -> str:
-    return etree.QName(element).namespace or "" if isinstance(element.tag, str) else ""
+    return _split(element)[0]
 
 
 def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+    return _split(element)[1]
 
 
 def _is(element: etree._Element, namespaces: tuple[str, ...] | str, name: str) -> bool:

@@ -2,6 +2,10 @@
 
 Entries come out raw but in one convention: ``title`` and ``html`` are HTML (plain
 text from the feed is escaped here), so that ``clean.py`` has one way to make them safe.
+Pictures, videos, posters, players and running times of XML feeds (Media RSS,
+enclosures, yt:, itunes:) come from ``mrss.py``, which reads what feedparser
+flattens; JSON Feed attachments are read here. Each platform's shape is in
+tests/data/collect/platforms/.
 """
 
 from __future__ import annotations
@@ -89,7 +93,13 @@ def parse_feed(body: bytes, content_type: str = "") -> Parsed:
         return _json_feed(body)
     # Why a stream: given bytes, feedparser first tries them as a local file name,
     # so a server answering "/etc/passwd" (or a path to a feed) would read our disk.
-    parsed = feedparser.parse(io.BytesIO(body), sanitize_html=True, resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(io.BytesIO(body), sanitize_html=True, resolve_relative_uris=False)
+    except (KeyError, IndexError, AttributeError, TypeError, ValueError) as error:
+        # Why: feedparser's loose parser, used on XML that is not well formed, fails
+        # on some shapes (a media:player closed where it never opened: KeyError).
+        reason = _one_line(repr(error))
+        return Parsed((), error=f"malformed XML that the feed reader gave up on ({reason})")
     typed = str(parsed.get("version", "")).startswith("atom")
     extras = read_extras(body) if parsed.entries else None
     if extras is None or len(extras) != len(parsed.entries):
