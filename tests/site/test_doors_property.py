@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from doors_checks import feed_parts, page_parts
 from hypothesis import HealthCheck, Phase, given, settings
@@ -25,15 +26,13 @@ from markdown import Markdown
 
 from socialhub.build import run_build
 from socialhub.collect.clean import clean_entry, refusal
+from socialhub.collect.dedup import known_items
 from socialhub.collect.parse import parse_feed
-from socialhub.collect.write import (
-    featured_text,
-    file_date,
-    is_new,
-    known_posts,
-    problems_in,
-    write_entry,
-)
+from socialhub.collect.run import Candidate, CollectReport
+from socialhub.collect.settings import CollectSettings
+from socialhub.collect.sources import Source
+from socialhub.collect.write import featured_text, file_date, problems_in
+from socialhub.collect.writers import Writer
 from socialhub.comments.checks import Refusal, check_comment
 from socialhub.comments.config import CommentsConfig
 from socialhub.comments.files import comment_text, write_comment
@@ -243,16 +242,20 @@ def test_what_the_doors_accept_builds_and_nothing_of_it_runs(
         submissions += [verified_mention(page, number) for number, page in enumerate(pages)]
         for submission in submissions:
             write_comment(content, submission)
-        known = known_posts(content)
-        written = []
-        for number, entry in enumerate(entries):
-            body, content_type = feed_bytes(entry, number)
-            for raw in parse_feed(body, content_type).entries:
-                clean = clean_entry(raw, "https://ada.example/", 300)
-                if clean is None or refusal(clean) or not is_new(clean, known):
-                    continue
-                text = featured_text(clean, "ada-lens", file_date(clean, NOW, ZONE))
-                written.append(write_entry(content, clean, "ada-lens", text, known))
+        known = known_items(content, ZONE)
+        ada = Source("https://ada.example/feed.xml", "featured", "ada-lens", "Ada Lens", True)
+        with httpx.Client() as client:  # the writer's, for pictures; a featured post has none
+            writer = Writer(content, CollectSettings(), ZONE, client, known, CollectReport())
+            written = []
+            for number, entry in enumerate(entries):
+                body, content_type = feed_bytes(entry, number)
+                for raw in parse_feed(body, content_type).entries:
+                    clean = clean_entry(raw, "https://ada.example/", 300)
+                    if clean is None or refusal(clean) or known.same_as(clean):
+                        continue
+                    path = writer.write(Candidate(clean, ada, file_date(clean, NOW, ZONE)))
+                    assert path is not None
+                    written.append(path)
         warnings, output = build_problems(content)
         assert warnings == []
         page = output / "posts" / "first-post" / "index.html"

@@ -35,7 +35,7 @@ from socialhub.collect.sources import (
     every_source,
     follow_friday_sources,
 )
-from socialhub.collect.write import cut_off, file_date, recent_enough
+from socialhub.collect.write import cut_off, file_date, matches, recent_enough
 from socialhub.collect.writers import Writer
 from socialhub.headers import read_header
 from socialhub.kinds import FEATURED, FOLLOW_FRIDAY, VIDEO
@@ -224,7 +224,7 @@ class _Run:
         elif source.kind == VIDEO.name:
             if not matches_tag(entry, source.words[0] if source.words else ""):
                 return "filtered", None
-        elif not _blogger_filter(entry, source.words):
+        elif not matches(entry, source.words):
             return "filtered", None
         if source.kind == VIDEO.name:
             if contest is None or not in_contest(posted, contest):
@@ -359,13 +359,6 @@ def _tally(counts: Counter[str]) -> str:
     return f"{_plural(total, 'entry').replace('entrys', 'entries')}" + (
         f": {', '.join(parts)}" if parts else ""
     )
-
-
-def _blogger_filter(entry: CleanEntry, words: tuple[str, ...]) -> bool:
-    """A blogger's Collect-Filter: any of its words or phrases (none: every post)."""
-    from socialhub.collect.write import matches  # noqa: PLC0415 - one rule, kept in write.py
-
-    return matches(entry, words)
 
 
 def gather(

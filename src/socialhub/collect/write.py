@@ -3,62 +3,18 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from markdown import Markdown
 
-from socialhub.collect.clean import CleanEntry, normal_url
-from socialhub.headers import read_header
-from socialhub.kinds import FEATURED, STREAM_KINDS, Kind
+from socialhub.collect.clean import CleanEntry
+from socialhub.kinds import FEATURED, Kind
 from socialhub.text import slugify
 from socialhub.validate import FileExists, SourceFile, check_file
 
 SLUG_LENGTH = 60
-
-
-@dataclass
-class Known:
-    """What content/ already holds: featured entry ids and URLs, and every item slug taken."""
-
-    ids: set[str] = field(default_factory=set)
-    urls: set[str] = field(default_factory=set)
-    slugs: set[str] = field(default_factory=set)
-    unreadable: list[str] = field(default_factory=list)
-
-    def add(self, entry: CleanEntry) -> None:
-        """Remember an entry just written, so that the same run does not write it twice."""
-        self.ids.add(entry.id)
-        self.urls.add(normal_url(entry.link))
-
-
-def known_posts(content_dir: Path) -> Known:
-    """Every featured file's Entry-Id and Original-URL, and the slugs of every stream item."""
-    known = Known()
-    # Why every stream kind: comments and feeds need an item's slug to be unique
-    # across posts, featured posts, #FF and videos, not only within featured/.
-    for kind in STREAM_KINDS:
-        for path in sorted((content_dir / kind.folder).glob("*.md")):
-            known.slugs.add(path.stem)
-            if kind is not FEATURED:
-                continue
-            try:
-                header = read_header(path)
-            except (OSError, UnicodeDecodeError) as error:
-                known.unreadable.append(f"{path}: {type(error).__name__}")
-                continue
-            if header.get("entry-id"):
-                known.ids.add(" ".join(header["entry-id"].split()))
-            if header.get("original-url"):
-                known.urls.add(normal_url(header["original-url"]))
-    return known
-
-
-def is_new(entry: CleanEntry, known: Known) -> bool:
-    """New when no featured file has its id nor its original URL."""
-    return entry.id not in known.ids and normal_url(entry.link) not in known.urls
 
 
 def matches(entry: CleanEntry, words: tuple[str, ...]) -> bool:
@@ -144,23 +100,3 @@ def unique_slug(entry: CleanEntry, blogger: str, taken: set[str]) -> str:
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
     return slug
-
-
-def write_entry(
-    content_dir: Path, entry: CleanEntry, blogger: str, text: str, known: Known
-) -> Path:
-    """Write one new featured post under a fresh slug; never over an existing file."""
-    folder = content_dir / FEATURED.folder
-    folder.mkdir(parents=True, exist_ok=True)
-    while True:
-        slug = unique_slug(entry, blogger, known.slugs)
-        known.slugs.add(slug)
-        path = folder / f"{slug}.md"
-        try:
-            # "x": a file that appeared since we looked is an editor's, never replaced.
-            with open(path, "x", encoding="utf-8") as handle:
-                handle.write(text)
-        except FileExistsError:
-            continue
-        known.add(entry)
-        return path

@@ -3,7 +3,7 @@
   "use strict";
 
   // Click-to-play: nothing comes from the video's host until the reader presses play;
-  // then the privacy-enhanced player (youtube-nocookie.com, Vimeo with dnt=1) replaces the poster.
+  // then the privacy-enhanced player (youtube-nocookie.com, Vimeo with dnt=1, PeerTube from the film's own server with p2p=0) replaces the poster.
   document.querySelectorAll("a.facade[data-embed]").forEach(function (link) {
     link.addEventListener("click", function (event) {
       if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) { return; }
