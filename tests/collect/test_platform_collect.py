@@ -16,6 +16,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -320,3 +321,47 @@ def assert_nothing_hostile(output: Path) -> None:
                 assert not any(
                     a.lower().startswith("on") for tag in soup.find_all(True) for a in tag.attrs
                 ), feed_path
+
+
+def test_a_source_that_asks_to_wait_is_not_fetched_until_then(
+    hub: Path, platforms: PlatformServer, settings: CollectSettings
+) -> None:
+    """A 429 with Retry-After: one failed line, then the source waits; --force fetches it."""
+    busy = replace(
+        settings, follow_friday_feeds=(FollowFridayFeed(platforms.url("busy/feed.rss")),)
+    )
+    first = collect(hub, busy, "UTC", NOW)
+    assert first.failed >= 1
+    assert any("busy/feed.rss" in line and "HTTP 429" in line for line in first.lines)
+    assert platforms.hits["/busy/feed.rss"] == 1
+    later = collect(hub, busy, "UTC", NOW + timedelta(minutes=30))
+    [waiting] = [line for line in later.lines if line.startswith("waiting ")]
+    assert "busy/feed.rss" in waiting and "Retry-After" in waiting
+    assert later.waiting == 1 and "1 waiting" in later.summary
+    assert platforms.hits["/busy/feed.rss"] == 1  # not asked again
+    forced = collect(hub, busy, "UTC", NOW + timedelta(minutes=31), force=True)
+    assert forced.waiting == 0
+    assert platforms.hits["/busy/feed.rss"] == 2
+    assert "busy/feed.rss" in status(hub, busy, NOW).replace("\n", "")
+
+
+def test_invoke_collect_status_lists_every_source(hub: Path) -> None:
+    """`invoke collect --status` prints the table of the content folder's sources."""
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "collect", "--status", "--content", str(hub)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["SOURCE", "KIND", "LAST", "SUCCESS", "FAILURES", "NEXT", "FETCH"]
+    rows = [line for line in lines if line and not line.startswith(" ")]
+    assert len([row for row in rows if row.startswith("Ada Lens ")]) == 1
+    assert len([row for row in rows if row.startswith("contest Winter Light ")]) == len(FILM_FEEDS)
+    assert [line for line in lines if line][-1].startswith(
+        f"{len(FILM_FEEDS) + 1} sources, 0 failing"
+    )
+    assert "Traceback" not in result.stderr
