@@ -138,7 +138,7 @@ EMBED = (
 STYLE = "the theme styles every page; remove the style"
 FORMS = "forms do not work on the hub's pages; link to the form instead"
 EXPECTED_WARNINGS = [
-    "content/bloggers/ada-lens.md: bio: line 12: removed the onmouseover handler on <b>; "
+    "content/bloggers/ada-lens.md: bio: line 13: removed the onmouseover handler on <b>; "
     f"{SCRIPTS}",
     f"content/contests/night-shorts.md: rules: line 13: removed <object>; {EMBED}",
     "content/featured/ada-reviews-x2.md: editor-note: line 6: removed the onclick handler on "
