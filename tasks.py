@@ -147,9 +147,12 @@ def publish(c, dry_run=False, destination=None, content=None, output=None):
         "dry-run": "fetch and report, but write no file and keep no state",
         "status": "print every source's health (last success, errors, next fetch) and stop",
         "force": "fetch every source now, even those resting after failures or a Retry-After",
+        "settings": "settings file (default pelicanconf.py; publishconf.py names the real site)",
     }
 )
-def collect(c, content=None, dry_run=False, status=False, force=False):
+def collect(  # noqa: PLR0917 - invoke passes each command-line option as an argument
+    c, content=None, dry_run=False, status=False, force=False, settings="pelicanconf.py"
+):
     """Fetch bloggers' feeds, the #FF feeds and the contests' feeds; write what is new to review."""
     from socialhub.collect.run import collect as collect_feeds  # noqa: PLC0415 - see the imports
     from socialhub.collect.run import status as source_status  # noqa: PLC0415
@@ -158,9 +161,12 @@ def collect(c, content=None, dry_run=False, status=False, force=False):
     folder = Path(content).resolve() if content else CONTENT
     if not (folder / "bloggers").is_dir():
         raise Exit(f"There is no {folder / 'bloggers'} folder: pass --content.", code=2)
-    settings = load_settings(ROOT / "pelicanconf.py", _overrides(None, content))
+    settings_file = ROOT / settings
+    if not settings_file.is_file():
+        raise Exit(f"There is no settings file at {settings_file}: pass --settings.", code=2)
+    site = load_settings(settings_file, _overrides(None, content))
     try:
-        collector = load_collect(settings, root=ROOT)
+        collector = load_collect(site, root=ROOT)
     except ConfigError as error:
         raise Exit(str(error), code=2) from None
     if status:
@@ -171,7 +177,7 @@ def collect(c, content=None, dry_run=False, status=False, force=False):
     report = collect_feeds(
         folder,
         collector,
-        settings.get("TIMEZONE", "UTC"),
+        site.get("TIMEZONE", "UTC"),
         dry_run=dry_run,
         force=force,
         progress=lambda line: print(line, flush=True),

@@ -365,3 +365,43 @@ def test_invoke_collect_status_lists_every_source(hub: Path) -> None:
         f"{len(FILM_FEEDS) + 1} sources, 0 failing"
     )
     assert "Traceback" not in result.stderr
+
+
+def test_invoke_collect_with_settings_of_its_own(
+    hub: Path, platforms: PlatformServer, tmp_path: Path
+) -> None:
+    """`invoke collect --settings`: the #FF feeds of a settings file, as a maintainer sets them."""
+    settings_file = tmp_path / "collectconf.py"
+    own = platforms.url("platforms/mastodon-account.rss")
+    hashtag = platforms.url("platforms/mastodon-tag.rss")
+    settings_file.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
+        "from pelicanconf import *  # noqa: F403\n"
+        f"COLLECT_FOLLOW_FRIDAY_FEEDS = [{own!r}, {{'url': {hashtag!r}, 'trusted': False}}]\n"
+        f"COLLECT_CACHE_PATH = {str(tmp_path / 'state.json')!r}\n",
+        encoding="utf-8",
+    )
+
+    def run() -> subprocess.CompletedProcess[str]:
+        command = ["collect", "--settings", str(settings_file), "--content", str(hub)]
+        return subprocess.run(
+            [sys.executable, "-m", "invoke", *command],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+
+    first = run()
+    assert first.returncode == 0, first.stdout + first.stderr
+    lines = first.stdout.splitlines()
+    assert any(line.startswith("fetched [") and own in line for line in lines)
+    assert any(line.startswith("new #FF feed: ") for line in lines)
+    assert any(line.startswith("new contest Winter Light: ") for line in lines)
+    assert sorted((hub / "follow-friday").glob("ff-*.md"))
+    assert (tmp_path / "state.json").is_file()
+    second = run()
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "; 0 new items written;" in second.stdout.splitlines()[-1]
+    assert "Traceback" not in first.stderr + second.stderr
