@@ -104,6 +104,10 @@ def test_the_note_names_the_day_a_post_was_not_made_on_a_friday() -> None:
     assert not_friday_note(WEDNESDAY) == "Posted on Wednesday 18 November."
     assert not_friday_note(FRIDAY) == ""
     assert caption_of(entry(), WEDNESDAY).endswith(" Posted on Wednesday 18 November.")
+    early = entry(text="#FF for @ravi@photo.example, a day early")
+    assert caption_of(early, WEDNESDAY) == (
+        "#FF for @ravi@photo.example, a day early. Posted on Wednesday 18 November."
+    )
 
 
 def test_a_post_without_mentions_is_refused_with_a_reason() -> None:

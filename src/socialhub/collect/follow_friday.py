@@ -137,7 +137,11 @@ def caption_of(entry: CleanEntry, posted: datetime) -> str:
     words = _TRAILING_HASHTAGS.sub("", inert(entry.text)).strip()
     caption = _fit("caption", shorten(words, CAPTION_LENGTH), fallback)
     note = not_friday_note(posted)
-    return f"{caption} {note}" if note else caption
+    if not note:
+        return caption
+    # Why a full stop: the note is a sentence of its own after the post's words.
+    ends = caption.rstrip()[-1:] in (".", "!", "?", "…")
+    return f"{caption}{'' if ends else '.'} {note}"
 
 
 def shout_out_text(
