@@ -21,7 +21,9 @@ NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 TYPES = {".xml": "application/xml", ".json": "application/feed+json", ".html": "text/html"}
 
 
-class _Server(ThreadingHTTPServer):
+class QuietServer(ThreadingHTTPServer):
+    """A threading server whose handlers are joined on close and whose clients may give up."""
+
     # Why joined threads: the server stops with the test, and no handler outlives it.
     daemon_threads = False
 
@@ -41,7 +43,7 @@ class FeedServer:
         self.most_in_flight = 0
         self.stop = threading.Event()
         self._lock = threading.Lock()
-        self.server = _Server(("127.0.0.1", 0), _handler(self))
+        self.server = QuietServer(("127.0.0.1", 0), _handler(self))
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,))
         self.thread.start()

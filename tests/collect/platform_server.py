@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import io
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+from feed_server import QuietServer
 from PIL import Image
 
 PLATFORMS = Path(__file__).resolve().parents[1] / "data" / "collect" / "platforms"
@@ -47,20 +48,13 @@ def picture(name: str) -> bytes:
     return out.getvalue()
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = False  # the server stops with the test, and no handler outlives it
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """A client that gave up (a timeout, a size cap) is expected here, not an error."""
-
-
 class PlatformServer:
     """Serves the platform fixtures with {base} pointing here, and counts what it was asked."""
 
     def __init__(self) -> None:
         self.hits: dict[str, int] = {}
         self.stop = threading.Event()
-        self.server = _Server(("127.0.0.1", 0), _handler(self))
+        self.server = QuietServer(("127.0.0.1", 0), _handler(self))
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,))
         self.thread.start()

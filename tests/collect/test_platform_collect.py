@@ -13,7 +13,6 @@ import datetime
 import hashlib
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
@@ -24,6 +23,7 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from feed_server import NOW
+from helpers import run_invoke
 from PIL import Image
 from platform_server import GPS_TAG, PlatformServer
 
@@ -105,23 +105,7 @@ def headers(report: CollectReport, folder: str) -> dict[str, dict[str, str]]:
 
 def invoke_build(content: Path, output: Path) -> subprocess.CompletedProcess[str]:
     """`invoke build` as an editor runs it, on another content folder."""
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "invoke",
-            "build",
-            "--content",
-            str(content),
-            "--output",
-            str(output),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    return run_invoke("build", "--content", str(content), "--output", str(output), timeout=300)
 
 
 @pytest.fixture
@@ -347,14 +331,7 @@ def test_a_source_that_asks_to_wait_is_not_fetched_until_then(
 
 def test_invoke_collect_status_lists_every_source(hub: Path) -> None:
     """`invoke collect --status` prints the table of the content folder's sources."""
-    result = subprocess.run(
-        [sys.executable, "-m", "invoke", "collect", "--status", "--content", str(hub)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    result = run_invoke("collect", "--status", "--content", str(hub), timeout=60)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["SOURCE", "KIND", "LAST", "SUCCESS", "FAILURES", "NEXT", "FETCH"]
@@ -383,15 +360,7 @@ def test_invoke_collect_with_settings_of_its_own(
     )
 
     def run() -> subprocess.CompletedProcess[str]:
-        command = ["collect", "--settings", str(settings_file), "--content", str(hub)]
-        return subprocess.run(
-            [sys.executable, "-m", "invoke", *command],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=120,
-        )
+        return run_invoke("collect", "--settings", str(settings_file), "--content", str(hub))
 
     first = run()
     assert first.returncode == 0, first.stdout + first.stderr

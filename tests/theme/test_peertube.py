@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import SAMPLE
+from helpers import SAMPLE, served
 
 from socialhub.build import run_build
 from socialhub.validate import video_source
@@ -146,26 +143,11 @@ def test_youtube_and_vimeo_are_still_theirs() -> None:
     assert vimeo is not None and vimeo.provider == "vimeo" and vimeo.video_id == "1033000011"
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    """Serves the built files without logging every request."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Say nothing."""
-
-
 @pytest.fixture(scope="module")
 def peertube_url(peertube_output: Path) -> Iterator[str]:
     """The built copy served on 127.0.0.1 at a free port while this module's tests run."""
-    handler = functools.partial(_Quiet, directory=str(peertube_output))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with served(peertube_output) as url:
+        yield url
 
 
 @pytest.mark.slow
