@@ -380,3 +380,20 @@ def test_listing_pages_change_with_their_latest_item(sitemap: Any) -> None:
     assert lastmods["http://127.0.0.1:8000/hub/"] == max(items.values())
     shoutouts = [when for loc, when in items.items() if "/follow-friday/" in loc]
     assert lastmods["http://127.0.0.1:8000/follow-friday/"] == max(shoutouts)
+
+
+def test_a_summary_quoting_markup_cannot_break_out_of_the_script(
+    minimal_copy: Path, build: Any
+) -> None:
+    """A summary quoting ``</script><!--`` (as code) stays data: its JSON holds the exact text."""
+    post = minimal_copy / "posts" / "first-post.md"
+    summary = "Summary: The first post of the hub."
+    quoted = "Summary: Why `</script><!--` & `<b>` stay text."
+    post.write_text(post.read_text("utf-8").replace(summary, quoted))
+    output = build(minimal_copy)
+    page = output / "posts" / "first-post" / "index.html"
+    (text,) = scripts(page)
+    (posting,) = [node for node in json.loads(text)["@graph"] if node["@type"] == "BlogPosting"]
+    assert posting["description"] == "Why </script><!-- & <b> stay text."
+    html = page.read_text("utf-8")
+    assert html.count("</script>") == html.count("<script")
