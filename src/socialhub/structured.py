@@ -63,7 +63,7 @@ SECTIONS = {
 
 def script_json(data: Mapping[str, Any]) -> str:
     """JSON that is safe inside a <script> element: no "<", ">" or "&" appears in it."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return re.sub("[<>&]", lambda match: _SCRIPT_ESCAPES[match.group()], text)
 
 
