@@ -10,19 +10,19 @@ import logging
 import os
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from pelican import signals
 from pelican.generators import Generator
 from PIL import Image as PILImage
 
-from socialhub import media
+from socialhub import media, structured
 from socialhub.colours import brand_problems
 from socialhub.headings import JINJA_FILTERS as HEADING_FILTERS
 from socialhub.kinds import STREAM_KINDS
 from socialhub.model import Site
 from socialhub.pages import paginate
 from socialhub.render import PagePlan, item_digest, items_digest, keep_outputs, write_if_changed
+from socialhub.sitemap import sitemap_xml
 from socialhub.urls import absolute
 
 log = logging.getLogger(__name__)
@@ -124,21 +124,7 @@ class HubGenerator(Generator):
         return f"User-agent: *\nAllow: /\n\nSitemap: {absolute(self.settings, 'sitemap.xml')}\n"
 
     def _write_sitemap(self, site: Site) -> None:
-        entries = [("", None), ("hub/", None), ("bloggers/", None), ("follow-friday/", None)]
-        entries += [("contests/", None), ("tags/", None), ("feeds/", None)]
-        entries += [(item.url, item.updated) for item in site.items]
-        entries += [(blogger.url, None) for blogger in site.bloggers.values()]
-        entries += [(contest.url, None) for contest in site.contests.values()]
-        entries += [(tag.url, None) for tag in site.tags()]
-        lines = [
-            '<?xml version="1.0" encoding="UTF-8"?>',
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-        ]
-        for path, updated in entries:
-            lastmod = f"<lastmod>{updated.isoformat()}</lastmod>" if updated else ""
-            lines.append(f"<url><loc>{escape(absolute(self.settings, path))}</loc>{lastmod}</url>")
-        lines.append("</urlset>")
-        self._write_text("sitemap.xml", "\n".join(lines) + "\n")
+        self._write_text("sitemap.xml", sitemap_xml(site, self.settings))
 
 
 def comments_manifest(site: Site, settings: dict[str, Any]) -> dict[str, Any]:
@@ -157,8 +143,11 @@ def comments_manifest(site: Site, settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def add_theme_helpers(generator: Generator) -> None:
-    """Give every generator's templates ``thumbs(image)`` and the heading filters."""
+    """Give every template ``thumbs(image)``, ``structured_data()`` and the heading filters."""
     generator.env.globals["thumbs"] = media.lookup(generator.context)
+    generator.env.globals["structured_data"] = structured.template_function(
+        generator.context, generator.settings, generator.env.globals["thumbs"]
+    )
     generator.env.filters.update(HEADING_FILTERS)
 
 
