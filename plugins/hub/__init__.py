@@ -16,7 +16,7 @@ from pelican import signals
 from pelican.generators import Generator
 from PIL import Image as PILImage
 
-from socialhub import media
+from socialhub import cards, media
 from socialhub.colours import brand_problems
 from socialhub.headings import JINJA_FILTERS as HEADING_FILTERS
 from socialhub.kinds import STREAM_KINDS
@@ -81,6 +81,7 @@ class HubGenerator(Generator):
         plan.add("404.html", "404")
         for section, target, label in SECTION_REDIRECTS:
             plan.add(f"{section}index.html", "redirect", redirect_to=target, label=label)
+        cards.prepare(self.context, self.settings, plan)
         plan.write_with(self.get_template, self.context)
         self._write_favicon()
         self._copy_theme_static()
@@ -157,8 +158,10 @@ def comments_manifest(site: Site, settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def add_theme_helpers(generator: Generator) -> None:
-    """Give every generator's templates ``thumbs(image)`` and the heading filters."""
+    """Give every generator's templates ``thumbs(image)``, the social cards and heading filters."""
     generator.env.globals["thumbs"] = media.lookup(generator.context)
+    generator.env.globals["social_card"] = cards.lookup(generator.context)
+    generator.env.globals["shared_picture"] = cards.picture_lookup(generator.context)
     generator.env.filters.update(HEADING_FILTERS)
 
 
