@@ -38,9 +38,11 @@ WIDTH, HEIGHT = 1200, 630  # what Facebook, LinkedIn and X show large (1.91:1)
 CARD_VERSION = "3"
 CARDS_FOLDER = f"{THUMBS_FOLDER}/cards"
 CONTEXT_KEY = "hub_card_maker"
+# The theme's fonts/ folder (THEME), else the repository's: DejaVu, under an open licence.
+FONT_NAMES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
 FONTS = Path(__file__).resolve().parents[2] / "theme" / "fonts"
-REGULAR_FONT = FONTS / "DejaVuSans.ttf"
-BOLD_FONT = FONTS / "DejaVuSans-Bold.ttf"
+REGULAR_FONT = FONTS / FONT_NAMES[0]
+BOLD_FONT = FONTS / FONT_NAMES[1]
 DEFAULT_ACCENT = "#0b5cad"
 INK = (20, 24, 31)  # the title's colour, on PAPER: contrast above 15:1
 PAPER = (246, 248, 251)
@@ -86,6 +88,13 @@ class Brand:
     accent: tuple[int, int, int]
     logo: str  # a file path, or "" when COMPANY_LOGO is missing
     logo_version: str  # a hash of the logo's bytes
+    fonts: tuple[str, str]  # the regular and the bold font files ("": Pillow's own font)
+    fonts_version: str  # their names and sizes
+
+    @property
+    def fingerprint(self) -> str:
+        """Everything of the brand that a card shows (no file paths: a moved checkout keeps it)."""
+        return repr((self.site_name, self.company, self.accent, self.logo_version))
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> Brand:
@@ -103,18 +112,31 @@ class Brand:
             data = logo.read_bytes() if settings.get("COMPANY_LOGO") else b""
         except OSError:
             data = b""
+        fonts = _font_files(Path(str(settings.get("THEME", "theme"))) / "fonts")
         return cls(
             site_name=str(settings.get("SITENAME", "")),
             company=str(settings.get("COMPANY_NAME", "")),
             accent=(accent[0], accent[1], accent[2]),
             logo=str(logo) if data else "",
             logo_version=hashlib.blake2b(data, digest_size=8).hexdigest(),
+            fonts=(str(fonts[0]), str(fonts[1])) if fonts else ("", ""),
+            fonts_version=",".join(f"{p.name}:{p.stat().st_size}" for p in fonts or ()),
         )
 
 
-def _fonts_version() -> str:
-    """Which fonts draw the cards (their names and sizes: a new font means new cards)."""
-    return ",".join(f"{path.name}:{path.stat().st_size}" for path in (REGULAR_FONT, BOLD_FONT))
+def _font_files(theme_fonts: Path) -> tuple[Path, Path] | None:
+    """The card fonts of the theme, else the repository's; None (with a warning) when neither."""
+    for folder in (theme_fonts, FONTS):
+        regular, bold = folder / FONT_NAMES[0], folder / FONT_NAMES[1]
+        if regular.is_file() and bold.is_file():
+            return regular, bold
+    log.warning(
+        "cards: %s and %s are missing from %s; cards are drawn in Pillow's own font "
+        "until you restore them from the repository",
+        *FONT_NAMES,
+        theme_fonts,
+    )
+    return None
 
 
 def card_key(save_as: str) -> str:
@@ -126,18 +148,22 @@ def card_key(save_as: str) -> str:
 def card_path(save_as: str, subject: Subject, brand: Brand) -> str:
     """The site path of a page's card: /thumbs/cards/<page>-<hash of what is drawn>.png."""
     drawn = "\x00".join(
-        [CARD_VERSION, _fonts_version(), subject.title, subject.kind, repr(brand)]
+        [CARD_VERSION, brand.fonts_version, brand.fingerprint, subject.title, subject.kind]
     ).encode("utf-8", "surrogatepass")
     version = hashlib.blake2b(drawn, digest_size=5).hexdigest()
     return f"/{CARDS_FOLDER}/{card_key(save_as)}-{version}.png"
 
 
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+
+
 @functools.cache
-def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(BOLD_FONT if bold else REGULAR_FONT), size)
+def _font(path: str, size: int) -> Font:
+    """A font file at ``size`` pixels, loaded once per process ("": Pillow's own font)."""
+    return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)
 
 
-def _fit(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
+def _fit(text: str, font: Font, width: int) -> str:
     """``text`` shortened with an ellipsis until it is at most ``width`` pixels wide."""
     if font.getlength(text) <= width:
         return text
@@ -146,7 +172,7 @@ def _fit(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
     return text.rstrip() + "…"
 
 
-def wrap(text: str, font: ImageFont.FreeTypeFont, width: int, lines: int) -> tuple[list[str], bool]:
+def wrap(text: str, font: Font, width: int, lines: int) -> tuple[list[str], bool]:
     """``text`` in at most ``lines`` lines of ``width`` pixels; True when all of it fits."""
     result: list[str] = []
     words = text.split()
@@ -163,14 +189,14 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int, lines: int) -> tup
     return result, fits
 
 
-def _title_lines(title: str, width: int) -> tuple[list[str], ImageFont.FreeTypeFont]:
+def _title_lines(title: str, width: int, path: str) -> tuple[list[str], Font, int]:
     """The title at the largest size that fits whole, else shortened at the smallest."""
     for size in TITLE_SIZES:
-        font = _font(True, size)
+        font = _font(path, size)
         lines, fits = wrap(title, font, width, TITLE_LINES)
         if fits:
-            return lines, font
-    return lines, font
+            return lines, font, size
+    return lines, font, size
 
 
 @functools.cache
@@ -195,13 +221,14 @@ def draw(subject: Subject, brand: Brand) -> PILImage.Image:
     if logo is not None:
         image.paste(logo, (MARGIN, 64), logo)
         left = MARGIN + logo.width + 28
-    name_font = _font(True, 40)
+    regular, bold = brand.fonts
+    name_font = _font(bold, 40)
     pen.text(
         (left, 112), _fit(brand.site_name, name_font, WIDTH - MARGIN - left), INK, name_font, "lm"
     )
     top = 210
     if subject.kind:
-        kind_font = _font(False, 32)
+        kind_font = _font(regular, 32)
         pen.text(
             (MARGIN, top),
             _fit(subject.kind.upper(), kind_font, text_width),
@@ -209,14 +236,14 @@ def draw(subject: Subject, brand: Brand) -> PILImage.Image:
             kind_font,
         )
         top += 62
-    lines, font = _title_lines(subject.title, text_width)
-    line_height = round(font.size * 1.18)
+    lines, font, size = _title_lines(subject.title, text_width, bold)
+    line_height = round(size * 1.18)
     for number, line in enumerate(lines):
         pen.text((MARGIN, top + number * line_height), line, INK, font)
     band = HEIGHT - 76
     pen.rectangle((0, band, WIDTH, HEIGHT), fill=brand.accent)
     # White on the accent: brand_problems asks the accent for 4.5:1 against white.
-    company_font = _font(False, 30)
+    company_font = _font(regular, 30)
     pen.text(
         (MARGIN, band + 38),
         _fit(brand.company, company_font, text_width),
@@ -316,6 +343,7 @@ LIST_PAGES = {
     "contests": Subject("Short-film contests", "Contests"),
     "feeds": Subject("Feeds", "RSS, Atom and JSON Feed"),
     "404": Subject("Page not found", "Error 404"),
+    "search": Subject("Search the hub", "Search"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -89,6 +90,9 @@ def test_every_page_has_every_open_graph_and_twitter_tag(sample_output: Path) ->
         assert _meta(soup, "twitter:image") == _meta(soup, "og:image"), name
         assert _meta(soup, "twitter:image:alt") == _meta(soup, "og:image:alt"), name
         assert _meta(soup, "twitter:title") == _meta(soup, "og:title"), name
+        if "/thumbs/cards/" not in _meta(soup, "og:image"):
+            # Only items and bloggers have a picture of their own; the rest, a drawn card.
+            assert _expected_type(name) in ("article", "profile"), name
 
 
 def test_every_shared_picture_exists_with_the_stated_size(sample_output: Path) -> None:
@@ -216,7 +220,7 @@ def _brand(**settings: object) -> cards.Brand:
 
 def test_a_long_title_is_wrapped_and_shortened_to_fit() -> None:
     """Three lines at most, none wider than the card's text, ending with an ellipsis."""
-    font = cards._font(True, cards.TITLE_SIZES[-1])
+    font = cards._font(str(cards.BOLD_FONT), cards.TITLE_SIZES[-1])
     width = cards.WIDTH - 2 * cards.MARGIN
     title = " ".join(["Supercalifragilistic battery endurance"] * 12)
     lines, fits = cards.wrap(title, font, width, cards.TITLE_LINES)
@@ -232,8 +236,9 @@ def test_a_long_title_is_wrapped_and_shortened_to_fit() -> None:
 
 def test_a_short_title_is_drawn_whole_at_the_largest_size() -> None:
     """A title that fits is neither shortened nor made smaller."""
-    lines, font = cards._title_lines("Night mode update", cards.WIDTH - 2 * cards.MARGIN)
-    assert lines == ["Night mode update"] and font.size == cards.TITLE_SIZES[0]
+    width = cards.WIDTH - 2 * cards.MARGIN
+    lines, _font, size = cards._title_lines("Night mode update", width, str(cards.BOLD_FONT))
+    assert lines == ["Night mode update"] and size == cards.TITLE_SIZES[0]
 
 
 def test_the_brand_draws_the_card() -> None:
@@ -253,3 +258,15 @@ def test_the_brand_draws_the_card() -> None:
     assert cards.card_path("tags/index.html", subject, _brand()) != cards.card_path(
         "tags/index.html", subject, _brand(SITENAME="Another hub")
     )
+
+
+def test_missing_fonts_still_draw_a_card(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Without the shipped fonts, one warning names them and Pillow's own font draws the card."""
+    monkeypatch.setattr(cards, "FONTS", tmp_path / "nowhere")
+    with caplog.at_level(logging.WARNING, logger="socialhub.cards"):
+        brand = _brand(THEME=str(tmp_path))
+    assert brand.fonts == ("", "")
+    assert "DejaVuSans.ttf" in caplog.text and "restore them" in caplog.text
+    assert cards.draw(cards.Subject("Tags", "Topics"), brand).size == (1200, 630)
