@@ -404,6 +404,7 @@ def prepare(context: MutableMapping[str, Any], settings: Mapping[str, Any], plan
     no longer writes are deleted.
     """
     made = maker(context, settings)
+    before = (made.drawn, made.kept)
     thumbs = thumbs_lookup(context)
 
     def has_picture(image: Image | None) -> bool:
@@ -420,7 +421,8 @@ def prepare(context: MutableMapping[str, Any], settings: Mapping[str, Any], plan
         if card is not None and job.inputs is not None:
             job.inputs = (*job.inputs, card.src)
     keep_outputs(dict(settings), f"cards-{plan.name}", [path.lstrip("/") for path in paths])
-    log.info("%s: %d cards drawn, %d unchanged", plan.name, made.drawn, made.kept)
+    drawn, kept = made.drawn - before[0], made.kept - before[1]
+    log.info("%s: %d social cards drawn, %d unchanged", plan.name, drawn, kept)
 
 
 def shared(picture: Picture) -> Rendition:
