@@ -350,12 +350,12 @@ LIST_PAGES = {
 def own_picture(template: str, variables: Mapping[str, Any]) -> Image | None:
     """The picture a page is shared with (as its template's og_image block names it)."""
     if template in ("blogger", "featured"):
-        return variables["blogger"].avatar  # type: ignore[no-any-return]
+        return variables["blogger"].avatar
     item = variables.get("item")
     if template == "video" and item is not None:
-        return item.poster  # type: ignore[no-any-return]
+        return item.poster
     if template in ("post", "shoutout") and item is not None:
-        return item.image  # type: ignore[no-any-return]
+        return item.image
     return None
 
 
