@@ -7,7 +7,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from socialhub import media
+from socialhub import cards, media
 from socialhub.model import FeaturedPost, Site
 from socialhub.render import PagePlan, item_digest, items_digest
 
@@ -45,6 +45,7 @@ class BloggersGenerator(Generator):
                 blogger=blogger,
                 blogger_posts=posts,
             )
+        cards.prepare(self.context, self.settings, plan)
         plan.write_with(self.get_template, self.context)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from socialhub import media
+from socialhub import cards, media
 from socialhub.model import Site, Video
 from socialhub.render import PagePlan, item_digest, items_digest
 
@@ -57,6 +57,7 @@ class ContestsGenerator(Generator):
                 contest=contest,
                 siblings=siblings,
             )
+        cards.prepare(self.context, self.settings, plan)
         plan.write_with(self.get_template, self.context)
 
 

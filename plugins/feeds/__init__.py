@@ -16,6 +16,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
+from socialhub import cards
 from socialhub.feeds.entries import Entry, SiteInfo, comment_entry, item_entry, tag_authority
 from socialhub.feeds.jsonfeed import render_json
 from socialhub.feeds.opml import render_opml
@@ -120,6 +121,7 @@ class FeedsGenerator(Generator):
         listed = digest([(s.path, s.title, s.description, s.page) for s in listed_streams])
         listed = digest(listed, about_items)
         pages.add("feeds/index.html", "feeds", (listed,), groups=groups, formats=FORMATS)
+        cards.prepare(self.context, self.settings, pages)
         pages.write_with(self.get_template, self.context)
         self._write_opml(site)
         return (TOTALS.rendered - before[0], TOTALS.skipped - before[1])

@@ -7,7 +7,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from socialhub import media
+from socialhub import cards, media
 from socialhub.model import Site
 from socialhub.render import PagePlan, item_digest, items_digest
 
@@ -32,6 +32,7 @@ class FollowFridayGenerator(Generator):
         for item in shoutouts:
             shown = (item_digest(site, item), pictures)
             plan.add(f"{item.url}index.html", "shoutout", shown, item=item)
+        cards.prepare(self.context, self.settings, plan)
         plan.write_with(self.get_template, self.context)
 
 

@@ -15,7 +15,7 @@ from pelican import signals
 from pelican.generators import Generator
 from PIL import Image as PILImage
 
-from socialhub import media, structured
+from socialhub import cards, media, structured
 from socialhub.colours import brand_problems
 from socialhub.headings import JINJA_FILTERS as HEADING_FILTERS
 from socialhub.kinds import STREAM_KINDS
@@ -81,6 +81,7 @@ class HubGenerator(Generator):
         plan.add("404.html", "404")
         for section, target, label in SECTION_REDIRECTS:
             plan.add(f"{section}index.html", "redirect", redirect_to=target, label=label)
+        cards.prepare(self.context, self.settings, plan)
         plan.write_with(self.get_template, self.context)
         self._write_favicon()
         self._copy_theme_static()
@@ -143,11 +144,13 @@ def comments_manifest(site: Site, settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def add_theme_helpers(generator: Generator) -> None:
-    """Give every template ``thumbs(image)``, ``structured_data()`` and the heading filters."""
+    """Give every template ``thumbs(image)``, ``structured_data()``, the social cards, filters."""
     generator.env.globals["thumbs"] = media.lookup(generator.context)
     generator.env.globals["structured_data"] = structured.template_function(
         generator.context, generator.settings, generator.env.globals["thumbs"]
     )
+    generator.env.globals["social_card"] = cards.lookup(generator.context)
+    generator.env.globals["shared_picture"] = cards.picture_lookup(generator.context)
     generator.env.filters.update(HEADING_FILTERS)
 
 

@@ -1,0 +1,453 @@
+"""Social cards: the picture a page shows when it is shared, drawn when it has none of its own.
+
+An item with a picture (an #FF image, a film's poster, a blogger's avatar) is
+shared with it. Every other page gets a 1200x630 PNG drawn here with Pillow
+from the brand settings (SITENAME, COMPANY_NAME, COMPANY_LOGO, BRAND_COLORS)
+and the page's title and kind, in the DejaVu fonts shipped in theme/fonts/.
+
+A card's file name ends with a hash of everything drawn on it, so an unchanged
+page never draws its card again (the file is already there), a changed title
+draws a new one, and published cards can be cached as immutable like thumbnails.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PIL import Image as PILImage
+from PIL import ImageColor, ImageDraw, ImageFont
+
+from socialhub.media import THUMBS_FOLDER, Picture, Rendition
+from socialhub.media import lookup as thumbs_lookup
+from socialhub.model import Image
+from socialhub.render import PagePlan, keep_outputs
+
+log = logging.getLogger(__name__)
+
+WIDTH, HEIGHT = 1200, 630  # what Facebook, LinkedIn and X show large (1.91:1)
+# Bump when the drawing changes: every card is then drawn again, under new names.
+CARD_VERSION = "3"
+CARDS_FOLDER = f"{THUMBS_FOLDER}/cards"
+CONTEXT_KEY = "hub_card_maker"
+# The theme's fonts/ folder (THEME), else the repository's: DejaVu, under an open licence.
+FONT_NAMES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
+FONTS = Path(__file__).resolve().parents[2] / "theme" / "fonts"
+REGULAR_FONT = FONTS / FONT_NAMES[0]
+BOLD_FONT = FONTS / FONT_NAMES[1]
+DEFAULT_ACCENT = "#0b5cad"
+INK = (20, 24, 31)  # the title's colour, on PAPER: contrast above 15:1
+PAPER = (246, 248, 251)
+# Below this many cards to draw, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 8
+# Titles are set as large as fits in this many lines, then shortened with "…".
+TITLE_SIZES = (72, 64, 56, 48)
+TITLE_LINES = 3
+MARGIN = 80
+# The hub's headings per filter, as its pages show them (theme/templates/hub.html).
+HUB_HEADINGS = {
+    "posts": "News",
+    "bloggers": "Blogger posts",
+    "follow-friday": "#FF shout-outs",
+    "videos": "Films",
+}
+
+
+@dataclass(frozen=True)
+class Card:
+    """A drawn card: its site path, size and the text that describes it."""
+
+    src: str
+    width: int
+    height: int
+    alt: str
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a card shows: the page's title and what kind of page it is."""
+
+    title: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Brand:
+    """The settings every card is drawn from."""
+
+    site_name: str
+    company: str
+    accent: tuple[int, int, int]
+    logo: str  # a file path, or "" when COMPANY_LOGO is missing
+    logo_version: str  # a hash of the logo's bytes
+    fonts: tuple[str, str]  # the regular and the bold font files ("": Pillow's own font)
+    fonts_version: str  # their names and sizes
+
+    @property
+    def fingerprint(self) -> str:
+        """Everything of the brand that a card shows (no file paths: a moved checkout keeps it)."""
+        return repr((self.site_name, self.company, self.accent, self.logo_version))
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> Brand:
+        """The brand of a build's settings (a bad colour falls back to the default accent)."""
+        colours = settings.get("BRAND_COLORS") or {}
+        try:
+            accent = ImageColor.getrgb(str(colours.get("accent", DEFAULT_ACCENT)))[:3]
+        except ValueError:
+            # brand_problems (the hub plugin) already warns about the setting.
+            accent = ImageColor.getrgb(DEFAULT_ACCENT)[:3]
+        logo = Path(str(settings.get("PATH", "content"))) / str(
+            settings.get("COMPANY_LOGO", "")
+        ).lstrip("/")
+        try:
+            data = logo.read_bytes() if settings.get("COMPANY_LOGO") else b""
+        except OSError:
+            data = b""
+        fonts = _font_files(Path(str(settings.get("THEME", "theme"))) / "fonts")
+        return cls(
+            site_name=str(settings.get("SITENAME", "")),
+            company=str(settings.get("COMPANY_NAME", "")),
+            accent=(accent[0], accent[1], accent[2]),
+            logo=str(logo) if data else "",
+            logo_version=hashlib.blake2b(data, digest_size=8).hexdigest(),
+            fonts=(str(fonts[0]), str(fonts[1])) if fonts else ("", ""),
+            fonts_version=",".join(f"{p.name}:{p.stat().st_size}" for p in fonts or ()),
+        )
+
+
+def _font_files(theme_fonts: Path) -> tuple[Path, Path] | None:
+    """The card fonts of the theme, else the repository's; None (with a warning) when neither."""
+    for folder in (theme_fonts, FONTS):
+        regular, bold = folder / FONT_NAMES[0], folder / FONT_NAMES[1]
+        if regular.is_file() and bold.is_file():
+            return regular, bold
+    log.warning(
+        "cards: %s and %s are missing from %s; cards are drawn in Pillow's own font "
+        "until you restore them from the repository",
+        *FONT_NAMES,
+        theme_fonts,
+    )
+    return None
+
+
+def card_key(save_as: str) -> str:
+    """The stem of a page's card: its output path without index.html, as safe characters."""
+    stem = re.sub(r"(^|/)index\.html$", "", save_as).removesuffix(".html").strip("/")
+    return re.sub(r"[^A-Za-z0-9_/-]+", "-", stem) or "index"
+
+
+def card_path(save_as: str, subject: Subject, brand: Brand) -> str:
+    """The site path of a page's card: /thumbs/cards/<page>-<hash of what is drawn>.png."""
+    drawn = "\x00".join(
+        [CARD_VERSION, brand.fonts_version, brand.fingerprint, subject.title, subject.kind]
+    ).encode("utf-8", "surrogatepass")
+    version = hashlib.blake2b(drawn, digest_size=5).hexdigest()
+    return f"/{CARDS_FOLDER}/{card_key(save_as)}-{version}.png"
+
+
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+
+
+@functools.cache
+def _font(path: str, size: int) -> Font:
+    """A font file at ``size`` pixels, loaded once per process ("": Pillow's own font)."""
+    return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)
+
+
+def _fit(text: str, font: Font, width: int) -> str:
+    """``text`` shortened with an ellipsis until it is at most ``width`` pixels wide."""
+    if font.getlength(text) <= width:
+        return text
+    while text and font.getlength(text.rstrip() + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def wrap(text: str, font: Font, width: int, lines: int) -> tuple[list[str], bool]:
+    """``text`` in at most ``lines`` lines of ``width`` pixels; True when all of it fits."""
+    result: list[str] = []
+    words = text.split()
+    while words and len(result) < lines:
+        line = words.pop(0)
+        while words and font.getlength(f"{line} {words[0]}") <= width:
+            line = f"{line} {words.pop(0)}"
+        result.append(line)
+    fits = not words and all(font.getlength(line) <= width for line in result)
+    if not fits and result:
+        # Why one more word: the last line then ends with "…" where the title goes on.
+        rest = " ".join([result[-1], *words[:1]]) if words else result[-1]
+        result[-1] = _fit(rest + (" …" if words else ""), font, width)
+    return result, fits
+
+
+def _title_lines(title: str, width: int, path: str) -> tuple[list[str], Font, int]:
+    """The title at the largest size that fits whole, else shortened at the smallest."""
+    for size in TITLE_SIZES:
+        font = _font(path, size)
+        lines, fits = wrap(title, font, width, TITLE_LINES)
+        if fits:
+            return lines, font, size
+    return lines, font, size
+
+
+@functools.cache
+def _logo(path: str, version: str, size: int) -> PILImage.Image | None:
+    """The logo at ``size`` pixels, read once per build and process (``version``: its bytes)."""
+    try:
+        with PILImage.open(path) as opened:
+            logo = opened.convert("RGBA")
+    except (OSError, ValueError):
+        return None
+    logo.thumbnail((size, size), PILImage.Resampling.LANCZOS)
+    return logo
+
+
+def draw(subject: Subject, brand: Brand) -> PILImage.Image:
+    """The card of ``subject``: logo and site name, kind, title, and a band in the accent colour."""
+    image = PILImage.new("RGB", (WIDTH, HEIGHT), PAPER)
+    pen = ImageDraw.Draw(image)
+    text_width = WIDTH - 2 * MARGIN
+    logo = _logo(brand.logo, brand.logo_version, 96) if brand.logo else None
+    left = MARGIN
+    if logo is not None:
+        image.paste(logo, (MARGIN, 64), logo)
+        left = MARGIN + logo.width + 28
+    regular, bold = brand.fonts
+    name_font = _font(bold, 40)
+    pen.text(
+        (left, 112), _fit(brand.site_name, name_font, WIDTH - MARGIN - left), INK, name_font, "lm"
+    )
+    top = 210
+    if subject.kind:
+        kind_font = _font(regular, 32)
+        pen.text(
+            (MARGIN, top),
+            _fit(subject.kind.upper(), kind_font, text_width),
+            brand.accent,
+            kind_font,
+        )
+        top += 62
+    lines, font, size = _title_lines(subject.title, text_width, bold)
+    line_height = round(size * 1.18)
+    for number, line in enumerate(lines):
+        pen.text((MARGIN, top + number * line_height), line, INK, font)
+    band = HEIGHT - 76
+    pen.rectangle((0, band, WIDTH, HEIGHT), fill=brand.accent)
+    # White on the accent: brand_problems asks the accent for 4.5:1 against white.
+    company_font = _font(regular, 30)
+    pen.text(
+        (MARGIN, band + 38),
+        _fit(brand.company, company_font, text_width),
+        "white",
+        company_font,
+        "lm",
+    )
+    return image
+
+
+_DrawJob = tuple[str, Subject, Brand]
+
+
+def _draw_file(job: _DrawJob) -> str:
+    """In a worker: draw one card and write it (through a temporary name); its path."""
+    target, subject, brand = job
+    path = Path(target)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    # Why a palette of 64 colours: a card has five flat colours and their antialiased
+    # edges; the file is 40 % of the RGB one's size, and no slower to make in all.
+    card = draw(subject, brand).quantize(64, method=PILImage.Quantize.FASTOCTREE)
+    card.save(temporary, "PNG", compress_level=3)
+    os.replace(temporary, path)
+    return target
+
+
+class CardMaker:
+    """Draws and remembers the cards of one build's pages."""
+
+    def __init__(self, brand: Brand, output_dir: Path, *, workers: int = 0) -> None:
+        self.brand = brand
+        self.output_dir = Path(output_dir)
+        self.workers = workers or os.cpu_count() or 1
+        self.cards: dict[str, Card] = {}  # page (save_as) → its card
+        self.drawn = 0  # cards drawn by this instance (the cache's misses)
+        self.kept = 0  # cards already there
+
+    def prepare(self, subjects: Mapping[str, Subject]) -> list[str]:
+        """Draw the missing cards of these pages (save_as → subject); their site paths."""
+        jobs: list[_DrawJob] = []
+        paths: list[str] = []
+        drawn: dict[Subject, Card] = {}  # why: "/" and "/hub/" show the same card
+        for save_as, subject in subjects.items():
+            if subject in drawn:
+                self.cards[save_as] = drawn[subject]
+                continue
+            src = card_path(save_as, subject, self.brand)
+            alt = f"{subject.kind}: {subject.title}" if subject.kind else subject.title
+            alt = f"{alt} — {self.brand.site_name}" if self.brand.site_name else alt
+            self.cards[save_as] = drawn[subject] = Card(src, WIDTH, HEIGHT, alt)
+            paths.append(src)
+            target = self.output_dir / src.lstrip("/")
+            if target.is_file():
+                self.kept += 1
+            else:
+                jobs.append((str(target), subject, self.brand))
+        if len(jobs) >= PARALLEL_THRESHOLD and self.workers > 1:
+            with multiprocessing.get_context("fork").Pool(min(self.workers, len(jobs))) as pool:
+                pool.map(_draw_file, jobs)
+        else:
+            for job in jobs:
+                _draw_file(job)
+        self.drawn += len(jobs)
+        return paths
+
+    def __call__(self, save_as: str | None) -> Card | None:
+        """The card of a page (the templates' ``social_card(output_file)``), or None."""
+        return self.cards.get(save_as or "")
+
+
+def maker(context: MutableMapping[str, Any], settings: Mapping[str, Any]) -> CardMaker:
+    """The build's one card maker, made by the first plugin that asks for it."""
+    existing = context.get(CONTEXT_KEY)
+    if isinstance(existing, CardMaker):
+        return existing
+    made = CardMaker(
+        Brand.from_settings(settings),
+        Path(settings["OUTPUT_PATH"]).resolve(),
+        workers=int(settings.get("HUB_BUILD_WORKERS", 0) or 0),
+    )
+    context[CONTEXT_KEY] = made
+    return made
+
+
+def _paged(kind: str, variables: Mapping[str, Any]) -> str:
+    pager = variables.get("pager")
+    number = getattr(pager, "number", 1)
+    return f"{kind} · page {number}" if number > 1 else kind
+
+
+# Pages of one kind that list things: their card's title and kind.
+LIST_PAGES = {
+    "tags": Subject("Tags", "Topics"),
+    "bloggers": Subject("Featured bloggers", "Bloggers"),
+    "follow_friday": Subject("#FF gallery", "#FF shout-outs"),
+    "contests": Subject("Short-film contests", "Contests"),
+    "feeds": Subject("Feeds", "RSS, Atom and JSON Feed"),
+    "404": Subject("Page not found", "Error 404"),
+    "search": Subject("Search the hub", "Search"),
+}
+
+
+def own_picture(template: str, variables: Mapping[str, Any]) -> Image | None:
+    """The picture a page is shared with (as its template's og_image block names it)."""
+    if template in ("blogger", "featured"):
+        return variables["blogger"].avatar
+    item = variables.get("item")
+    if template == "video" and item is not None:
+        return item.poster
+    if template in ("post", "shoutout") and item is not None:
+        return item.image
+    return None
+
+
+def subject(
+    template: str,
+    variables: Mapping[str, Any],
+    settings: Mapping[str, Any],
+    has_picture: Callable[[Image | None], bool],
+) -> Subject | None:
+    """What a page's drawn card shows, or None when the page is shared with its own picture."""
+    if has_picture(own_picture(template, variables)):
+        return None
+    item = variables.get("item")
+    if item is not None:
+        return Subject(item.title, item_kind_label(item.kind))
+    if template == "hub":
+        hub_filter = variables.get("hub_filter") or ""
+        company = str(settings.get("COMPANY_NAME", ""))
+        title = HUB_HEADINGS.get(hub_filter, f"The {company} social hub")
+        return Subject(title, _paged("Hub", variables))
+    named = {
+        "tag": lambda: Subject(f"Tagged “{variables['tag'].name}”", _paged("Tag", variables)),
+        "blogger": lambda: Subject(variables["blogger"].name, "Blogger"),
+        "contest": lambda: Subject(variables["contest"].name, "Contest"),
+        "redirect": lambda: Subject(str(variables.get("label", "")), "Hub"),
+    }
+    if template in named:
+        return named[template]()
+    return LIST_PAGES.get(template, Subject(str(settings.get("SITENAME", "")), ""))
+
+
+def item_kind_label(kind: str) -> str:
+    """A kind of item as a card names it: "Company post", "Contest video"..."""
+    from socialhub.kinds import KINDS_BY_NAME  # noqa: PLC0415 - kinds imports the model
+
+    found = KINDS_BY_NAME.get(kind)
+    label = found.label if found is not None else kind
+    return label[:1].upper() + label[1:]
+
+
+def prepare(context: MutableMapping[str, Any], settings: Mapping[str, Any], plan: PagePlan) -> None:
+    """Draw the cards of a plan's pages that have no picture of their own (a plugin's one call).
+
+    Each page's card path joins what the page shows, so a page whose card changes
+    (a new logo, a renamed tag) is rendered again; the cards of pages this plugin
+    no longer writes are deleted.
+    """
+    made = maker(context, settings)
+    before = (made.drawn, made.kept)
+    thumbs = thumbs_lookup(context)
+
+    def has_picture(image: Image | None) -> bool:
+        return image is not None and thumbs(image) is not None
+
+    subjects: dict[str, Subject] = {}
+    for job in plan.jobs:
+        found = subject(job.template, job.variables, settings, has_picture)
+        if found is not None:
+            subjects[job.save_as] = found
+    paths = made.prepare(subjects)
+    for job in plan.jobs:
+        card = made(job.save_as)
+        if card is not None and job.inputs is not None:
+            job.inputs = (*job.inputs, card.src)
+    keep_outputs(dict(settings), f"cards-{plan.name}", [path.lstrip("/") for path in paths])
+    drawn, kept = made.drawn - before[0], made.kept - before[1]
+    log.info("%s: %d social cards drawn, %d unchanged", plan.name, drawn, kept)
+
+
+def shared(picture: Picture) -> Rendition:
+    """The file to share of a picture: the narrowest at least 1200 px wide, else the original."""
+    original = Rendition(picture.src, picture.width, picture.height)
+    wide = [r for r in (*picture.renditions, original) if r.width >= WIDTH]
+    return min(wide, key=lambda r: r.width) if wide else original
+
+
+def lookup(context: Mapping[str, Any]) -> Callable[[str | None], Card | None]:
+    """The templates' ``social_card(output_file)``: the card drawn for a page, or None."""
+
+    def social_card(save_as: str | None) -> Card | None:
+        made = context.get(CONTEXT_KEY)
+        return made(save_as) if isinstance(made, CardMaker) else None
+
+    return social_card
+
+
+def picture_lookup(context: Mapping[str, Any]) -> Callable[[Image | str | None], Rendition | None]:
+    """The templates' ``shared_picture(image)``: the file of a prepared picture to share."""
+    thumbs = thumbs_lookup(context)
+
+    def shared_picture(image: Image | str | None) -> Rendition | None:
+        picture = thumbs(image or None)
+        return shared(picture) if picture is not None else None
+
+    return shared_picture
