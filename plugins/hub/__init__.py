@@ -125,7 +125,7 @@ class HubGenerator(Generator):
 
     def _write_sitemap(self, site: Site) -> None:
         entries = [("", None), ("hub/", None), ("bloggers/", None), ("follow-friday/", None)]
-        entries += [("contests/", None), ("tags/", None), ("feeds/", None)]
+        entries += [("contests/", None), ("tags/", None), ("feeds/", None), ("search/", None)]
         entries += [(item.url, item.updated) for item in site.items]
         entries += [(blogger.url, None) for blogger in site.bloggers.values()]
         entries += [(contest.url, None) for contest in site.contests.values()]

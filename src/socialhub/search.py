@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
 
 from socialhub.errors import SocialHubError
 from socialhub.render import digest
@@ -141,11 +140,13 @@ async def _index(output: Path, pages: dict[str, str], target: Path) -> int:
     async with PagefindIndex(config=config) as index:
         for url, name in sorted(pages.items()):
             html = (output / name).read_text(encoding="utf-8")
-            result: Any = await index.add_html_file(content=html, url=url)
-            if not result.get("page_word_count"):
+            # Why checked here: given one page, Pagefind indexes all of it when the mark
+            # is missing, and the header, footer and comment form would become results.
+            if "data-pagefind-body" not in html:
                 raise SearchError(
-                    f"search: {name} has no words inside data-pagefind-body;"
-                    " its template must mark the item's content with data-pagefind-body"
+                    f"search: {name} has no data-pagefind-body element; mark the item's"
+                    " content with it in its template (theme/templates/) and build again"
                 )
+            await index.add_html_file(content=html, url=url)
             indexed += 1
     return indexed
