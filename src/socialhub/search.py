@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -112,7 +113,10 @@ def _run_pagefind(output: Path, pages: dict[str, str]) -> int:
     for leftover in (fresh, old):
         shutil.rmtree(leftover, ignore_errors=True)
     try:
-        indexed = asyncio.run(_index(output, pages, fresh))
+        # Why in a thread of its own: Pagefind's API is async, and a caller may already
+        # run an event loop (the preview, Playwright's tests), where asyncio.run() fails.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            indexed = pool.submit(lambda: asyncio.run(_index(output, pages, fresh))).result()
     except SearchError:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
