@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from socialhub import search
-from socialhub.build import BuildReport, summary
+from socialhub.build import BuildReport, run_build, summary
 
 
 def _fragments(output: Path) -> dict[str, dict[str, Any]]:
@@ -121,6 +121,24 @@ def test_an_unchanged_site_is_not_indexed_again(
         path.rmdir() if path.is_dir() else path.unlink()
     build(minimal_copy)
     assert search.LAST[0].reindexed and entry.is_file()
+
+
+def test_a_rebuilt_index_holds_what_a_clean_one_does(minimal_copy: Path, tmp_path: Path) -> None:
+    """After an edit, the rebuilt index has the same pages, words, metadata and filters."""
+    root = Path(__file__).resolve().parents[2]
+
+    def build_into(name: str) -> dict[str, dict[str, Any]]:
+        output = tmp_path / name
+        overrides = {"PATH": str(minimal_copy), "OUTPUT_PATH": str(output)}
+        run_build(root / "pelicanconf.py", {**overrides, "CACHE_PATH": str(tmp_path / f"c-{name}")})
+        return _fragments(output)
+
+    build_into("rebuilt")
+    post = minimal_copy / "posts" / "first-post.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("Hello", "Wombats"), "utf-8")
+    rebuilt = build_into("rebuilt")
+    assert "Wombats" in rebuilt["/posts/first-post/"]["content"]
+    assert rebuilt == build_into("clean")
 
 
 def test_the_summary_prints_the_index_size() -> None:
