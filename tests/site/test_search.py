@@ -71,6 +71,11 @@ def test_comments_count_for_their_item_and_forms_do_not(sample_output: Path) -> 
     everything = " ".join(record["content"] for record in records.values())
     for chrome in ("Leave a comment", "Skip to content", "No cookies, no trackers", "Be the first"):
         assert chrome not in everything
+    # Each item's words begin with its title: the kind's badge would open every excerpt.
+    assert [
+        url for url, r in records.items() if not r["content"].startswith(r["meta"]["title"])
+    ] == []
+    assert "Comments." not in everything
     # "More from this contest" cards under a film are the other films' words, not its own.
     assert "Harbour Lights" not in records["/videos/the-last-ferry/"]["content"]
 
