@@ -31,6 +31,7 @@ PLUGINS = [
     "contests",
     "comments",
     "feeds",
+    "search",  # last: indexes the item pages with Pagefind once they are written
 ]
 STATIC_PATHS = ["images", "media"]
 STATIC_CHECK_IF_MODIFIED = True  # copy a picture only when it is newer than its copy

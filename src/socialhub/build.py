@@ -25,7 +25,7 @@ from pelican import Pelican, signals
 from pelican.log import LimitFilter, console
 from pelican.settings import read_settings
 
-from socialhub import render
+from socialhub import render, search
 from socialhub.errors import ConfigError, ContentError, SettingsError
 from socialhub.settings_check import check_settings
 from socialhub.text import counted
@@ -44,6 +44,7 @@ class BuildReport:
     unchanged: int  # pages whose inputs had not changed since the last build
     warnings: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # items, bloggers, ... read
+    search: search.IndexReport | None = None  # None: the search plugin is not used
 
 
 def summary(report: BuildReport) -> str:
@@ -54,10 +55,11 @@ def summary(report: BuildReport) -> str:
     if left_out:
         read += f" ({left_out} left out: drafts or unfinished)"
     warnings = counted(len(report.warnings), "warning")
-    return (
+    line = (
         f"Built {shown_path(report.output)} in {report.seconds:.2f} s: {read};"
         f" {report.rendered} pages rendered, {report.unchanged} unchanged, {warnings}."
     )
+    return line if report.search is None else f"{line}\n{search.summary_line(report.search)}"
 
 
 class _WarningCollector(logging.Handler):
@@ -182,6 +184,7 @@ class HubPelican(Pelican):
         console.quiet = True
         started = time.perf_counter()
         render.TOTALS.rendered = render.TOTALS.skipped = 0
+        search.LAST.clear()
         # Why: Pelican's loggers drop a warning already logged in this process, so the
         # preview's second build of an unchanged file would hide its warnings.
         LimitFilter._raised_messages.clear()
@@ -209,6 +212,7 @@ class HubPelican(Pelican):
             render.TOTALS.skipped,
             collector.messages,
             counts,
+            search.LAST[0] if search.LAST else None,
         )
 
     def run(self) -> None:

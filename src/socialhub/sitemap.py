@@ -61,6 +61,7 @@ def entries(site: Site) -> list[Entry]:
         Entry("contests/", latest(site.items_of_kind("video"))),
         Entry("tags/", newest),
         Entry("feeds/", newest),
+        Entry("search/", newest),
     ]
     for item in site.items:
         video = item if isinstance(item, Video) else None

@@ -301,11 +301,18 @@ def test_the_build_is_a_pure_function_of_the_repository(
         ROOT / "pelicanconf.py",
         {"PATH": str(CONTENT), "OUTPUT_PATH": str(again), "CACHE_PATH": str(tmp_path / "cache")},
     )
+    # Why the search bundle apart: Pagefind writes its filter indexes in no fixed order
+    # (Pagefind issue #638), so its names differ; tests/site/test_search.py compares
+    # what it holds instead.
     first = {
         p.relative_to(sample_output): p.read_bytes()
         for p in sample_output.rglob("*")
-        if p.is_file()
+        if p.is_file() and p.relative_to(sample_output).parts[0] != "pagefind"
     }
-    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    second = {
+        p.relative_to(again): p.read_bytes()
+        for p in again.rglob("*")
+        if p.is_file() and p.relative_to(again).parts[0] != "pagefind"
+    }
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
