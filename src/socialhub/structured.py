@@ -58,6 +58,7 @@ SECTIONS = {
     "contest": ("Contests", "contests/"),
     "tag": ("Tags", "tags/"),
     "feeds": ("Feeds", "feeds/"),
+    "search": ("Search", "search/"),
 }
 
 
