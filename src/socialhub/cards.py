@@ -1,7 +1,9 @@
-"""Social cards: the picture a page shows when it is shared, drawn when it has none of its own.
+"""Social cards: the 1200x630 picture every page shows when it is shared, drawn at build time.
 
-An item with a picture (an #FF image, a film's poster, a blogger's avatar) is
-shared with it. Every other page gets a 1200x630 PNG drawn here with Pillow
+An item with a picture (an #FF image, a film's poster, a post's cover) is shared
+with that picture, cropped to the card's shape, over a band naming the company;
+a page with a small picture (a blogger's avatar) gets the drawn card with the
+picture beside its title. Every other page gets a card drawn here with Pillow
 from the brand settings (SITENAME, COMPANY_NAME, COMPANY_LOGO, BRAND_COLORS)
 and the page's title and kind, in the DejaVu fonts shipped in theme/fonts/.
 
@@ -19,12 +21,12 @@ import multiprocessing
 import os
 import re
 from collections.abc import Callable, Mapping, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from PIL import Image as PILImage
-from PIL import ImageColor, ImageDraw, ImageFont
+from PIL import ImageColor, ImageDraw, ImageFont, ImageOps
 
 from socialhub.media import THUMBS_FOLDER, Picture, Rendition
 from socialhub.media import lookup as thumbs_lookup
@@ -35,7 +37,7 @@ log = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 1200, 630  # what Facebook, LinkedIn and X show large (1.91:1)
 # Bump when the drawing changes: every card is then drawn again, under new names.
-CARD_VERSION = "3"
+CARD_VERSION = "4"
 CARDS_FOLDER = f"{THUMBS_FOLDER}/cards"
 CONTEXT_KEY = "hub_card_maker"
 # The theme's fonts/ folder (THEME), else the repository's: DejaVu, under an open licence.
@@ -52,6 +54,8 @@ PARALLEL_THRESHOLD = 8
 TITLE_SIZES = (72, 64, 56, 48)
 TITLE_LINES = 3
 MARGIN = 80
+WIDE_PICTURE = 1000  # a picture at least this wide fills the card; a smaller one sits beside
+SIDE_PICTURE = 260  # the side of a small picture (an avatar) on a drawn card
 # The hub's headings per filter, as its pages show them (theme/templates/hub.html).
 HUB_HEADINGS = {
     "posts": "News",
@@ -73,10 +77,13 @@ class Card:
 
 @dataclass(frozen=True)
 class Subject:
-    """What a card shows: the page's title and what kind of page it is."""
+    """What a card shows: the page's title, what kind of page it is, and its picture if any."""
 
     title: str
     kind: str
+    picture: str = ""  # the picture's file under content/, or "" for a text card
+    picture_version: str = ""  # its size and time, so that a new picture draws a new card
+    alt: str = ""  # the picture's alt text, when it has one
 
 
 @dataclass(frozen=True)
@@ -148,7 +155,15 @@ def card_key(save_as: str) -> str:
 def card_path(save_as: str, subject: Subject, brand: Brand) -> str:
     """The site path of a page's card: /thumbs/cards/<page>-<hash of what is drawn>.png."""
     drawn = "\x00".join(
-        [CARD_VERSION, brand.fonts_version, brand.fingerprint, subject.title, subject.kind]
+        [
+            CARD_VERSION,
+            brand.fonts_version,
+            brand.fingerprint,
+            subject.title,
+            subject.kind,
+            Path(subject.picture).name,
+            subject.picture_version,
+        ]
     ).encode("utf-8", "surrogatepass")
     version = hashlib.blake2b(drawn, digest_size=5).hexdigest()
     return f"/{CARDS_FOLDER}/{card_key(save_as)}-{version}.png"
@@ -211,11 +226,48 @@ def _logo(path: str, version: str, size: int) -> PILImage.Image | None:
     return logo
 
 
+def _picture(path: str) -> PILImage.Image | None:
+    """A content picture, upright, in RGB (None when it cannot be read)."""
+    try:
+        with PILImage.open(path) as opened:
+            return ImageOps.exif_transpose(opened).convert("RGB")
+    except (OSError, ValueError, PILImage.DecompressionBombError):
+        return None
+
+
+def _band(image: PILImage.Image, brand: Brand, text: str) -> None:
+    """The accent band along the bottom, naming the company (white: 4.5:1 on the accent)."""
+    pen = ImageDraw.Draw(image)
+    band = HEIGHT - 76
+    pen.rectangle((0, band, WIDTH, HEIGHT), fill=brand.accent)
+    font = _font(brand.fonts[0], 30)
+    pen.text((MARGIN, band + 38), _fit(text, font, WIDTH - 2 * MARGIN), "white", font, "lm")
+
+
 def draw(subject: Subject, brand: Brand) -> PILImage.Image:
-    """The card of ``subject``: logo and site name, kind, title, and a band in the accent colour."""
+    """The card of ``subject``: its wide picture over the band, or the drawn card."""
+    picture = _picture(subject.picture) if subject.picture else None
+    if picture is not None and picture.width >= WIDE_PICTURE:
+        # Why cropped, not letterboxed: networks show the card at 1.91:1 either way,
+        # and a crop keeps the picture as large as the card.
+        image = ImageOps.fit(picture, (WIDTH, HEIGHT - 76), PILImage.Resampling.LANCZOS)
+        card = PILImage.new("RGB", (WIDTH, HEIGHT), PAPER)
+        card.paste(image, (0, 0))
+        what = f"{subject.kind}: {subject.title}" if subject.kind else subject.title
+        _band(card, brand, f"{brand.company} · {what}" if brand.company else what)
+        return card
+    return _text_card(subject, brand, picture)
+
+
+def _text_card(subject: Subject, brand: Brand, picture: PILImage.Image | None) -> PILImage.Image:
+    """Logo and site name, kind, title, a small picture beside them, the accent band."""
     image = PILImage.new("RGB", (WIDTH, HEIGHT), PAPER)
     pen = ImageDraw.Draw(image)
     text_width = WIDTH - 2 * MARGIN
+    if picture is not None:
+        small = ImageOps.fit(picture, (SIDE_PICTURE, SIDE_PICTURE), PILImage.Resampling.LANCZOS)
+        image.paste(small, (WIDTH - MARGIN - SIDE_PICTURE, 210))
+        text_width -= SIDE_PICTURE + 40
     logo = _logo(brand.logo, brand.logo_version, 96) if brand.logo else None
     left = MARGIN
     if logo is not None:
@@ -240,17 +292,8 @@ def draw(subject: Subject, brand: Brand) -> PILImage.Image:
     line_height = round(size * 1.18)
     for number, line in enumerate(lines):
         pen.text((MARGIN, top + number * line_height), line, INK, font)
-    band = HEIGHT - 76
-    pen.rectangle((0, band, WIDTH, HEIGHT), fill=brand.accent)
     # White on the accent: brand_problems asks the accent for 4.5:1 against white.
-    company_font = _font(regular, 30)
-    pen.text(
-        (MARGIN, band + 38),
-        _fit(brand.company, company_font, text_width),
-        "white",
-        company_font,
-        "lm",
-    )
+    _band(image, brand, brand.company)
     return image
 
 
@@ -294,6 +337,7 @@ class CardMaker:
             src = card_path(save_as, subject, self.brand)
             alt = f"{subject.kind}: {subject.title}" if subject.kind else subject.title
             alt = f"{alt} — {self.brand.site_name}" if self.brand.site_name else alt
+            alt = subject.alt or alt
             self.cards[save_as] = drawn[subject] = Card(src, WIDTH, HEIGHT, alt)
             paths.append(src)
             target = self.output_dir / src.lstrip("/")
@@ -364,10 +408,25 @@ def subject(
     variables: Mapping[str, Any],
     settings: Mapping[str, Any],
     has_picture: Callable[[Image | None], bool],
-) -> Subject | None:
-    """What a page's drawn card shows, or None when the page is shared with its own picture."""
-    if has_picture(own_picture(template, variables)):
-        return None
+) -> Subject:
+    """What a page's card shows: its title and kind, and its own picture when it has one."""
+    found = plain_subject(template, variables, settings)
+    image = own_picture(template, variables)
+    if image is None or not has_picture(image):
+        return found
+    path = Path(str(settings.get("PATH", "content"))) / image.src.lstrip("/")
+    try:
+        stamp = path.stat()
+    except OSError:  # the build's checks name a missing picture
+        return found
+    version = f"{stamp.st_size}:{stamp.st_mtime_ns}"
+    return replace(found, picture=str(path), picture_version=version, alt=image.alt)
+
+
+def plain_subject(
+    template: str, variables: Mapping[str, Any], settings: Mapping[str, Any]
+) -> Subject:
+    """A page's title and kind, as its card names them."""
     item = variables.get("item")
     if item is not None:
         return Subject(item.title, item_kind_label(item.kind))
@@ -412,9 +471,7 @@ def prepare(context: MutableMapping[str, Any], settings: Mapping[str, Any], plan
 
     subjects: dict[str, Subject] = {}
     for job in plan.jobs:
-        found = subject(job.template, job.variables, settings, has_picture)
-        if found is not None:
-            subjects[job.save_as] = found
+        subjects[job.save_as] = subject(job.template, job.variables, settings, has_picture)
     paths = made.prepare(subjects)
     for job in plan.jobs:
         card = made(job.save_as)

@@ -11,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from helpers import SAMPLE
 from PIL import Image as PILImage
+from PIL import ImageOps
 
 from socialhub import cards
 
@@ -90,9 +91,9 @@ def test_every_page_has_every_open_graph_and_twitter_tag(sample_output: Path) ->
         assert _meta(soup, "twitter:image") == _meta(soup, "og:image"), name
         assert _meta(soup, "twitter:image:alt") == _meta(soup, "og:image:alt"), name
         assert _meta(soup, "twitter:title") == _meta(soup, "og:title"), name
-        if "/thumbs/cards/" not in _meta(soup, "og:image"):
-            # Only items and bloggers have a picture of their own; the rest, a drawn card.
-            assert _expected_type(name) in ("article", "profile"), name
+        # Every page is shared with its card, drawn from its own picture when it has one.
+        assert _meta(soup, "og:image").startswith(f"{BASE}/thumbs/cards/"), name
+        assert (_meta(soup, "og:image:width"), _meta(soup, "og:image:height")) == ("1200", "630")
 
 
 def test_every_shared_picture_exists_with_the_stated_size(sample_output: Path) -> None:
@@ -131,21 +132,43 @@ def test_every_drawn_card_is_1200_by_630(sample_output: Path) -> None:
             assert opened.size == (cards.WIDTH, cards.HEIGHT), path
 
 
+def _looks_like(card: PILImage.Image, box: tuple[int, int, int, int], picture: Path) -> bool:
+    """Whether a region of a card shows the picture, cropped to it (a coarse colour match)."""
+    size = (box[2] - box[0], box[3] - box[1])
+    with PILImage.open(picture) as opened:
+        expected = ImageOps.fit(opened.convert("RGB"), size).resize((12, 6))
+    shown = card.convert("RGB").crop(box).resize((12, 6))
+    pairs = zip(expected.tobytes(), shown.tobytes(), strict=True)
+    difference = sum(abs(a - b) for a, b in pairs)
+    return difference / (12 * 6 * 3) < 24
+
+
 def test_items_with_a_picture_are_shared_with_it(sample_output: Path) -> None:
-    """An #FF picture, a film's poster, a blogger's avatar, a post's cover: not a drawn card."""
+    """An #FF picture, a film's poster, a post's cover fill the card; an avatar sits beside."""
+    content = SAMPLE
     shoutout = _page(sample_output, "follow-friday/ff-nina-in-phones/index.html")
     picture = shoutout.select_one("main figure img")
-    assert _meta(shoutout, "og:image") == BASE + picture["src"]
     assert _meta(shoutout, "og:image:alt") == picture["alt"]
     film = _page(sample_output, "videos/first-frost/index.html")
-    assert _meta(film, "og:image") == f"{BASE}/images/posters/first-frost.jpg"
+    cover = _page(sample_output, "posts/night-mode-update/index.html")
+    cover_src = cover.select_one("main img")["src"]
+    wide = [
+        (shoutout, content / picture["src"].lstrip("/")),
+        (film, content / "images" / "posters" / "first-frost.jpg"),
+        (cover, content / cover_src.lstrip("/")),
+    ]
+    for soup, original in wide:
+        with PILImage.open(_file(sample_output, _meta(soup, "og:image"))) as card:
+            assert card.size == (1200, 630)
+            assert _looks_like(card, (0, 0, 1200, 554), original), original
     for name in ("bloggers/marcus-hale/index.html", "bloggers/marcus-hale/buds-review/index.html"):
         blogger = _page(sample_output, name)
-        assert _meta(blogger, "og:image") == f"{BASE}/images/avatars/marcus-hale.png", name
         assert _meta(blogger, "og:image:alt") == "Portrait of Marcus Hale", name
-    cover = _page(sample_output, "posts/night-mode-update/index.html")
-    assert "/thumbs/cards/" not in _meta(cover, "og:image")
-    assert "night-mode-update" in _meta(cover, "og:image")
+        avatar = content / "images" / "avatars" / "marcus-hale.png"
+        side = cards.SIDE_PICTURE
+        box = (1200 - cards.MARGIN - side, 210, 1200 - cards.MARGIN, 210 + side)
+        with PILImage.open(_file(sample_output, _meta(blogger, "og:image"))) as card:
+            assert _looks_like(card, box, avatar), name
 
 
 def _cards(output: Path) -> dict[str, int]:
