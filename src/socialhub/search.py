@@ -10,12 +10,13 @@ pages and feeds are never results; inside a page only that element is indexed
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -104,10 +105,52 @@ def build_index(output: Path, pages: dict[str, str], cache: Path) -> IndexReport
     entry = bundle / "pagefind-entry.json"
     if previous.get("digest") == wanted and entry.is_file():
         return IndexReport(int(previous.get("pages", 0)), bundle_size(bundle), reindexed=False)
-    indexed = _run_pagefind(output, pages)
-    state = {"digest": wanted, "pages": indexed}
+    content = content_digest(output, pages.values())
+    kept = state_file.with_suffix(".bundle")
+    if previous.get("content") == content and (kept / "pagefind-entry.json").is_file():
+        # Why a kept copy: Pagefind writes some files in no fixed order, so indexing
+        # the same pages again gives other bytes, and every publish (a fresh output
+        # folder) would upload a changed index; the same pages get the same index.
+        _swap_in(output, lambda target: shutil.copytree(kept, target))
+        indexed = int(previous.get("pages", 0))
+        reindexed = False
+    else:
+        indexed = _run_pagefind(output, pages)
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.copytree(bundle, kept)
+        reindexed = True
+    state = {"digest": wanted, "content": content, "pages": indexed}
     write_atomically(state_file, json.dumps(state).encode("utf-8"))
-    return IndexReport(indexed, bundle_size(bundle), reindexed=True)
+    return IndexReport(indexed, bundle_size(bundle), reindexed=reindexed)
+
+
+def content_digest(output: Path, save_as: Iterable[str]) -> str:
+    """A hash of the item pages' bytes (asked only when their times say they changed)."""
+    return digest(
+        pagefind_version(),
+        [
+            (name, hashlib.blake2b((output / name).read_bytes(), digest_size=16).hexdigest())
+            for name in sorted(save_as)
+        ],
+    )
+
+
+def _swap_in(output: Path, make: Callable[[Path], object]) -> None:
+    """Make a bundle beside the old one with ``make``, then swap them: never half an index."""
+    fresh = output / f".{BUNDLE}-{os.getpid()}.new"
+    old = output / f".{BUNDLE}-{os.getpid()}.old"
+    for leftover in (fresh, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    try:
+        make(fresh)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    bundle = output / BUNDLE
+    if bundle.exists():
+        bundle.rename(old)
+    fresh.rename(bundle)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _run_pagefind(output: Path, pages: dict[str, str]) -> int:
@@ -120,26 +163,19 @@ def _run_pagefind(output: Path, pages: dict[str, str]) -> int:
                 f"search: {name} has no data-pagefind-body element; mark the item's"
                 " content with it in its template (theme/templates/) and build again"
             )
-    fresh = output / f".{BUNDLE}-{os.getpid()}.new"
-    old = output / f".{BUNDLE}-{os.getpid()}.old"
-    for leftover in (fresh, old):
-        shutil.rmtree(leftover, ignore_errors=True)
-    try:
-        indexed = _index(output, fresh)
+    counted: list[int] = []
+
+    def index_into(target: Path) -> None:
+        indexed = _index(output, target)
         if indexed != len(pages):
             raise SearchError(
                 f"search: Pagefind indexed {indexed} pages but the site has {len(pages)}"
                 " items; only the item templates may carry data-pagefind-body"
             )
-    except SearchError:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    bundle = output / BUNDLE
-    if bundle.exists():
-        bundle.rename(old)
-    fresh.rename(bundle)
-    shutil.rmtree(old, ignore_errors=True)
-    return indexed
+        counted.append(indexed)
+
+    _swap_in(output, index_into)
+    return counted[0]
 
 
 def _index(output: Path, target: Path) -> int:

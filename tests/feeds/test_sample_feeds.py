@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def feeds(output: Path, suffix: str) -> Iterator[Path]:
-    """Every feed file of one format."""
-    yield from sorted(output.rglob(f"*{suffix}"))
+    """Every feed file of one format (the search index's files under pagefind/ are not feeds)."""
+    yield from sorted(p for p in output.rglob(f"*{suffix}") if "pagefind" not in p.parts)
 
 
 def published_at(output: Path, path: Path) -> str:
