@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import subprocess
 import sys
 import time
@@ -84,6 +85,30 @@ def test_idle_clients_are_forgotten_a_few_at_a_time(tmp_path: Path) -> None:
     assert per_call < 0.002, f"{per_call * 1e6:.0f} µs a call"
     assert (tmp_path / "limit.sqlite3").stat().st_size < 4 * 1024 * 1024
     limit.close()
+
+
+def _first_take(path: str, start: float) -> str:
+    """Wait for ``start``, then take once from the store at ``path`` (in a worker process)."""
+    while time.time() < start:
+        pass
+    try:
+        RateLimit(Path(path), 1000, 60).take("reader")
+    except Exception as error:  # the test reports whatever a worker met
+        return f"{type(error).__name__}: {error.__cause__ or error}"
+    return "accepted"
+
+
+def test_workers_that_start_together_all_open_a_fresh_store(tmp_path: Path) -> None:
+    """Four processes taking at the same instant from a store no one has made yet all succeed."""
+    context = multiprocessing.get_context("spawn")
+    answers: list[str] = []
+    with context.Pool(4) as pool:
+        pool.map(abs, range(4))  # every process started before the clock below runs
+        for attempt in range(15):
+            store = tmp_path / f"limit-{attempt}.sqlite3"
+            start = time.time() + 0.2
+            answers += pool.starmap(_first_take, [(str(store), start)] * 4)
+    assert answers == ["accepted"] * 60
 
 
 def test_a_store_that_cannot_be_written_answers_503_with_retry_after(

@@ -17,6 +17,7 @@ One write transaction per accepted submission costs well under a millisecond.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
 import os
 import sqlite3
@@ -65,10 +66,19 @@ class RateLimit:
             db = sqlite3.connect(
                 self.path, timeout=5.0, isolation_level=None, check_same_thread=False
             )
-            db.execute("PRAGMA journal_mode=WAL")
-            # Why NORMAL: a power cut may forget the last few counts, which is harmless.
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.executescript(SCHEMA)
+            try:
+                # Why a file lock: SQLite answers "database is locked" at once, without
+                # waiting, to a second worker switching a fresh file to WAL or making
+                # its table; so the workers that start together take turns here.
+                with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
+                    fcntl.flock(lock, fcntl.LOCK_EX)
+                    db.execute("PRAGMA journal_mode=WAL")
+                    db.executescript(SCHEMA)
+                # Why NORMAL: a power cut may forget the last few counts, which is harmless.
+                db.execute("PRAGMA synchronous=NORMAL")
+            except BaseException:
+                db.close()
+                raise
             self._db, self._pid = db, os.getpid()
         return self._db
 
