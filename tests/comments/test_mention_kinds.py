@@ -31,6 +31,9 @@ from socialhub.comments.photos import SIZE, small_jpeg
 from socialhub.comments.queue import Queue
 from socialhub.comments.webmention import read_mention
 from socialhub.headers import read_header
+from socialhub.htmlcheck import VNU_JAR, check_html
+
+ROOT = Path(__file__).resolve().parents[2]
 
 TARGET = "http://127.0.0.1:8000/posts/first-post/"
 PARENT = "c-20261102-aaaa"  # Sam Reader's comment in the minimal site
@@ -128,6 +131,7 @@ def visible_text(element: Any) -> str:
     return " ".join(copy.get_text().split())
 
 
+@pytest.mark.slow  # the Nu HTML Checker starts a Java machine
 def test_likes_reposts_replies_and_bookmarks_are_shown_as_such(  # noqa: PLR0915 - one story
     make_service: Callable[..., CommentService],
     config: CommentsConfig,
@@ -256,6 +260,13 @@ def test_likes_reposts_replies_and_bookmarks_are_shown_as_such(  # noqa: PLR0915
     assert [first(c["properties"], "url") for c in reposted] == [pages.base + "/reposts/ana"]
     bookmark = by_url[pages.base + "/bookmarks/bo"]
     assert bookmark["in-reply-to"] == [TARGET]
+
+    # And the page stays valid HTML for the Nu checker.
+    checked = minimal_copy.parent / "checked" / "posts" / "first-post"
+    checked.mkdir(parents=True)
+    (checked / "index.html").write_text(html, encoding="utf-8")
+    messages = check_html(minimal_copy.parent / "checked", ROOT / VNU_JAR)
+    assert [str(m) for m in messages if m.severity == "error"] == []
 
 
 def test_a_property_that_points_elsewhere_is_a_plain_mention() -> None:

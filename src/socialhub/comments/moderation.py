@@ -201,9 +201,13 @@ def approve(config: CommentsConfig, identifiers: list[str]) -> list[Outcome]:
                 else:
                     path.write_bytes(before)  # the mention as it was published
             except OSError as undo:
+                undone = (
+                    "could not be removed" if before is None else "could not be put back as it was"
+                )
+                fix = "delete it" if before is None else "restore it from git"
                 raise NotDone(
-                    f"not approved: {error.detail}; and {path} could not be put back "
-                    f"({undo.strerror}): check it before the next build"
+                    f"not approved: {error.detail}; and {path} {undone} "
+                    f"({undo.strerror}): {fix} before the next build"
                 ) from error
             raise NotDone(f"not approved: {error.detail}; nothing was changed") from error
         if earlier is not None:
