@@ -11,12 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, run_invoke
 from werkzeug.test import Client
 
 from socialhub.comments.app import CommentService
 from socialhub.comments.config import CommentsConfig
 from socialhub.comments.moderation import approve, list_lines, reverify
-from socialhub.comments.queue import Queue
+from socialhub.comments.queue import Queue, Submission
 from socialhub.headers import read_header
 
 SITE = "http://127.0.0.1:8000"
@@ -201,3 +202,50 @@ def test_verify_keeps_a_mention_whose_server_is_unreachable(
     [outcome] = reverify(config, SITE, URLS)
     assert outcome.ok and path.is_file()
     assert outcome.message.startswith("kept, could not check: source could not be fetched")
+
+
+def test_invoke_comments_verify_deletes_a_gone_source_and_says_why(
+    config: CommentsConfig, minimal_copy: Path, tmp_path: Path, pages
+) -> None:
+    """As a maintainer runs it: approve with invoke, the source goes, verify deletes it."""
+    pages.pages["/post"] = (200, page("Words on"))
+    queue = Queue(tmp_path / "queue")
+    queue.put(
+        Submission(
+            id="c-20261124-0e0e",
+            item="first-post",
+            author="Ana Lind",
+            body="Words on the post.",
+            date="2026-11-24T10:00:00+01:00",
+            source="webmention",
+            source_url=pages.base + "/post",
+            target_url=TARGET,
+            mention_type="reply",
+        )
+    )
+    settings = tmp_path / "moderation.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"PATH = {str(minimal_copy)!r}\nCOMMENTS_QUEUE_DIR = {str(tmp_path / 'queue')!r}\n"
+        f"COMMENTS_MANIFEST_PATH = {str(config.manifest_path)!r}\n"
+        "COMMENTS_WEBMENTION_ALLOW_PRIVATE = True\n",
+        encoding="utf-8",
+    )
+    approved = run_invoke("comments.approve", "c-20261124-0e0e", "--settings", str(settings))
+    assert approved.returncode == 0, approved.stdout + approved.stderr
+    path = minimal_copy / "comments" / "first-post" / "c-20261124-0e0e.md"
+    assert read_header(path)["mention-type"] == "reply"
+    kept = run_invoke("comments.verify", "--settings", str(settings))
+    assert "c-20261124-0e0e: still links here" in kept.stdout, kept.stdout + kept.stderr
+    pages.pages["/post"] = (410, "gone")
+    verified = run_invoke("comments.verify", "--settings", str(settings))
+    assert verified.returncode == 0, verified.stderr
+    assert (
+        "c-20261124-0e0e: deleted: the source is gone (source answered HTTP 410)" in verified.stdout
+    )
+    # The minimal site's own mention names a host that does not resolve: kept.
+    assert "c-20261103-cccc: kept, could not check: source host other.example" in verified.stdout
+    assert (
+        "2 mentions checked, 1 deleted." in verified.stdout and "Traceback" not in verified.stderr
+    )
+    assert not path.exists()
