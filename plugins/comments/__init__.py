@@ -1,4 +1,8 @@
-"""comments: attaches approved comments and mentions to their items, threaded, for the theme."""
+"""comments: attaches approved comments and mentions to their items, threaded, for the theme.
+
+Replies (from the form or Webmentions) are threaded; likes and reposts are
+counted apart; plain mentions and bookmarks are listed as "Mentioned by".
+"""
 
 from __future__ import annotations
 
@@ -42,11 +46,17 @@ class CommentsGenerator(Generator):
     """Puts each item's comment threads, mentions and count into the context."""
 
     def generate_context(self) -> None:
-        """Fill ``comment_threads``, ``comment_mentions`` and ``comment_counts``."""
+        """Fill ``comment_threads``, ``comment_mentions``, ``comment_likes``,
+        ``comment_reposts`` and ``comment_counts`` (comments, replies and mentions).
+        """
         site: Site = self.context["hub"]
         self.context["comment_threads"] = PerItem(site, site.threads_of)
         self.context["comment_mentions"] = PerItem(site, site.mentions_of)
-        self.context["comment_counts"] = PerItem(site, lambda item: len(site.comments_of(item)))
+        self.context["comment_likes"] = PerItem(site, lambda item: site.reactions_of(item, "like"))
+        self.context["comment_reposts"] = PerItem(
+            site, lambda item: site.reactions_of(item, "repost")
+        )
+        self.context["comment_counts"] = PerItem(site, site.conversation_count)
 
 
 def get_generators(_pelican: Any) -> type[Generator]:

@@ -552,6 +552,10 @@ def _make_comment(checked: Checked) -> Comment:
         source=values["source"],
         source_url=values.get("source_url", ""),
         body_html=clean_html(checked.source.body_html),
+        mention_type=values.get("mention_type", "mention")
+        if values["source"] == "webmention"
+        else "mention",
+        author_photo=values.get("author_photo") or None,
     )
 
 

@@ -521,6 +521,24 @@ COMMENT = Kind(
             "https://otherblog.example/post/",
             default="",
         ),
+        Field(
+            "mention_type",
+            FieldType.ENUM,
+            "for a Webmention, what the page is (from its microformats): a reply is shown "
+            "among the comments, likes and reposts as counts with names, the others "
+            "under “Mentioned by”",
+            "reply",
+            default="mention",
+            choices=("mention", "reply", "like", "repost", "bookmark"),
+        ),
+        Field(
+            "author_photo",
+            FieldType.IMAGE,
+            "for a Webmention, the author's picture, fetched and made small at approval "
+            "(without it, the author's initials)",
+            "/images/mentions/1a2b3c4d5e6f7a8b.jpg",
+            default="",
+        ),
     ),
     body=Body("comment", "the comment, in Markdown", "Great write-up!"),
 )

@@ -6,10 +6,12 @@ comment manifest read it and never change it.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from socialhub.text import slugify
 
@@ -206,11 +208,36 @@ class Comment:
     source: str  # "form" or "webmention"
     source_url: str
     body_html: str
+    mention_type: str = "mention"  # a Webmention's: mention, reply, like, repost, bookmark
+    author_photo: Image | None = None  # a Webmention author's picture, fetched at approval
 
     @property
     def anchor(self) -> str:
         """The fragment that links to this comment on its item's page."""
         return f"comment-{self.id}"
+
+    @property
+    def is_reply(self) -> bool:
+        """Whether it is shown among the comments: a form comment or a Webmention reply."""
+        return self.source == "form" or self.mention_type == "reply"
+
+    @property
+    def source_host(self) -> str:
+        """The site a Webmention came from (its host, without www.), for "from <host>"."""
+        host = urlsplit(self.source_url).hostname or ""
+        return host.removeprefix("www.")
+
+    @property
+    def initials(self) -> str:
+        """Up to two letters of the author's name, shown when there is no picture."""
+        words = [word for word in self.author.split() if word[:1].isalnum()]
+        letters = "".join(word[0] for word in words[:1] + words[1:][-1:])
+        return letters.upper() or "?"
+
+    @property
+    def hue(self) -> int:
+        """One of eight colours for the initials, the same for the same name on every build."""
+        return zlib.crc32(self.author.encode("utf-8")) % 8
 
 
 @dataclass(frozen=True)
@@ -317,11 +344,14 @@ class Site:
         return self.comments.get(item.slug, ())
 
     def threads_of(self, item: Item) -> tuple[Thread, ...]:
-        """The comments (not mentions) on an item, threaded, oldest first."""
-        comments = [c for c in self.comments_of(item) if c.source == "form"]
+        """The comments and Webmention replies on an item, threaded, oldest first."""
+        comments = [c for c in self.comments_of(item) if c.is_reply]
+        ids = {comment.id for comment in comments}
         children: dict[str, list[Comment]] = {}
         for comment in comments:
-            children.setdefault(comment.reply_to, []).append(comment)
+            # A reply to what is not in a thread (a like, say) starts its own thread.
+            parent = comment.reply_to if comment.reply_to in ids else ""
+            children.setdefault(parent, []).append(comment)
 
         def build(comment: Comment) -> Thread:
             replies = tuple(build(reply) for reply in children.get(comment.id, []))
@@ -330,8 +360,24 @@ class Site:
         return tuple(build(comment) for comment in children.get("", []))
 
     def mentions_of(self, item: Item) -> tuple[Comment, ...]:
-        """The Webmentions of an item, oldest first."""
-        return tuple(c for c in self.comments_of(item) if c.source == "webmention")
+        """The plain mentions and bookmarks of an item ("Mentioned by"), oldest first."""
+        return tuple(
+            c
+            for c in self.comments_of(item)
+            if c.source == "webmention" and c.mention_type in ("mention", "bookmark")
+        )
+
+    def reactions_of(self, item: Item, mention_type: str) -> tuple[Comment, ...]:
+        """The likes (or reposts) of an item, oldest first."""
+        return tuple(
+            c
+            for c in self.comments_of(item)
+            if c.source == "webmention" and c.mention_type == mention_type
+        )
+
+    def conversation_count(self, item: Item) -> int:
+        """How many comments, replies and mentions an item has (likes and reposts apart)."""
+        return sum(1 for c in self.comments_of(item) if c.mention_type not in ("like", "repost"))
 
     def tags(self) -> tuple[Tag, ...]:
         """Every tag in use, by name, each with its items newest first."""

@@ -91,18 +91,26 @@ def make_service(config: CommentsConfig) -> Iterator[Callable[..., CommentServic
 
 
 class PageServer:
-    """A tiny web server on 127.0.0.1 serving pages set by the test (Webmention sources)."""
+    """A tiny web server on 127.0.0.1 serving pages set by the test (Webmention sources).
+
+    A page given as bytes is served as a picture (image/png); ``requests`` lists the
+    paths asked for, in order.
+    """
 
     def __init__(self) -> None:
-        self.pages: dict[str, tuple[int, str]] = {}
-        pages = self.pages
+        self.pages: dict[str, tuple[int, str | bytes]] = {}
+        self.requests: list[str] = []
+        pages, requests = self.pages, self.requests
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                requests.append(self.path)
                 status, body = pages.get(self.path, (404, "not found"))
-                data = body.encode("utf-8")
+                picture = isinstance(body, bytes)
+                data = body if isinstance(body, bytes) else body.encode("utf-8")
                 self.send_response(status)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
+                kind = "image/png" if picture else "text/html; charset=utf-8"
+                self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

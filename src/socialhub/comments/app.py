@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, Reque
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from socialhub.comments.checks import Refusal, Unavailable, check_comment
+from socialhub.comments.checks import Gone, Refusal, Unavailable, Unreachable, check_comment
 from socialhub.comments.config import CommentsConfig
 from socialhub.comments.disk import RETRY_AFTER
 from socialhub.comments.guard import check_api_origin, check_form_origin, check_honeypot
@@ -32,6 +32,10 @@ from socialhub.comments.ratelimit import RateLimit
 from socialhub.comments.webmention import check_request, verify
 
 log = logging.getLogger("socialhub.comments")
+
+# How many times a Webmention whose source cannot be reached is tried (once per start
+# of the service) before it is rejected.
+MAX_ATTEMPTS = 3
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -234,6 +238,7 @@ class CommentService:
             author="",
             body="",
             date=now.isoformat("T", "seconds"),
+            reply_to=_answered_comment(target, item.comment_ids),
             source="webmention",
             source_url=source,
             target_url=target,
@@ -246,9 +251,18 @@ class CommentService:
         )
 
     def verify_mention(self, submission: Submission) -> None:
-        """In the background: verified mentions go to pending, the others to rejected."""
+        """In the background: verified mentions go to pending (replacing an earlier one
+        from the same source for the same target), the gone or unlinked ones are deleted,
+        and those whose source cannot be reached now are tried again at the next start.
+        """
         try:
             mention = verify(submission.source_url, submission.target_url, self.config)
+        except Gone as gone:
+            self.drop_mention(submission, gone.reason)
+            return
+        except Unreachable as unreachable:
+            self.retry_later(submission, unreachable.reason)
+            return
         except Refusal as refusal:
             submission.reason = f"verification failed: {refusal.reason}"
             self.queue.move(submission, "incoming", "rejected")
@@ -260,9 +274,51 @@ class CommentService:
         submission.author = mention.author
         submission.website = mention.author_url
         submission.body = mention.text or f"Mentioned on {submission.source_url}"
+        submission.mention_type = mention.mention_type
+        submission.photo_url = mention.author_photo
+        submission.reason = ""
+        earlier = self.queue.mentions_of(submission.source_url, submission.target_url)
+        if earlier:
+            # An update (W3C Webmention 3.2.3): the one pending entry of this source and
+            # target takes the new content and keeps its id and date.
+            first = earlier[0]
+            incoming_id = submission.id
+            submission.id, submission.date = first.id, first.date
+            self.queue.put(submission, "pending")
+            self.queue.remove(incoming_id, "incoming")
+            for duplicate in earlier[1:]:
+                self.queue.remove(duplicate.id, "pending")
+            log.info("mention %s updated by %s", first.id, incoming_id)
+            return
         self.queue.move(submission, "incoming", "pending")
         notify_maintainer(self.config, submission)
-        log.info("mention %s verified and queued", submission.id)
+        log.info("mention %s verified and queued as a %s", submission.id, submission.mention_type)
+
+    def drop_mention(self, submission: Submission, reason: str) -> None:
+        """The source is gone or no longer links here: reject it and what it had queued."""
+        submission.reason = f"verification failed: {reason}"
+        for earlier in self.queue.mentions_of(submission.source_url, submission.target_url):
+            earlier.reason = f"deleted: {reason} (an update from the source said so)"
+            self.queue.move(earlier, "pending", "rejected")
+            log.info("mention %s deleted: %s", earlier.id, reason)
+        self.queue.move(submission, "incoming", "rejected")
+        # Why not the published file: only an approval writes into content/; the
+        # moderator's `invoke comments.verify` removes a published mention that is gone.
+        log.info("mention %s rejected: %s", submission.id, reason)
+
+    def retry_later(self, submission: Submission, reason: str) -> None:
+        """Keep a mention whose source cannot be read now; after a few tries, give up."""
+        submission.attempts += 1
+        if submission.attempts >= MAX_ATTEMPTS:
+            submission.reason = (
+                f"verification failed {submission.attempts} times, the last: {reason}"
+            )
+            self.queue.move(submission, "incoming", "rejected")
+            log.info("mention %s rejected: %s", submission.id, submission.reason)
+            return
+        submission.reason = f"could not check yet: {reason}; tried again at the next start"
+        self.queue.put(submission, "incoming")
+        log.info("mention %s kept for later: %s", submission.id, reason)
 
     def on_health(self, request: Request) -> Response:
         """Liveness, whether the queue can be written now, and a glance at it."""
@@ -278,6 +334,13 @@ class CommentService:
         """Wait for background verifications (tests and shutdown)."""
         self.verifier.shutdown(wait=True)
         self.limiter.close()
+
+
+def _answered_comment(target: str, comment_ids: frozenset[str]) -> str:
+    """The comment a target's fragment names (``#comment-<id>``) when the item has it, else ""."""
+    fragment = target.partition("#")[2]
+    identifier = fragment.removeprefix("comment-")
+    return identifier if fragment.startswith("comment-") and identifier in comment_ids else ""
 
 
 def create_app(config: CommentsConfig) -> CommentService:

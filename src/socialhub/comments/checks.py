@@ -26,6 +26,14 @@ class Refusal(Exception):  # noqa: N818 - a refusal is an answer, not an error
         self.status = status
 
 
+class Unreachable(Refusal):
+    """The source could not be read this time (network, timeout, 5xx): try again later."""
+
+
+class Gone(Refusal):
+    """The source answered 404 or 410, or no longer links to the target: delete the mention."""
+
+
 class Unavailable(Exception):  # noqa: N818 - like Refusal, an answer: 503, try again later
     """The service cannot take the submission now (a broken disk, a store away): 503."""
 

@@ -17,8 +17,11 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def comment_text(submission: Submission) -> str:
-    """The Markdown file of an approved comment: header, empty line, the body as sent."""
+def comment_text(submission: Submission, author_photo: str = "") -> str:
+    """The Markdown file of an approved comment: header, empty line, the body as sent.
+
+    ``author_photo`` is the site path of a mention author's picture (photos.py).
+    """
     date = datetime.fromisoformat(submission.date)
     lines = [f"Author: {_one_line(submission.author)}"]
     if submission.website:
@@ -29,6 +32,10 @@ def comment_text(submission: Submission) -> str:
     lines.append(f"Source: {submission.source}")
     if submission.source_url:
         lines.append(f"Source-URL: {_one_line(submission.source_url)}")
+    if submission.source == "webmention" and submission.mention_type not in ("", "mention"):
+        lines.append(f"Mention-Type: {_one_line(submission.mention_type)}")
+    if author_photo:
+        lines.append(f"Author-Photo: {_one_line(author_photo)}")
     body = submission.body.replace("\r\n", "\n").strip() or "(no text)"
     return "\n".join(lines) + "\n\n" + body + "\n"
 
@@ -45,14 +52,14 @@ def comment_path(content_dir: Path, submission: Submission) -> Path:
     return comment_file(content_dir, submission.item, submission.id)
 
 
-def write_comment(content_dir: Path, submission: Submission) -> Path:
+def write_comment(content_dir: Path, submission: Submission, author_photo: str = "") -> Path:
     """Write the comment file atomically and durably; on a failure, leave nothing behind."""
     path = comment_path(content_dir, submission)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         with open(temporary, "w", encoding="utf-8") as handle:
-            handle.write(comment_text(submission))
+            handle.write(comment_text(submission, author_photo))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from socialhub.comments.checks import Refusal
+from socialhub.comments.checks import Gone, Refusal, Unreachable
 from socialhub.comments.config import CommentsConfig
 from socialhub.comments.disk import Unwritable
 from socialhub.comments.files import comment_file, write_comment
 from socialhub.comments.names import BadName
-from socialhub.comments.queue import Queue, Submission
+from socialhub.comments.photos import FOLDER, fetch_photo
+from socialhub.comments.queue import Queue, Submission, same_url
 from socialhub.comments.webmention import fetch, links_to
 from socialhub.headers import read_header
 from socialhub.text import shorten
@@ -49,7 +50,10 @@ def _log(config: CommentsConfig, line: str) -> None:
 def summary_line(submission: Submission) -> str:
     """id, item, author and the first words, for `comments.list`."""
     words = shorten(" ".join(submission.body.split()), 60)
-    kind = " (webmention)" if submission.source == "webmention" else ""
+    kind = ""
+    if submission.source == "webmention":
+        shown = submission.mention_type
+        kind = f" (webmention: {shown})" if shown and shown != "mention" else " (webmention)"
     return f"{submission.id}  {submission.item}  {submission.author}{kind}: {words}"
 
 
@@ -91,6 +95,11 @@ def list_lines(config: CommentsConfig, queue: Queue, pending: list[Submission]) 
         reply = reply_line(config, queue, submission)
         if reply:
             lines.append(reply)
+        earlier = published_mention(config, submission)
+        if earlier is not None:
+            lines.append(
+                f"    ↻ an update of the published {earlier.stem}: approving rewrites that file"
+            )
         if _published(config, submission.item, submission.id):
             # Why: approval writes the file, then moves the submission; a crash between
             # the two leaves both, and approving again finishes it.
@@ -110,6 +119,8 @@ def describe(submission: Submission) -> str:
         f"website:  {submission.website or '-'}",
         f"date:     {submission.date}",
         f"source:   {submission.source} {submission.source_url}".rstrip(),
+        *([f"type:     {submission.mention_type}"] if submission.mention_type else []),
+        *([f"picture:  {submission.photo_url}"] if submission.photo_url else []),
         f"reply to: {submission.reply_to or '-'}",
         f"client:   {submission.client or '-'}",
         "",
@@ -156,15 +167,25 @@ def approve(config: CommentsConfig, identifiers: list[str]) -> list[Outcome]:
 
     All or nothing for each: never a comment file whose submission still waits, nor
     the reverse; and never a reply whose parent the site does not have (it would
-    stop the build). Replies are approved after the comments they answer.
+    stop the build). Replies are approved after the comments they answer. A
+    Webmention from a source already published on the item rewrites that file
+    (same id, same date) instead of adding a second; its author's picture is
+    fetched and made small now (photos.py), so that no reader's page loads it.
     """
 
     def act(queue: Queue, submission: Submission) -> str:
         problem = parent_problem(config, queue, submission)
         if problem:
             raise NotDone(f"not approved: {problem}")
+        earlier = published_mention(config, submission)
+        written = submission
+        before: bytes | None = None
+        if earlier is not None:
+            written = replace(submission, id=earlier.stem, date=_header_date(earlier, submission))
+            before = earlier.read_bytes()
+        photo, note = _photo(config, submission)
         try:
-            path = write_comment(config.content_dir, submission)
+            path = write_comment(config.content_dir, written, photo)
         except BadName as error:
             raise NotDone(f"not approved: {error}") from error
         except OSError as error:
@@ -175,16 +196,63 @@ def approve(config: CommentsConfig, identifiers: list[str]) -> list[Outcome]:
             # Why undo: a comment file without its queue move would be published while
             # the queue still offers it for approval or rejection.
             try:
-                path.unlink()
+                if before is None:
+                    path.unlink()
+                else:
+                    path.write_bytes(before)  # the mention as it was published
             except OSError as undo:
+                undone = (
+                    "could not be removed" if before is None else "could not be put back as it was"
+                )
+                fix = "delete it" if before is None else "restore it from git"
                 raise NotDone(
-                    f"not approved: {error.detail}; and {path} could not be removed "
-                    f"({undo.strerror}): delete it before the next build"
+                    f"not approved: {error.detail}; and {path} {undone} "
+                    f"({undo.strerror}): {fix} before the next build"
                 ) from error
             raise NotDone(f"not approved: {error.detail}; nothing was changed") from error
-        return f"approved, wrote {path}"
+        if earlier is not None:
+            return f"approved, updated {path} (the same source's earlier mention){note}"
+        return f"approved, wrote {path}{note}"
 
     return _each_pending(config, identifiers, act, parents_first)
+
+
+def _photo(config: CommentsConfig, submission: Submission) -> tuple[str, str]:
+    """(site path of the author's picture, a note for the moderator when there is none)."""
+    if submission.source != "webmention" or not submission.photo_url:
+        return "", ""
+    try:
+        return fetch_photo(submission.photo_url, config), ""
+    except Refusal as refusal:
+        # Why approve anyway: the page shows the author's initials instead.
+        return "", f"; no picture, initials instead: {refusal.reason}"
+
+
+def published_mention(config: CommentsConfig, submission: Submission) -> Path | None:
+    """The published comment file of the same source on the same item (and comment), if any."""
+    if submission.source != "webmention" or not submission.source_url:
+        return None
+    try:
+        folder = comment_file(config.content_dir, submission.item, submission.id).parent
+    except BadName:
+        return None
+    for path in sorted(folder.glob("c-*.md")):
+        header = read_header(path)
+        if (
+            header.get("source") == "webmention"
+            and same_url(header.get("source-url", ""), submission.source_url)
+            and header.get("reply-to", "") == submission.reply_to
+        ):
+            return path
+    return None
+
+
+def _header_date(path: Path, submission: Submission) -> str:
+    """The published file's date (an update keeps its place in the thread), as ISO 8601."""
+    try:
+        return datetime.fromisoformat(read_header(path).get("date", "")).isoformat()
+    except ValueError:
+        return submission.date
 
 
 def parent_problem(config: CommentsConfig, queue: Queue, submission: Submission) -> str:
@@ -247,7 +315,13 @@ def reject(config: CommentsConfig, identifiers: list[str], reason: str) -> list[
 
 
 def reverify(config: CommentsConfig, site_url: str, item_urls: dict[str, str]) -> list[Outcome]:
-    """Fetch every published Webmention's source again; drop those that no longer link here."""
+    """Fetch every published Webmention's source again; delete those gone or unlinked.
+
+    A source that answers 404 or 410, or no longer links to its item, is deleted
+    (W3C Webmention 3.2.3) with a line in the moderation log saying why. One that
+    cannot be read now (a network error, a timeout, 5xx) is kept and checked again
+    at the next run.
+    """
     outcomes = []
     for path in sorted(Path(config.content_dir, "comments").glob("*/*.md")):
         header = read_header(path)
@@ -257,20 +331,33 @@ def reverify(config: CommentsConfig, site_url: str, item_urls: dict[str, str]) -
         target = site_url.rstrip("/") + item_urls.get(item, "")
         try:
             final_url, html = fetch(header.get("source-url", ""), config)
-            still = links_to(html, final_url, target)
-            reason = "" if still else "the source no longer links here"
-        except Refusal as refusal:
-            if not refusal.reason.endswith(("HTTP 404", "HTTP 410")):
-                # A server that is down today may be back tomorrow: keep the mention.
-                outcomes.append(
-                    Outcome(path.stem, True, f"kept, could not check: {refusal.reason}")
-                )
-                continue
-            still, reason = False, f"the source is gone ({refusal.reason})"
-        if still:
-            outcomes.append(Outcome(path.stem, True, "still links here"))
+        except Gone as gone:
+            reason = f"the source is gone ({gone.reason})"
+        except Unreachable as unreachable:
+            # A server that is down today may be back tomorrow: keep the mention.
+            message = f"kept, could not check: {unreachable.reason}; checked again next time"
+            outcomes.append(Outcome(path.stem, True, message))
             continue
+        except Refusal as refusal:
+            outcomes.append(Outcome(path.stem, True, f"kept, could not check: {refusal.reason}"))
+            continue
+        else:
+            if links_to(html, final_url, target):
+                outcomes.append(Outcome(path.stem, True, "still links here"))
+                continue
+            reason = "the source no longer links here"
         path.unlink()
-        _log(config, f"dropped mention {path.stem} on {item}: {reason}")
-        outcomes.append(Outcome(path.stem, False, f"dropped: {reason}"))
+        _log(config, f"deleted mention {path.stem} on {item}: {reason}")
+        outcomes.append(Outcome(path.stem, False, f"deleted: {reason}"))
+        _forget_photo(config, header.get("author-photo", ""))
     return outcomes
+
+
+def _forget_photo(config: CommentsConfig, photo: str) -> None:
+    """Remove a deleted mention's picture unless another published comment shows it."""
+    if not photo.startswith(f"/{FOLDER}/"):
+        return
+    for path in Path(config.content_dir, "comments").glob("*/*.md"):
+        if read_header(path).get("author-photo", "") == photo:
+            return
+    (Path(config.content_dir) / photo.lstrip("/")).unlink(missing_ok=True)

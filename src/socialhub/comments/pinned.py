@@ -25,7 +25,7 @@ from typing import Any
 import httpcore
 import httpx
 
-from socialhub.comments.checks import Refusal
+from socialhub.comments.checks import Refusal, Unreachable
 
 
 class _Deadline:
@@ -84,7 +84,7 @@ def checked_addresses(host: str, port: int, allow_private: bool) -> list[str]:
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise Refusal(f"source host {host} cannot be resolved") from error
+        raise Unreachable(f"source host {host} cannot be resolved") from error
     addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
@@ -92,7 +92,7 @@ def checked_addresses(host: str, port: int, allow_private: bool) -> list[str]:
         if not allow_private and not ip.is_global:
             raise Refusal(f"source host {host} is not on the public internet")
     if not addresses:
-        raise Refusal(f"source host {host} cannot be resolved")
+        raise Unreachable(f"source host {host} cannot be resolved")
     return addresses
 
 

@@ -13,6 +13,7 @@ lead a path out of its folder.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import errno
 import json
@@ -28,6 +29,7 @@ from typing import Any
 
 from socialhub.comments.disk import Unwritable, remove_quietly, trouble
 from socialhub.comments.names import BadName, comment_id, is_comment_id, item_slug
+from socialhub.comments.urls import normal_url
 
 FOLDERS = ("incoming", "pending", "approved", "rejected")
 # A temporary file older than this is a crash's leftover; one being written is seconds old.
@@ -51,7 +53,10 @@ class Submission:
     source_url: str = ""
     target_url: str = ""
     client: str = ""
-    reason: str = ""  # why it was rejected
+    reason: str = ""  # why it was rejected (or, in incoming/, why it waits to be tried again)
+    mention_type: str = ""  # a Webmention's: mention, reply, like, repost or bookmark
+    photo_url: str = ""  # a Webmention author's picture, fetched at approval
+    attempts: int = 0  # verifications of a Webmention that could not reach its source
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> bytes:
@@ -81,6 +86,11 @@ class Submission:
         item_slug(self.item)
         if self.reply_to:
             comment_id(self.reply_to, "reply-to")
+
+
+def same_url(first: str, second: str, keep_fragment: bool = False) -> bool:
+    """Whether two URLs name the same page (and fragment, if ``keep_fragment``) once normalised."""
+    return normal_url(first, keep_fragment) == normal_url(second, keep_fragment)
 
 
 def new_id(when: datetime) -> str:
@@ -252,6 +262,27 @@ class Queue:
             if found is not None and found.item == item:
                 return True
         return False
+
+    def remove(self, identifier: str, folder: str) -> None:
+        """Remove a submission from a folder (Unwritable when the disk refuses)."""
+        path = self._path(folder, identifier)
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            raise self._unwritable(error, f"removing {folder}/{path.name}") from error
+
+    def mentions_of(
+        self, source: str, target: str, folder: str = "pending"
+    ) -> builtins.list[Submission]:
+        """The Webmentions of ``folder`` from this source for this target (URLs as given)."""
+        return [
+            found
+            for found in self.list(folder)
+            if found.source == "webmention"
+            and same_url(found.source_url, source)
+            # A mention of the item and one of a comment on it (#comment-…) are two.
+            and same_url(found.target_url, target, keep_fragment=True)
+        ]
 
     def ids(self, folder: str = "pending") -> set[str]:
         """The ids in a folder."""

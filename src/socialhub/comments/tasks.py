@@ -13,6 +13,7 @@ from socialhub.comments.config import CommentsConfig, load_config
 from socialhub.comments.manifest import Manifest
 from socialhub.comments.queue import Queue
 from socialhub.errors import ConfigError
+from socialhub.text import counted
 
 # Why the service and the moderation code are imported inside the tasks: every
 # `invoke` command loads this module, and they bring Werkzeug, mf2py and requests.
@@ -104,7 +105,7 @@ def reject_(c, ids, reason="", settings="pelicanconf.py"):
 
 @task(help={"settings": "settings file (default pelicanconf.py)"})
 def verify(c, settings="pelicanconf.py"):
-    """Check every published Webmention again; drop those whose source no longer links here."""
+    """Check every published Webmention again; delete those whose source is gone or unlinked."""
     from socialhub.comments.moderation import reverify  # noqa: PLC0415 - see the imports
 
     config = _config(settings)
@@ -112,8 +113,8 @@ def verify(c, settings="pelicanconf.py"):
     outcomes = reverify(config, manifest.site_url or config.site_url, manifest.urls())
     for outcome in outcomes:
         print(f"{outcome.id}: {outcome.message}")
-    dropped = sum(1 for outcome in outcomes if not outcome.ok)
-    print(f"{len(outcomes)} mentions checked, {dropped} dropped.")
+    deleted = sum(1 for outcome in outcomes if not outcome.ok)
+    print(f"{counted(len(outcomes), 'mention')} checked, {deleted} deleted.")
 
 
 def _split(ids: str) -> list[str]:
