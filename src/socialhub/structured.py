@@ -207,7 +207,7 @@ class Builder:
             data["image"] = self.image_object(picture)
         if item.tags:
             data["keywords"] = ", ".join(item.tags)
-        data["commentCount"] = len(self.site.comments_of(item))
+        data["commentCount"] = self.site.conversation_count(item)  # likes are not comments
         return data
 
     def gallery(self, item: Shoutout) -> dict[str, Any]:
