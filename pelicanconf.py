@@ -13,6 +13,10 @@ SITENAME = "Lumen Social Hub"
 COMPANY_NAME = "Lumen Mobile"
 COMPANY_LOGO = "/images/brand/logo.png"  # a path under content/
 COMPANY_TAGLINE = "Bloggers, #FF thank-yous and short films from the Lumen community"
+# The company's profiles elsewhere (Mastodon, GitHub, …), whole https:// addresses: the
+# home page links each with rel="me" beside the company's h-card; a profile that links
+# back to the hub proves both are the company's (Mastodon shows the link as verified).
+COMPANY_PROFILES = ["https://social.example/@lumenmobile"]
 BRAND_COLORS = {"accent": "#0b5cad", "accent_dark": "#7cb8ff"}
 SITEURL = ""  # empty for local preview; publishconf.py sets the real one
 DEFAULT_LANG = "en"

@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "BRAND_COLORS": {"accent": "#0b5cad", "accent_dark": "#7cb8ff"},
     "COMMENT_SERVICE_URL": "",
     "COMPANY_LOGO": "/images/brand/logo.png",
+    "COMPANY_PROFILES": [],
     "TIMEZONE": "UTC",
 }
 
@@ -96,6 +97,25 @@ def _web_address(example: str, empty_means: str) -> Callable[[str, Any], str]:
     return check
 
 
+def _web_addresses(name: str, value: Any) -> str:
+    example = f"{name} = ['https://social.example/@company']"
+    if not isinstance(value, (list, tuple)):
+        return f"must be a list of web addresses, not {_shown(value)}; for example {example}"
+    wrong = [
+        repr(url)
+        for url in value
+        if not isinstance(url, str)
+        or urlsplit(url).scheme not in ("http", "https")
+        or not urlsplit(url).netloc
+    ]
+    if wrong:
+        return (
+            f"{', '.join(wrong)} is not an http:// or https:// address; write each whole "
+            f"address, for example {example}, or [] for none"
+        )
+    return ""
+
+
 def _time_zone(name: str, value: Any) -> str:
     if not isinstance(value, str) or not value:
         return f"must be a time zone name, not {_shown(value)}; for example {name} = 'Europe/Oslo'"
@@ -144,6 +164,7 @@ def check_settings(settings: MutableMapping[str, Any], settings_file: str) -> No
         "SITEURL": _web_address("https://hub.example.com", "a local preview"),
         "COMPANY_LOGO": _logo(str(settings.get("PATH", "content"))),
         "TIMEZONE": _time_zone,
+        "COMPANY_PROFILES": _web_addresses,
     }
     problems = []
     for name, check in checks.items():
