@@ -252,6 +252,28 @@ def test_every_item_page_is_an_h_entry(
         assert holder is not None and holder.find("h1", class_="p-name"), relative
 
 
+def test_each_comment_is_a_p_comment_of_its_items_entry(sample_output: Path) -> None:
+    """Every comment file of the sample is one p-comment h-cite of its item, replying to it."""
+    checked = 0
+    for folder, relative, fields in item_pages():
+        slug = fields.get("slug", Path(relative).parent.name)
+        files = sorted((SAMPLE / "comments" / slug).glob("*.md"))
+        if folder == "contests" or not files:
+            continue
+        url = page_url(relative)
+        entry = parse(sample_output, relative)["items"][0]
+        cites = entry["properties"].get("comment", [])
+        names = sorted(value(cite["properties"]["author"][0]) for cite in cites)
+        expected = sorted(header(path)["author"] for path in files)
+        assert names == expected, relative
+        for cite in cites:
+            assert "h-cite" in cite["type"]
+            replied = [value(target) for target in cite["properties"]["in-reply-to"]]
+            assert replied and all(target.startswith(url) for target in replied), replied
+        checked += 1
+    assert checked >= 3
+
+
 def hub_pages(output: Path) -> list[str]:
     """The pages that list items: the hub and its filters, tags, the gallery, contests, bloggers."""
     listed = ["index.html", "follow-friday/index.html", "contests/index.html"]
