@@ -60,6 +60,15 @@ IMAGE_MAX_PIXELS = 100_000_000
 # The comment form posts here; every page names <this>/webmention as its Webmention
 # endpoint (empty: no endpoint is advertised).
 COMMENT_SERVICE_URL = "http://127.0.0.1:8001"
+# WebSub (W3C): with a hub's address here, every feed names the hub and its own URL
+# (rel="hub" and rel="self"; "hubs" in JSON Feed), and `invoke publish` tells the hub
+# which feeds changed, so that readers subscribed there hear of a new item at once.
+# Empty: no hub. For example "https://pubsubhubbub.appspot.com/" (Google's, free).
+WEBSUB_HUB = ""
+# What `invoke publish` last told the hub: a hash of every feed's bytes, so that a feed
+# is pinged once per change. Relative to this folder; keep it between publishes (a lost
+# file only means one ping for every feed at the next publish).
+WEBSUB_STATE_FILE = ".cache/websub-feeds.json"
 COMMENTS_MANIFEST = "comments-manifest.json"  # read by the comment service
 COMMENTS_QUEUE_DIR = "var/comments"  # the comment service's queue (back it up)
 COMMENTS_RATE_LIMIT_COUNT = 5  # comments per client...

@@ -21,3 +21,7 @@ LOAD_CONTENT_CACHE = False
 PUBLISH_DESTINATION = os.environ.get("HUB_PUBLISH_DESTINATION", "/var/www/hub")
 PUBLISH_SSH_COMMAND = os.environ.get("HUB_PUBLISH_SSH_COMMAND", "ssh")  # rsync's -e
 COMMENTS_TRUSTED_PROXIES = 1  # behind nginx: the client is the last X-Forwarded-For hop
+# The WebSub hub the feeds name and `invoke publish` pings (empty: none), for example
+# https://pubsubhubbub.appspot.com/ (Google's public hub) or a Superfeedr hub. The
+# hub fetches every feed it is pinged for from SITEURL, so it must be the live site's.
+WEBSUB_HUB = os.environ.get("HUB_WEBSUB_HUB", "")

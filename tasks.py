@@ -34,6 +34,8 @@ def _overrides(output: str | None, content: str | None) -> dict[str, str]:
     if content:
         overrides["PATH"] = str(Path(content).resolve())
         overrides["CACHE_PATH"] = str(Path(output or "output").resolve().parent / ".cache")
+        # Another content folder is another site: what its hub was told is kept beside it.
+        overrides["WEBSUB_STATE_FILE"] = overrides["CACHE_PATH"] + "/websub-feeds.json"
     return overrides
 
 
@@ -120,7 +122,7 @@ def new(c, kind, title, item="", content=None):
     }
 )
 def publish(c, dry_run=False, destination=None, content=None, output=None):
-    """Build with publishconf.py into a clean folder and sync it to PUBLISH_DESTINATION."""
+    """Build with publishconf.py, sync it to PUBLISH_DESTINATION, ping the WebSub hub."""
     from socialhub.publish import describe, parse_destination  # noqa: PLC0415 - see the imports
     from socialhub.publish import publish as publish_site  # noqa: PLC0415
 
@@ -139,6 +141,13 @@ def publish(c, dry_run=False, destination=None, content=None, output=None):
     for line in changes:
         print(f"  {line}")
     print(describe(changes, target, dry_run))
+    if not dry_run:
+        from socialhub.mentions.websub import ping_changed_feeds  # noqa: PLC0415
+
+        # Never fails the publish: the site is out; a hub that did not hear is retried.
+        state = ROOT / settings.get("WEBSUB_STATE_FILE", ".cache/websub-feeds.json")
+        for line in ping_changed_feeds(source, settings, state):
+            print(line)
 
 
 @task(

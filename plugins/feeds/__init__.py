@@ -57,6 +57,7 @@ def site_info(settings: dict[str, Any]) -> SiteInfo:
         content_dir=settings["PATH"],
         tag_authority=tag_authority(settings.get("FEED_TAG_AUTHORITY", ""), base),
         content_max_chars=int(settings.get("FEED_CONTENT_MAX_CHARS", 0) or 0),
+        websub_hub=str(settings.get("WEBSUB_HUB", "") or ""),
     )
 
 

@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "COLLECT_MAX_NEW_PER_RUN": 50,
     "BRAND_COLORS": {"accent": "#0b5cad", "accent_dark": "#7cb8ff"},
     "COMMENT_SERVICE_URL": "",
+    "WEBSUB_HUB": "",
     "COMPANY_LOGO": "/images/brand/logo.png",
     "COMPANY_PROFILES": [],
     "TIMEZONE": "UTC",
@@ -162,6 +163,7 @@ def check_settings(settings: MutableMapping[str, Any], settings_file: str) -> No
             "https://comments.example.com", "the site's own /comments"
         ),
         "SITEURL": _web_address("https://hub.example.com", "a local preview"),
+        "WEBSUB_HUB": _web_address("https://pubsubhubbub.appspot.com/", "no WebSub hub"),
         "COMPANY_LOGO": _logo(str(settings.get("PATH", "content"))),
         "TIMEZONE": _time_zone,
         "COMPANY_PROFILES": _web_addresses,

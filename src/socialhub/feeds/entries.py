@@ -104,6 +104,7 @@ class SiteInfo:
     content_dir: str
     tag_authority: str  # the tag: URI authority, stable across local and live builds
     content_max_chars: int = 0  # an entry's content is cut beyond this (0: never)
+    websub_hub: str = ""  # the WebSub hub every feed names (empty: none)
 
     def url(self, site_path: str) -> str:
         """The absolute URL of a site path."""

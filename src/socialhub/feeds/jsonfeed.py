@@ -57,6 +57,12 @@ def _item(entry: Entry) -> dict[str, Any]:
     return item
 
 
+def _hubs(head: FeedHead) -> dict[str, Any]:
+    """JSON Feed's ``hubs`` when WebSub is on: readers subscribe there to ``feed_url``."""
+    hub = head.info.websub_hub
+    return {"hubs": [{"type": "WebSub", "url": hub}]} if hub else {}
+
+
 def render_json(head: FeedHead, entries: Sequence[Entry]) -> bytes:
     """The stream as JSON Feed 1.1."""
     feed = {
@@ -64,6 +70,7 @@ def render_json(head: FeedHead, entries: Sequence[Entry]) -> bytes:
         "title": plain(head.title),
         "home_page_url": head.page_url,
         "feed_url": head.self_url("json"),
+        **_hubs(head),
         "description": plain(head.description),
         "icon": head.logo,
         "favicon": head.icon,

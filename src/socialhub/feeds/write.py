@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom 1.0 through feedgen, with Media RSS and a stylesheet for browsers."""
+"""RSS 2.0 and Atom 1.0 through feedgen, with Media RSS, WebSub and a stylesheet for browsers."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
+from lxml import etree
 
 from socialhub.feeds.entries import Entry, Media, SiteInfo
 from socialhub.feeds.streams import Stream
@@ -125,6 +126,27 @@ class MediaEntryExtension(BaseEntryExtension):
         return entry
 
 
+class WebSubExtension(BaseExtension):
+    """RSS: ``<atom:link rel="hub">`` beside the ``rel="self"`` one (WebSub 4, discovery)."""
+
+    def __init__(self) -> None:
+        self.hub = ""
+
+    def extend_rss(self, feed: Any) -> Any:
+        """Put the hub's link right after the channel's self link."""
+        # Why an extension: feedgen takes rel="hub" in link() and writes it in Atom,
+        # but RSS's channel gets only the rel="self" one of the feed's links.
+        channel = feed[0]
+        hub = etree.Element(f"{{{ATOM_NS}}}link", href=self.hub, rel="hub")
+        own = channel.find(f"{{{ATOM_NS}}}link[@rel='self']")
+        channel.insert(0 if own is None else channel.index(own) + 1, hub)
+        return feed
+
+    def extend_atom(self, feed: Any) -> Any:
+        """Nothing: Atom writes every link given to feedgen's link()."""
+        return feed
+
+
 def _generator(head: FeedHead, entries: Sequence[Entry], fmt: str) -> FeedGenerator:
     feed = FeedGenerator()
     feed.register_extension("hubmedia", MediaExtension, MediaEntryExtension)
@@ -139,6 +161,11 @@ def _generator(head: FeedHead, entries: Sequence[Entry], fmt: str) -> FeedGenera
     feed.subtitle(text(head.description))
     # Why this order: feedgen takes the last link as RSS's <link>, the page.
     feed.link(href=head.self_url(fmt), rel="self", type=FORMATS[fmt][1])
+    if head.info.websub_hub:
+        # WebSub discovery: the hub and, just above, the feed's own URL (its topic).
+        feed.link(href=head.info.websub_hub, rel="hub")
+        feed.register_extension("websub", WebSubExtension, atom=False)
+        feed.websub.hub = head.info.websub_hub
     feed.link(href=head.page_url, rel="alternate", type="text/html")
     feed.language(head.language)
     feed.author(name=head.info.company, uri=head.info.base + "/")

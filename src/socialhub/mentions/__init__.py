@@ -1,0 +1,1 @@
+"""Talking back: Webmentions sent, WebSub pings."""
