@@ -21,3 +21,5 @@ LOAD_CONTENT_CACHE = False
 PUBLISH_DESTINATION = os.environ.get("HUB_PUBLISH_DESTINATION", "/var/www/hub")
 PUBLISH_SSH_COMMAND = os.environ.get("HUB_PUBLISH_SSH_COMMAND", "ssh")  # rsync's -e
 COMMENTS_TRUSTED_PROXIES = 1  # behind nginx: the client is the last X-Forwarded-For hop
+# The Webmentions' sent state (see pelicanconf.py): keep it where the deploy backs it up.
+WEBMENTION_SENT_FILE = os.environ.get("HUB_WEBMENTION_SENT_FILE", WEBMENTION_SENT_FILE)  # noqa: F405

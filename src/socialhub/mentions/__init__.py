@@ -1,0 +1,1 @@
+"""Webmention sending (endpoint discovery, the sent state, tombstones) and WebSub pings."""
