@@ -18,7 +18,7 @@ from pelican.generators import Generator
 
 from socialhub.errors import ConfigError
 from socialhub.mentions import state as sent_state
-from socialhub.mentions.outbox import OUTBOX_FILE, outbox_json
+from socialhub.mentions.outbox import outbox_json, outbox_path
 from socialhub.model import Site
 from socialhub.render import write_if_changed
 
@@ -41,12 +41,12 @@ class MentionsGenerator(Generator):
     """Writes the outbox and the tombstones."""
 
     def generate_output(self, writer: Any) -> None:
-        """Write webmention-outbox.json and a page for every deleted item."""
+        """Write the outbox (in the cache folder) and a page for every deleted item."""
         site: Site = self.context["hub"]
         output = Path(self.output_path)
-        write_if_changed(
-            output / OUTBOX_FILE, outbox_json(site, self.settings).encode("utf-8"), atomic=True
-        )
+        outbox = outbox_path(self.settings)
+        outbox.parent.mkdir(parents=True, exist_ok=True)
+        write_if_changed(outbox, outbox_json(site, self.settings).encode("utf-8"), atomic=True)
         live = {item.url for item in site.items}
         template = self.get_template("tombstone")
         for path, entry in sent_state.tombstones(_entries(self.settings), live).items():

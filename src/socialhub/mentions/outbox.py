@@ -1,10 +1,12 @@
 """The build's outbox: every item's absolute URL, its external links and a fingerprint.
 
-Why from the model at build time, written beside the pages: the build already holds
+Why from the model at build time: the build already holds
 each item's content rendered and cleaned exactly as published; reading Markdown
 again outside Pelican would need its readers and every plugin's rules, and could
 disagree with the pages. ``invoke mentions.send`` reads the outbox of the build it
-follows, so what it announces is what was published.
+follows, so what it announces is what was published. Why in the build's cache
+folder, named after the output folder: it is not for readers (nothing publishes
+it), and a local build does not overwrite the outbox of the published one.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from socialhub.kinds import KINDS_BY_NAME
 from socialhub.model import FeaturedPost, Item, Site
 from socialhub.urls import absolute, site_base
 
-OUTBOX_FILE = "webmention-outbox.json"
+OUTBOX_PREFIX = "webmention-outbox"
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,16 @@ def outbox_json(site: Site, settings: dict[str, Any]) -> str:
     return json.dumps({"site_url": site_base(settings), "items": items}, indent=1, sort_keys=True)
 
 
-def read_outbox(output: Path) -> tuple[str, list[Outgoing]]:
+def outbox_path(settings: dict[str, Any]) -> Path:
+    """Where the build of these settings keeps its outbox (beside its caches)."""
+    output = str(Path(settings["OUTPUT_PATH"]).resolve())
+    name = hashlib.sha256(output.encode("utf-8")).hexdigest()[:12]
+    return Path(settings.get("CACHE_PATH") or ".cache").resolve() / f"{OUTBOX_PREFIX}-{name}.json"
+
+
+def read_outbox(settings: dict[str, Any]) -> tuple[str, list[Outgoing]]:
     """The site URL and items of the outbox a build wrote; ConfigError naming the fix."""
-    path = output / OUTBOX_FILE
+    path = outbox_path(settings)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         items = [

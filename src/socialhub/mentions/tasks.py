@@ -39,7 +39,7 @@ def send_mentions(
     from socialhub.mentions.run import send_all  # noqa: PLC0415
     from socialhub.mentions.state import state_path  # noqa: PLC0415
 
-    site_url, items = read_outbox(Path(settings["OUTPUT_PATH"]))
+    site_url, items = read_outbox(settings)
     if not site_url.startswith(("http://", "https://")) or not settings.get("SITEURL"):
         raise ConfigError(
             "SITEURL is empty: Webmentions need the site's public address; "
