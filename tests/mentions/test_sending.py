@@ -12,6 +12,7 @@ from helpers import ROOT, SAMPLE, run_invoke, served
 from mention_web import Page, Site, web_site
 
 from socialhub.build import run_build
+from socialhub.htmlcheck import VNU_JAR, check_html
 from socialhub.mentions.discovery import Limits
 from socialhub.mentions.outbox import Outgoing
 from socialhub.mentions.run import send_all
@@ -126,6 +127,10 @@ def _assert_tombstone(output: Path, b: Site, c: Site) -> None:
     assert tombstone.h1.get_text() == "This featured blogger post was removed"
     assert tombstone.find("meta", attrs={"name": "robots"})["content"] == "noindex"
     assert not tombstone.find("a", href=lambda h: h and (b.base in h or c.base in h))
+    alone = output.parent / "tombstone-alone"
+    alone.mkdir()
+    shutil.copy(output / POST_PATH / "index.html", alone / "index.html")
+    assert check_html(alone, VNU_JAR) == []  # valid HTML
     listings = [*output.rglob("*.xml"), *output.rglob("*.json")]  # feeds, sitemap, manifests
     assert len(listings) > 5
     for listing in listings:
