@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -187,3 +190,40 @@ def test_production_never_reads_a_private_address() -> None:
         status, detail = _one(f"{site.base}/p/", Limits(timeout=2))
         assert status == FAILED and "not on the public internet" in detail
         assert not site.requests
+
+
+@pytest.mark.slow
+def test_publish_sends_last_and_a_private_endpoint_never_breaks_it(
+    minimal_copy: Path, tmp_path: Path
+) -> None:
+    """`invoke publish`: the site is out, the mention to a loopback blogger is a line, exit 0."""
+    pages = {"/post/": Page(b'<link rel="webmention" href="/wm">'), "/wm": Page(b"", 202)}
+    with web_site(pages) as blogger:
+        featured = minimal_copy / "featured" / "ada-reviews-x2.md"
+        text = featured.read_text(encoding="utf-8")
+        featured.write_text(
+            text.replace("https://ada.example/x2/", f"{blogger.base}/post/"), encoding="utf-8"
+        )
+        destination = tmp_path / "www"
+        sent = tmp_path / "sent.json"
+        command = [sys.executable, "-m", "invoke", "publish", "--content", str(minimal_copy)]
+        command += ["--output", str(tmp_path / "public"), "--destination", str(destination)]
+        result = subprocess.run(
+            command,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "HUB_WEBMENTION_SENT_FILE": str(sent)},
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert (destination / "index.html").is_file()
+        assert "Traceback" not in result.stderr
+        lines = result.stdout.splitlines()
+        failed = [line for line in lines if f"{blogger.base}/post/" in line]
+        assert len(failed) == 1 and "FAILED" in failed[0], result.stdout
+        assert "not on the public internet" in failed[0]
+        assert lines[-1].startswith("Webmentions:")  # the last step
+        assert not blogger.requests
+        assert sent.is_file()
