@@ -70,7 +70,5 @@ def save(path: Path, state: dict[str, Entry]) -> None:
 def tombstones(state: dict[str, Entry], live_paths: set[str]) -> dict[str, Entry]:
     """The entries whose item is gone from the site: site path -> entry."""
     return {
-        entry.path: entry
-        for url, entry in sorted(state.items())
-        if entry.path not in live_paths and url
+        entry.path: entry for _url, entry in sorted(state.items()) if entry.path not in live_paths
     }
