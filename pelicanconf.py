@@ -35,6 +35,7 @@ PLUGINS = [
     "contests",
     "comments",
     "feeds",
+    "mentions",  # the Webmention outbox, and a tombstone for every deleted item
     "search",  # last: indexes the item pages with Pagefind once they are written
 ]
 STATIC_PATHS = ["images", "media"]
@@ -75,6 +76,15 @@ COMMENTS_RATE_LIMIT_COUNT = 5  # comments per client...
 COMMENTS_RATE_LIMIT_SECONDS = 60  # ...within this many seconds
 COMMENTS_SMTP_HOST = ""  # set (with COMMENTS_SMTP_TO) to be emailed each new comment
 COMMENTS_SMTP_TO = ""
+
+# --- Webmentions sent (invoke mentions.send, the last step of invoke publish) ---
+# What was announced, per item: kept by the maintainer, outside the output (commit it
+# or back it up with the deploy); relative to the folder invoke runs in.
+WEBMENTION_SENT_FILE = "data/webmentions-sent.json"
+WEBMENTION_TIMEOUT = 10.0  # seconds for reading a linked page, and for each POST
+WEBMENTION_MAX_BYTES = 1_000_000  # of a linked page read when looking for its endpoint
+# Never send to loopback or private addresses; only the tests turn this on.
+WEBMENTION_ALLOW_PRIVATE = False
 
 # --- The collector (invoke collect) -----------------------------------------------
 COLLECT_EXCERPT_LENGTH = 300  # characters of a collected post's excerpt, at most

@@ -25,3 +25,5 @@ COMMENTS_TRUSTED_PROXIES = 1  # behind nginx: the client is the last X-Forwarded
 # https://pubsubhubbub.appspot.com/ (Google's public hub) or a Superfeedr hub. The
 # hub fetches every feed it is pinged for from SITEURL, so it must be the live site's.
 WEBSUB_HUB = os.environ.get("HUB_WEBSUB_HUB", "")
+# The Webmentions' sent state (see pelicanconf.py): keep it where the deploy backs it up.
+WEBMENTION_SENT_FILE = os.environ.get("HUB_WEBMENTION_SENT_FILE", WEBMENTION_SENT_FILE)  # noqa: F405

@@ -15,6 +15,7 @@ from socialhub.build import build_and_report, load_settings, run_build
 from socialhub.comments.tasks import comments as comments_tasks
 from socialhub.errors import ConfigError, SocialHubError
 from socialhub.kinds import KINDS, KINDS_BY_NAME
+from socialhub.mentions.tasks import mentions as mentions_tasks
 
 # Why the other tasks import what they use inside them: every command loads this
 # file, and `invoke build` (run on every save in the preview) should not pay for
@@ -119,10 +120,13 @@ def new(c, kind, title, item="", content=None):
         "destination": "override PUBLISH_DESTINATION (folder, user@host:/path, s3://bucket)",
         "content": "content folder (default content/)",
         "output": "build folder (default public/)",
+        "no-mentions": "do not send the Webmentions of new, changed or deleted items",
     }
 )
-def publish(c, dry_run=False, destination=None, content=None, output=None):
-    """Build with publishconf.py, sync it to PUBLISH_DESTINATION, ping the WebSub hub."""
+def publish(  # noqa: PLR0917 - invoke passes each command-line option as an argument
+    c, dry_run=False, destination=None, content=None, output=None, no_mentions=False
+):
+    """Build with publishconf.py, sync it, ping the WebSub hub, send the Webmentions."""
     from socialhub.publish import describe, parse_destination  # noqa: PLC0415 - see the imports
     from socialhub.publish import publish as publish_site  # noqa: PLC0415
 
@@ -148,6 +152,15 @@ def publish(c, dry_run=False, destination=None, content=None, output=None):
         state = ROOT / settings.get("WEBSUB_STATE_FILE", ".cache/websub-feeds.json")
         for line in ping_changed_feeds(source, settings, state):
             print(line)
+    if not dry_run and not no_mentions:
+        from socialhub.mentions.tasks import send_mentions  # noqa: PLC0415 - see the imports
+
+        # Why last and never fatal: the site is out; a mention that fails is kept and
+        # tried again at the next publish.
+        try:
+            send_mentions(settings)
+        except (ConfigError, OSError) as error:
+            print(f"Webmentions were not sent: {error}")
 
 
 @task(
@@ -326,3 +339,4 @@ def test(c, args=""):
 
 ns = Collection(build, serve, new, publish, collect, bench, docs, clean, check, test)
 ns.add_collection(comments_tasks)
+ns.add_collection(mentions_tasks)

@@ -25,7 +25,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _publish(content: Path, output: Path, *options: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "invoke", "publish", "--content", str(content)]
+    # Why --no-mentions: these tests are about the files; tests/mentions/ sends.
+    command = [
+        sys.executable,
+        "-m",
+        "invoke",
+        "publish",
+        "--no-mentions",
+        "--content",
+        str(content),
+    ]
     command += ["--output", str(output), *options]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
 
@@ -146,6 +155,7 @@ def test_publish_over_ssh_with_rsync(
             "-m",
             "invoke",
             "publish",
+            "--no-mentions",
             "--content",
             str(minimal_copy),
             "--output",

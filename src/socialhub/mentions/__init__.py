@@ -1,1 +1,1 @@
-"""Talking back: Webmentions sent, WebSub pings."""
+"""Talking back: Webmentions sent (discovery, the sent state, tombstones), WebSub pings."""

@@ -1,0 +1,68 @@
+"""Send one Webmention: discover the target's endpoint, POST source and target to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+
+from socialhub.comments.checks import Refusal
+from socialhub.comments.pinned import pinned_client
+from socialhub.mentions.discovery import (
+    USER_AGENT,
+    DiscoveryError,
+    Limits,
+    describe_http_error,
+    discover,
+)
+
+SENT = "sent"  # the endpoint took it (2xx)
+NO_ENDPOINT = "no endpoint"  # the target advertises none: nothing to send, done
+FAILED = "failed"  # kept and tried again at the next run
+
+
+@dataclass(frozen=True)
+class Result:
+    """What became of one source → target mention."""
+
+    status: str  # SENT, NO_ENDPOINT or FAILED
+    detail: str  # the endpoint and its answer, or why it failed
+    endpoint: str = ""
+
+    @property
+    def done(self) -> bool:
+        """Whether nothing is left to do for this target (sent, or no endpoint)."""
+        return self.status != FAILED
+
+
+def post(endpoint: str, source: str, target: str, limits: Limits) -> Result:
+    """POST ``source`` and ``target`` form-encoded to ``endpoint``; 2xx is sent."""
+    try:
+        # Why no redirects: a 3xx is not an acceptance, and the endpoint's own URL
+        # (its query string too) is used exactly as discovered.
+        with pinned_client(
+            limits.timeout, limits.allow_private, headers={"User-Agent": USER_AGENT}
+        ) as client:
+            response = client.post(endpoint, data={"source": source, "target": target})
+    except Refusal as refusal:
+        return Result(FAILED, f"endpoint {endpoint}: {refusal.reason}", endpoint)
+    except httpx.HTTPError as error:
+        return Result(FAILED, f"endpoint {endpoint}: {describe_http_error(error)}", endpoint)
+    code = response.status_code
+    if 200 <= code < 300:
+        noted = {201: "created", 202: "accepted"}.get(code, "ok")
+        location = response.headers.get("location", "")
+        status_page = f", status at {location}" if code == 201 and location else ""
+        return Result(SENT, f"{endpoint} answered {code} {noted}{status_page}", endpoint)
+    return Result(FAILED, f"endpoint {endpoint} answered {code}", endpoint)
+
+
+def send(source: str, target: str, limits: Limits) -> Result:
+    """Discover ``target``'s endpoint and send it the mention; never raises for the network."""
+    try:
+        endpoint = discover(target, limits)
+    except DiscoveryError as error:
+        return Result(FAILED, f"reading the target: {error}")
+    if not endpoint:
+        return Result(NO_ENDPOINT, "the target advertises no Webmention endpoint")
+    return post(endpoint, source, target, limits)
