@@ -19,7 +19,7 @@ from socialhub.htmlcheck import VNU_JAR, check_html
 from socialhub.mentions.discovery import Limits
 from socialhub.mentions.outbox import Outgoing
 from socialhub.mentions.run import send_all
-from socialhub.mentions.sender import FAILED, NO_ENDPOINT, send
+from socialhub.mentions.sender import FAILED, NO_ENDPOINT, REFUSED, send
 
 POST_PATH = "bloggers/marcus-hale/hello-from-b/"
 
@@ -181,6 +181,33 @@ def test_hostile_and_dead_targets_give_a_line_and_are_kept(tmp_path: Path) -> No
         assert json.loads(state.read_text())["items"][item.url]["pending"] == [item.links[0]]
         again = send_all([item], state, loopback, progress=lines.append)
         assert again.failed == 1  # kept for the next run, tried again
+
+
+def test_an_endpoint_that_says_no_is_not_asked_again_until_the_item_changes(
+    tmp_path: Path,
+) -> None:
+    """A 400 is the receiver's answer: refused, not asked again until a change; 429 is retried."""
+    pages = {
+        "/no/": Page(b'<link rel="webmention" href="/wm-400">'),
+        "/wm-400": Page(b"Source does not link to target", 400),
+        "/busy/": Page(b'<link rel="webmention" href="/wm-429">'),
+        "/wm-429": Page(b"slow down", 429),
+    }
+    loopback = Limits(timeout=2, allow_private=True)
+    with web_site(pages) as site:
+        status, detail = _one(f"{site.base}/no/", loopback)
+        assert status == REFUSED and "400: Source does not link to target" in detail
+        assert _one(f"{site.base}/busy/", loopback)[0] == FAILED
+        links = (f"{site.base}/no/", f"{site.base}/busy/")
+        item = Outgoing("https://hub.example/posts/a/", "posts/a/", "company post", links, "f1")
+        state, lines = tmp_path / "sent.json", []
+        first = send_all([item], state, loopback, progress=lines.append)
+        assert (first.refused, first.failed) == (1, 1)
+        assert "1 refused by the receiver" in first.summary
+        again = send_all([item], state, loopback, progress=lines.append)
+        assert (again.refused, again.failed) == (0, 1)  # only the busy one is tried again
+        changed = Outgoing(item.url, item.path, item.kind, links, "f2")
+        assert send_all([changed], state, loopback, progress=lines.append).refused == 1
 
 
 def test_production_never_reads_a_private_address() -> None:

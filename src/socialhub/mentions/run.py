@@ -9,7 +9,7 @@ from pathlib import Path
 from socialhub.mentions import state as sent_state
 from socialhub.mentions.discovery import Limits
 from socialhub.mentions.outbox import Outgoing
-from socialhub.mentions.sender import FAILED, NO_ENDPOINT, SENT, Result, send
+from socialhub.mentions.sender import FAILED, NO_ENDPOINT, REFUSED, SENT, Result, send
 from socialhub.mentions.state import Entry
 
 Sender = Callable[[str, str, Limits], Result]
@@ -21,15 +21,18 @@ class Report:
 
     sent: int = 0
     no_endpoint: int = 0
+    refused: int = 0
     failed: int = 0
     lines: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
         """One line: what was sent, skipped and failed."""
-        if not (self.sent or self.no_endpoint or self.failed):
+        if not (self.sent or self.no_endpoint or self.refused or self.failed):
             return "Webmentions: nothing new to send."
         text = f"Webmentions: {self.sent} sent, {self.no_endpoint} to pages without an endpoint"
+        if self.refused:
+            text += f", {self.refused} refused by the receiver (not sent again)"
         if self.failed:
             text += f", {self.failed} failed (tried again at the next run)"
         return text + "."
@@ -110,9 +113,16 @@ def send_all(
                     report.sent += 1
                 elif result.status == NO_ENDPOINT:
                     report.no_endpoint += 1
+                elif result.status == REFUSED:
+                    report.refused += 1
                 else:
                     report.failed += 1
-                words = {SENT: "sent", NO_ENDPOINT: "no endpoint", FAILED: "FAILED"}
+                words = {
+                    SENT: "sent",
+                    NO_ENDPOINT: "no endpoint",
+                    REFUSED: "refused",
+                    FAILED: "FAILED",
+                }
                 say(f"{words[result.status]}: {source} -> {target}: {result.detail}")
     finally:
         # Why in finally: what was sent before an interruption is not sent twice.

@@ -19,19 +19,22 @@ from socialhub.mentions.discovery import (
 SENT = "sent"  # the endpoint took it (2xx)
 NO_ENDPOINT = "no endpoint"  # the target advertises none: nothing to send, done
 FAILED = "failed"  # kept and tried again at the next run
+REFUSED = "refused"  # the endpoint said no (4xx): not sent again until the item changes
+# Why these are failures, not refusals: they say "later", not "no".
+RETRY_LATER = {408, 425, 429}
 
 
 @dataclass(frozen=True)
 class Result:
     """What became of one source → target mention."""
 
-    status: str  # SENT, NO_ENDPOINT or FAILED
+    status: str  # SENT, NO_ENDPOINT, REFUSED or FAILED
     detail: str  # the endpoint and its answer, or why it failed
     endpoint: str = ""
 
     @property
     def done(self) -> bool:
-        """Whether nothing is left to do for this target (sent, or no endpoint)."""
+        """Whether nothing is left to do for this target (sent, refused, or no endpoint)."""
         return self.status != FAILED
 
 
@@ -54,6 +57,10 @@ def post(endpoint: str, source: str, target: str, limits: Limits) -> Result:
         location = response.headers.get("location", "")
         status_page = f", status at {location}" if code == 201 and location else ""
         return Result(SENT, f"{endpoint} answered {code} {noted}{status_page}", endpoint)
+    if 400 <= code < 500 and code not in RETRY_LATER:
+        reason = " ".join(response.text[:200].split())
+        said = f": {reason}" if reason else ""
+        return Result(REFUSED, f"endpoint {endpoint} answered {code}{said}", endpoint)
     return Result(FAILED, f"endpoint {endpoint} answered {code}", endpoint)
 
 
