@@ -254,3 +254,22 @@ def test_publish_sends_last_and_a_private_endpoint_never_breaks_it(
         assert lines[-1].startswith("Webmentions:")  # the last step
         assert not blogger.requests
         assert sent.is_file()
+
+
+def test_a_dry_run_lists_and_counts_what_it_would_send_and_sends_nothing(tmp_path: Path) -> None:
+    """--dry-run: one line per mention, the count in the summary, no request, no state written."""
+    pages = {"/p/": Page(b'<link rel="webmention" href="/wm">'), "/wm": Page(b"", 202)}
+    with web_site(pages) as site:
+        links = (f"{site.base}/p/", f"{site.base}/q/")
+        item = Outgoing("https://hub.example/posts/a/", "posts/a/", "company post", links, "f1")
+        state, lines = tmp_path / "sent.json", []
+        report = send_all(
+            [item],
+            state,
+            Limits(timeout=2, allow_private=True),
+            dry_run=True,
+            progress=lines.append,
+        )
+        assert lines == [f"would send {item.url} -> {link}" for link in links]
+        assert report.summary == "Webmentions: 2 would be sent (dry run: nothing was sent)."
+        assert not site.requests and not state.exists()

@@ -23,11 +23,14 @@ class Report:
     no_endpoint: int = 0
     refused: int = 0
     failed: int = 0
+    would_send: int = 0  # a dry run's count
     lines: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
-        """One line: what was sent, skipped and failed."""
+        """One line: what was sent, skipped and failed (or, in a dry run, would be sent)."""
+        if self.would_send:
+            return f"Webmentions: {self.would_send} would be sent (dry run: nothing was sent)."
         if not (self.sent or self.no_endpoint or self.refused or self.failed):
             return "Webmentions: nothing new to send."
         text = f"Webmentions: {self.sent} sent, {self.no_endpoint} to pages without an endpoint"
@@ -104,6 +107,7 @@ def send_all(
             for target in list(entry.pending):
                 if dry_run:
                     say(f"would send {source} -> {target}")
+                    report.would_send += 1
                     continue
                 result = sender(source, target, limits)
                 entry.results[target] = f"{result.status}: {result.detail}"
