@@ -1,0 +1,56 @@
+"""Sending in the corners: malformed endpoints, removed links, the site's own links, state files."""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from mention_web import Page, web_site
+
+from socialhub.errors import ConfigError
+from socialhub.mentions import state as sent_state
+from socialhub.mentions.discovery import Limits
+from socialhub.mentions.outbox import Outgoing, external_links
+from socialhub.mentions.run import send_all
+from socialhub.mentions.sender import FAILED, SENT, Result, send
+from socialhub.mentions.websub import ping_changed_feeds
+
+SOURCE = "https://hub.example/posts/a/"
+LOOPBACK = Limits(timeout=3, allow_private=True)
+
+
+def _quiet(_line: str) -> None:
+    """Print nothing."""
+
+
+@pytest.mark.parametrize(
+    ("path", "page"),
+    [
+        ("/bad-port/", Page(b'<link rel="webmention" href="http://host:abc/wm">')),
+        ("/bad-idna/", Page(b'<a rel="webmention" href="https://xn--/wm">x</a>')),
+        (
+            "/bad-header/",
+            Page(
+                b"", headers={"Content-Type": "text/html", "Link": "<http://[::1>; rel=webmention"}
+            ),
+        ),
+    ],
+)
+def test_a_malformed_endpoint_is_a_failure_line_not_a_traceback(
+    tmp_path: Path, path: str, page: Page
+) -> None:
+    """Whatever URL a page advertises, sending gives a result, and the run goes on."""
+    with web_site({path: page, "/fine/": Page(b"<p>no endpoint</p>")}) as site:
+        result = send(SOURCE, f"{site.base}{path}", LOOPBACK)
+        assert result.status == FAILED and "not a usable URL" in result.detail
+        links = (f"{site.base}{path}", f"{site.base}/fine/")
+        item = Outgoing(SOURCE, "posts/a/", "post", links, "f1")
+        report = send_all([item], tmp_path / "sent.json", LOOPBACK, progress=_quiet)
+        assert (report.failed, report.no_endpoint) == (1, 1)  # the next link was tried
