@@ -54,3 +54,13 @@ def test_a_malformed_endpoint_is_a_failure_line_not_a_traceback(
         item = Outgoing(SOURCE, "posts/a/", "post", links, "f1")
         report = send_all([item], tmp_path / "sent.json", LOOPBACK, progress=_quiet)
         assert (report.failed, report.no_endpoint) == (1, 1)  # the next link was tried
+
+
+@pytest.mark.parametrize("hub", ["https://hub.example:abc/", "https://xn--/hub"])
+def test_a_malformed_hub_is_a_line_not_a_traceback(tmp_path: Path, hub: str) -> None:
+    """WEBSUB_HUB with a bad port or name: one line per feed, the publish goes on."""
+    (tmp_path / "out" / "feeds").mkdir(parents=True)
+    (tmp_path / "out" / "feeds" / "all.rss.xml").write_text("<rss/>", encoding="utf-8")
+    settings = {"WEBSUB_HUB": hub, "SITEURL": "https://hub.example"}
+    lines = ping_changed_feeds(tmp_path / "out", settings, tmp_path / "websub.json")
+    assert any("not pinged" in line for line in lines), lines
