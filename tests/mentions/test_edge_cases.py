@@ -56,6 +56,19 @@ def test_a_malformed_endpoint_is_a_failure_line_not_a_traceback(
         assert (report.failed, report.no_endpoint) == (1, 1)  # the next link was tried
 
 
+def test_the_site_s_own_links_are_never_mentioned_whatever_their_scheme() -> None:
+    """http:// and https:// (and the default port written out) are this same site."""
+    html = (
+        '<a href="http://hub.example/posts/b/">old</a>'
+        '<a href="https://hub.example:443/posts/c/">port</a>'
+        '<a href="https://other.example/">other</a>'
+    )
+    assert external_links(html, "https://hub.example") == ["https://other.example/"]
+    assert external_links(html, "http://hub.example") == ["https://other.example/"]
+    local = '<a href="http://127.0.0.1:8001/p/">another local site</a>'
+    assert external_links(local, "http://127.0.0.1:8000") == ["http://127.0.0.1:8001/p/"]
+
+
 @pytest.mark.parametrize("hub", ["https://hub.example:abc/", "https://xn--/hub"])
 def test_a_malformed_hub_is_a_line_not_a_traceback(tmp_path: Path, hub: str) -> None:
     """WEBSUB_HUB with a bad port or name: one line per feed, the publish goes on."""
