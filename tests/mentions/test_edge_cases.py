@@ -69,6 +69,49 @@ def test_the_site_s_own_links_are_never_mentioned_whatever_their_scheme() -> Non
     assert external_links(local, "http://127.0.0.1:8000") == ["http://127.0.0.1:8001/p/"]
 
 
+@contextlib.contextmanager
+def _endless_endpoint() -> Iterator[str]:
+    """An endpoint that accepts (202), then trickles a body that never ends."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            """Say nothing."""
+
+        def do_POST(self) -> None:
+            """202, and bytes until the client goes away."""
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            self.send_response(202)
+            self.send_header("Content-Length", str(10**12))
+            self.end_headers()
+            with contextlib.suppress(OSError):
+                while True:
+                    self.wfile.write(b"x" * 1024)
+                    self.wfile.flush()
+                    time.sleep(0.01)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/wm"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_the_endpoint_s_answer_is_its_status_its_body_is_never_read() -> None:
+    """A 202 with an endless body is sent, not a timeout (nor a memory filled)."""
+    with _endless_endpoint() as endpoint:
+        page = Page(
+            b"", headers={"Content-Type": "text/html", "Link": f"<{endpoint}>; rel=webmention"}
+        )
+        with web_site({"/p/": page}) as site:
+            result = send(SOURCE, f"{site.base}/p/", Limits(timeout=2, allow_private=True))
+    assert result.status == SENT, result.detail
+
+
 @pytest.mark.parametrize("hub", ["https://hub.example:abc/", "https://xn--/hub"])
 def test_a_malformed_hub_is_a_line_not_a_traceback(tmp_path: Path, hub: str) -> None:
     """WEBSUB_HUB with a bad port or name: one line per feed, the publish goes on."""
