@@ -56,6 +56,42 @@ def test_a_malformed_endpoint_is_a_failure_line_not_a_traceback(
         assert (report.failed, report.no_endpoint) == (1, 1)  # the next link was tried
 
 
+def test_a_removed_link_whose_notice_failed_is_told_after_another_edit(tmp_path: Path) -> None:
+    """Edit 1 drops B and telling B fails; edit 2 must still tell B."""
+    a, b = "https://a.example/x", "https://b.example/y"
+    state = tmp_path / "sent.json"
+    told: list[str] = []
+
+    def sender(source: str, target: str, limits: Limits) -> Result:
+        told.append(target)
+        return Result(FAILED if target == b and len(told) <= 4 else SENT, "")
+
+    send_all(
+        [Outgoing(SOURCE, "posts/a/", "post", (a, b), "f1")],
+        state,
+        LOOPBACK,
+        sender=sender,
+        progress=_quiet,
+    )
+    send_all(
+        [Outgoing(SOURCE, "posts/a/", "post", (a,), "f2")],
+        state,
+        LOOPBACK,
+        sender=sender,
+        progress=_quiet,
+    )
+    assert told == [a, b, a, b]  # B was told of its removal, and that failed
+    send_all(
+        [Outgoing(SOURCE, "posts/a/", "post", (a,), "f3")],
+        state,
+        LOOPBACK,
+        sender=sender,
+        progress=_quiet,
+    )
+    assert told[4:] == [a, b]
+    assert sent_state.load(state)[SOURCE].pending == []
+
+
 def test_the_site_s_own_links_are_never_mentioned_whatever_their_scheme() -> None:
     """http:// and https:// (and the default port written out) are this same site."""
     html = (

@@ -50,6 +50,8 @@ def plan(items: list[Outgoing], state: dict[str, Entry]) -> dict[str, Entry]:
             planned[item.url] = before
             continue
         removed = [link for link in (before.links if before else []) if link not in item.links]
+        # Why the earlier pending too: a link removed by an earlier edit, not yet told.
+        removed += before.pending if before else []
         planned[item.url] = Entry(
             path=item.path,
             kind=item.kind,
