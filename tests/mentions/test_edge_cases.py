@@ -148,6 +148,28 @@ def test_the_endpoint_s_answer_is_its_status_its_body_is_never_read() -> None:
     assert result.status == SENT, result.detail
 
 
+def test_a_state_file_that_is_a_folder_is_named(tmp_path: Path) -> None:
+    """WEBMENTION_SENT_FILE naming a folder: a ConfigError that says so, not a traceback."""
+    with pytest.raises(ConfigError, match="WEBMENTION_SENT_FILE"):
+        sent_state.load(tmp_path)
+
+
+def test_an_unwritable_state_stops_before_anything_is_sent(tmp_path: Path) -> None:
+    """A state that cannot be written is found before the first mention, never after all."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    told: list[str] = []
+
+    def sender(source: str, target: str, limits: Limits) -> Result:
+        told.append(target)
+        return Result(SENT, "")
+
+    item = Outgoing(SOURCE, "posts/a/", "post", ("https://a.example/x",), "f1")
+    with pytest.raises(ConfigError, match="WEBMENTION_SENT_FILE"):
+        send_all([item], blocker / "sent.json", LOOPBACK, sender=sender, progress=_quiet)
+    assert told == []
+
+
 @pytest.mark.parametrize("hub", ["https://hub.example:abc/", "https://xn--/hub"])
 def test_a_malformed_hub_is_a_line_not_a_traceback(tmp_path: Path, hub: str) -> None:
     """WEBSUB_HUB with a bad port or name: one line per feed, the publish goes on."""

@@ -95,6 +95,9 @@ def send_all(
         report.lines.append(line)
         progress(line)
 
+    if not dry_run:
+        # Why first: a state that cannot be written stops the run before anything is sent.
+        sent_state.save(state_file, planned)
     try:
         for source, entry in planned.items():
             if baseline:
