@@ -178,3 +178,29 @@ def test_a_malformed_hub_is_a_line_not_a_traceback(tmp_path: Path, hub: str) -> 
     settings = {"WEBSUB_HUB": hub, "SITEURL": "https://hub.example"}
     lines = ping_changed_feeds(tmp_path / "out", settings, tmp_path / "websub.json")
     assert any("not pinged" in line for line in lines), lines
+
+
+KILLED_RUN = """
+import os, signal, sys
+from pathlib import Path
+from socialhub.mentions.discovery import Limits
+from socialhub.mentions.outbox import Outgoing
+from socialhub.mentions.run import send_all
+from socialhub.mentions.sender import SENT, Result
+
+def sender(source, target, limits):
+    if target.endswith("/second"):
+        os.kill(os.getpid(), signal.SIGTERM)  # the run is ended from outside
+    return Result(SENT, "")
+
+links = ("https://a.example/first", "https://a.example/second")
+item = Outgoing("https://hub.example/posts/a/", "posts/a/", "post", links, "f1")
+send_all([item], Path(sys.argv[1]), Limits(), sender=sender, progress=lambda line: None)
+"""
+
+
+def test_a_run_ended_by_a_signal_keeps_what_it_sent(tmp_path: Path) -> None:
+    """SIGTERM after the first mention: the state says it was sent, so it is not sent again."""
+    state = tmp_path / "sent.json"
+    subprocess.run([sys.executable, "-c", KILLED_RUN, str(state)], check=False, timeout=60)
+    assert sent_state.load(state)[SOURCE].pending == ["https://a.example/second"]

@@ -111,6 +111,8 @@ def send_all(
                 entry.results[target] = f"{result.status}: {result.detail}"
                 if result.done:
                     entry.pending.remove(target)
+                    # Why at once: a process ended by a signal (a lost SSH session) runs no finally.
+                    sent_state.save(state_file, planned)
                 if result.status == SENT:
                     report.sent += 1
                 elif result.status == NO_ENDPOINT:
