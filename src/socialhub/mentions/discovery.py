@@ -86,7 +86,7 @@ def discover(target: str, limits: Limits) -> str:
                 raise DiscoveryError(f"the page answered {response.status_code}")
             found = endpoint_from_headers(response)
             if found:
-                return found
+                return _usable(found)
             kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
             if kind not in _HTML_TYPES:
                 return ""
@@ -98,11 +98,25 @@ def discover(target: str, limits: Limits) -> str:
                 if len(body) >= limits.max_bytes:
                     del body[limits.max_bytes :]
                     break
-            return endpoint_from_html(str(response.url), bytes(body))
+            found = endpoint_from_html(str(response.url), bytes(body))
+            return _usable(found) if found else ""
     except Refusal as refusal:
         raise DiscoveryError(refusal.reason) from None
     except httpx.HTTPError as error:
         raise DiscoveryError(describe_http_error(error)) from None
+    except (httpx.InvalidURL, ValueError) as error:
+        # Why: a malformed URL (a bad port, IPv6 or IDNA name) is no httpx.HTTPError.
+        raise DiscoveryError(f"the target or its endpoint is not a usable URL ({error})") from None
+
+
+def _usable(endpoint: str) -> str:
+    """The endpoint when a request can be made to it; DiscoveryError naming it if not."""
+    # Why check here: the page chose this URL, and the POST must not raise on it.
+    try:
+        httpx.Request("POST", endpoint)
+    except (httpx.InvalidURL, ValueError) as error:
+        raise DiscoveryError(f"the endpoint {endpoint!r} is not a usable URL ({error})") from None
+    return endpoint
 
 
 def describe_http_error(error: httpx.HTTPError) -> str:

@@ -40,13 +40,15 @@ class Outgoing:
 
 
 def origin(url: str) -> tuple[str, int]:
-    """A URL's host and port (the scheme's default when none): what makes another site."""
+    """A URL's host and port (0 for the scheme's default): what makes another site."""
     parts = urlsplit(url)
     try:
         port = parts.port
     except ValueError:
         port = None
-    return (parts.hostname or "", port or (443 if parts.scheme == "https" else 80))
+    # Why the scheme left out: http://ours/ and https://ours/ are this same site.
+    default = 443 if parts.scheme == "https" else 80
+    return (parts.hostname or "", 0 if port is None or port == default else port)
 
 
 def external_links(html: str, site_url: str) -> list[str]:

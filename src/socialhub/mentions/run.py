@@ -56,6 +56,8 @@ def plan(items: list[Outgoing], state: dict[str, Entry]) -> dict[str, Entry]:
             planned[item.url] = before
             continue
         removed = [link for link in (before.links if before else []) if link not in item.links]
+        # Why the earlier pending too: a link removed by an earlier edit, not yet told.
+        removed += before.pending if before else []
         planned[item.url] = Entry(
             path=item.path,
             kind=item.kind,
@@ -99,6 +101,9 @@ def send_all(
         report.lines.append(line)
         progress(line)
 
+    if not dry_run:
+        # Why first: a state that cannot be written stops the run before anything is sent.
+        sent_state.save(state_file, planned)
     try:
         for source, entry in planned.items():
             if baseline:
@@ -113,6 +118,8 @@ def send_all(
                 entry.results[target] = f"{result.status}: {result.detail}"
                 if result.done:
                     entry.pending.remove(target)
+                    # Why at once: a process ended by a signal (a lost SSH session) runs no finally.
+                    sent_state.save(state_file, planned)
                 if result.status == SENT:
                     report.sent += 1
                 elif result.status == NO_ENDPOINT:

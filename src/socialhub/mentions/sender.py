@@ -43,10 +43,15 @@ def post(endpoint: str, source: str, target: str, limits: Limits) -> Result:
     try:
         # Why no redirects: a 3xx is not an acceptance, and the endpoint's own URL
         # (its query string too) is used exactly as discovered.
-        with pinned_client(
-            limits.timeout, limits.allow_private, headers={"User-Agent": USER_AGENT}
-        ) as client:
-            response = client.post(endpoint, data={"source": source, "target": target})
+        # Why a stream left unread: the answer is its status; a body of gigabytes, or
+        # one that never ends, must neither fill the memory nor turn a 202 into a timeout.
+        with (
+            pinned_client(
+                limits.timeout, limits.allow_private, headers={"User-Agent": USER_AGENT}
+            ) as client,
+            client.stream("POST", endpoint, data={"source": source, "target": target}) as response,
+        ):
+            pass
     except Refusal as refusal:
         return Result(FAILED, f"endpoint {endpoint}: {refusal.reason}", endpoint)
     except httpx.HTTPError as error:

@@ -46,6 +46,11 @@ def load(path: Path) -> dict[str, Entry]:
         return {url: Entry(**entry) for url, entry in data.get("items", {}).items()}
     except FileNotFoundError:
         return {}
+    except OSError as error:  # a folder, or a file we may not read
+        raise ConfigError(
+            f"cannot read {path} ({error.strerror or error}): "
+            "set WEBMENTION_SENT_FILE to a file this user can read and write"
+        ) from None
     except (ValueError, TypeError, AttributeError) as error:
         raise ConfigError(
             f"{path} is not a Webmention state file ({error}): restore it from its backup"
@@ -53,11 +58,17 @@ def load(path: Path) -> dict[str, Entry]:
 
 
 def save(path: Path, state: dict[str, Entry]) -> None:
-    """Write the state atomically (a new file moved into place)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write the state atomically (a new file moved into place); ConfigError if it cannot be."""
     data = {"items": {url: asdict(state[url]) for url in sorted(state)}}
     text = json.dumps(data, indent=1, sort_keys=True) + "\n"
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError as error:
+        raise ConfigError(
+            f"cannot write {path} ({error.strerror or error}): "
+            "set WEBMENTION_SENT_FILE to a file in a folder this user can write"
+        ) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)

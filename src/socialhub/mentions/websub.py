@@ -106,6 +106,8 @@ def ping(hub: str, topic: str, timeout: float = PING_TIMEOUT) -> str:
             response = client.post(hub, data={"hub.mode": "publish", "hub.url": topic})
     except Refusal:
         raise HubUnreachableError(f"{urlsplit(hub).hostname} cannot be resolved") from None
+    except (httpx.InvalidURL, ValueError) as error:  # a bad port or name: no HTTPError
+        raise HubUnreachableError(f"WEBSUB_HUB is not a usable address ({error})") from None
     except httpx.TimeoutException:
         raise HubUnreachableError(f"no answer within {timeout:g} s") from None
     except httpx.HTTPError as error:
