@@ -37,6 +37,11 @@ def _overrides(output: str | None, content: str | None) -> dict[str, str]:
         overrides["CACHE_PATH"] = str(Path(output or "output").resolve().parent / ".cache")
         # Another content folder is another site: what its hub was told is kept beside it.
         overrides["WEBSUB_STATE_FILE"] = overrides["CACHE_PATH"] + "/websub-feeds.json"
+        # ...and the Webmentions it sent beside its content (unless the environment
+        # names the file): with the main site's, its items would all look deleted.
+        sent = os.environ.get("HUB_WEBMENTION_SENT_FILE")
+        beside = Path(content).resolve().parent / "data" / "webmentions-sent.json"
+        overrides["WEBMENTION_SENT_FILE"] = sent or str(beside)
     return overrides
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import subprocess
 import sys
 import threading
@@ -12,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 from mention_web import Page, web_site
 
 from socialhub.errors import ConfigError
@@ -204,3 +207,27 @@ def test_a_run_ended_by_a_signal_keeps_what_it_sent(tmp_path: Path) -> None:
     state = tmp_path / "sent.json"
     subprocess.run([sys.executable, "-c", KILLED_RUN, str(state)], check=False, timeout=60)
     assert sent_state.load(state)[SOURCE].pending == ["https://a.example/second"]
+
+
+def test_another_content_folder_keeps_its_own_sent_state(tmp_path: Path) -> None:
+    """--content: the sent state lives beside that content, unless the environment names one."""
+    content = tmp_path / "other" / "content"
+    code = (
+        "import json, tasks; "
+        f"print(json.dumps(tasks._overrides(None, {str(content)!r})['WEBMENTION_SENT_FILE']))"
+    )
+
+    def sent_file(**env: str) -> str:
+        clean = {k: v for k, v in os.environ.items() if k != "HUB_WEBMENTION_SENT_FILE"}
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**clean, **env},
+        )
+        return str(json.loads(result.stdout))
+
+    assert sent_file() == str(tmp_path / "other" / "data" / "webmentions-sent.json")
+    assert sent_file(HUB_WEBMENTION_SENT_FILE="/srv/sent.json") == "/srv/sent.json"

@@ -186,18 +186,23 @@ def test_hostile_and_dead_targets_give_a_line_and_are_kept(tmp_path: Path) -> No
 def test_an_endpoint_that_says_no_is_not_asked_again_until_the_item_changes(
     tmp_path: Path,
 ) -> None:
-    """A 400 is the receiver's answer: refused, not asked again until a change; 429 is retried."""
+    """A 400, or a target gone (410), is an answer: not asked again until a change; 429 is."""
     pages = {
         "/no/": Page(b'<link rel="webmention" href="/wm-400">'),
         "/wm-400": Page(b"Source does not link to target", 400),
         "/busy/": Page(b'<link rel="webmention" href="/wm-429">'),
         "/wm-429": Page(b"slow down", 429),
+        "/gone/": Page(b"gone", 410),
     }
     loopback = Limits(timeout=2, allow_private=True)
     with web_site(pages) as site:
         status, detail = _one(f"{site.base}/no/", loopback)
         assert status == REFUSED and "400: Source does not link to target" in detail
         assert _one(f"{site.base}/busy/", loopback)[0] == FAILED
+        assert _one(f"{site.base}/gone/", loopback) == (
+            REFUSED,
+            "reading the target: the page answered 410",
+        )
         links = (f"{site.base}/no/", f"{site.base}/busy/")
         item = Outgoing("https://hub.example/posts/a/", "posts/a/", "company post", links, "f1")
         state, lines = tmp_path / "sent.json", []

@@ -28,6 +28,10 @@ class DiscoveryError(Exception):
     """The target could not be read (network, status, address): worth trying again."""
 
 
+class TargetGoneError(DiscoveryError):
+    """The target answered 404 or 410: nothing to tell until the item changes."""
+
+
 @dataclass(frozen=True)
 class Limits:
     """How long a request may take, how much of a page is read, and which addresses."""
@@ -82,6 +86,8 @@ def discover(target: str, limits: Limits) -> str:
             ) as client,
             client.stream("GET", target) as response,
         ):
+            if response.status_code in (404, 410):
+                raise TargetGoneError(f"the page answered {response.status_code}")
             if response.status_code >= 400:
                 raise DiscoveryError(f"the page answered {response.status_code}")
             found = endpoint_from_headers(response)

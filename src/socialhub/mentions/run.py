@@ -26,6 +26,11 @@ class Report:
     would_send: int = 0  # a dry run's count
     lines: list[str] = field(default_factory=list)
 
+    def count(self, status: str) -> None:
+        """Count one mention by what became of it."""
+        name = {SENT: "sent", NO_ENDPOINT: "no_endpoint", REFUSED: "refused"}.get(status, "failed")
+        setattr(self, name, getattr(self, name) + 1)
+
     @property
     def summary(self) -> str:
         """One line: what was sent, skipped and failed (or, in a dry run, would be sent)."""
@@ -120,14 +125,7 @@ def send_all(
                     entry.pending.remove(target)
                     # Why at once: a process ended by a signal (a lost SSH session) runs no finally.
                     sent_state.save(state_file, planned)
-                if result.status == SENT:
-                    report.sent += 1
-                elif result.status == NO_ENDPOINT:
-                    report.no_endpoint += 1
-                elif result.status == REFUSED:
-                    report.refused += 1
-                else:
-                    report.failed += 1
+                report.count(result.status)
                 words = {
                     SENT: "sent",
                     NO_ENDPOINT: "no endpoint",

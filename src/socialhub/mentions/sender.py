@@ -12,6 +12,7 @@ from socialhub.mentions.discovery import (
     USER_AGENT,
     DiscoveryError,
     Limits,
+    TargetGoneError,
     describe_http_error,
     discover,
 )
@@ -38,6 +39,22 @@ class Result:
         return self.status != FAILED
 
 
+def _is_refusal(code: int) -> bool:
+    """Whether an endpoint's answer says no (a 4xx that does not mean "later")."""
+    return 400 <= code < 500 and code not in RETRY_LATER
+
+
+def _first_words(response: httpx.Response, limit: int = 300) -> str:
+    """ ": " and the start of a refusal's body, on one line; "" when it says nothing."""
+    body = b""
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) >= limit:
+            break
+    words = " ".join(body[:limit].decode("utf-8", "replace").split())[:200]
+    return f": {words}" if words else ""
+
+
 def post(endpoint: str, source: str, target: str, limits: Limits) -> Result:
     """POST ``source`` and ``target`` form-encoded to ``endpoint``; 2xx is sent."""
     try:
@@ -51,7 +68,7 @@ def post(endpoint: str, source: str, target: str, limits: Limits) -> Result:
             ) as client,
             client.stream("POST", endpoint, data={"source": source, "target": target}) as response,
         ):
-            pass
+            said = _first_words(response) if _is_refusal(response.status_code) else ""
     except Refusal as refusal:
         return Result(FAILED, f"endpoint {endpoint}: {refusal.reason}", endpoint)
     except httpx.HTTPError as error:
@@ -62,9 +79,7 @@ def post(endpoint: str, source: str, target: str, limits: Limits) -> Result:
         location = response.headers.get("location", "")
         status_page = f", status at {location}" if code == 201 and location else ""
         return Result(SENT, f"{endpoint} answered {code} {noted}{status_page}", endpoint)
-    if 400 <= code < 500 and code not in RETRY_LATER:
-        reason = " ".join(response.text[:200].split())
-        said = f": {reason}" if reason else ""
+    if _is_refusal(code):
         return Result(REFUSED, f"endpoint {endpoint} answered {code}{said}", endpoint)
     return Result(FAILED, f"endpoint {endpoint} answered {code}", endpoint)
 
@@ -73,6 +88,8 @@ def send(source: str, target: str, limits: Limits) -> Result:
     """Discover ``target``'s endpoint and send it the mention; never raises for the network."""
     try:
         endpoint = discover(target, limits)
+    except TargetGoneError as error:
+        return Result(REFUSED, f"reading the target: {error}")
     except DiscoveryError as error:
         return Result(FAILED, f"reading the target: {error}")
     if not endpoint:
