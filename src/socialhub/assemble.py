@@ -93,7 +93,7 @@ def build_site(
     if warnings is not None:
         for (kind, slug), checked in left_out.items():
             warnings.append(_left_out(checked, hidden.get(slug, 0) if kind in _STREAM else 0))
-        warnings.extend(_uncaptioned(by_kind.get("video", [])))
+        warnings.extend(_captions_warnings(by_kind.get("video", [])))
     problems.extend(_check_links(by_kind, left_out))
     if problems:
         raise ContentError(sorted(set(problems)))
@@ -108,11 +108,24 @@ def build_site(
     return site
 
 
-def _uncaptioned(videos: list[Checked]) -> list[Problem]:
-    """A warning for each film file on this site without captions (hosted films have theirs)."""
+def _captions_warnings(videos: list[Checked]) -> list[Problem]:
+    """A warning for each film file on this site without captions, and each hosted one with.
+
+    Why a hosted film's captions are only a warning: the film still plays, with
+    the captions its platform has; the line is merely unused.
+    """
     found = []
     for checked in videos:
         source = checked.values.get("video_url")
+        if source is not None and source.provider != "file" and checked.values.get("captions"):
+            found.append(
+                Problem(
+                    checked.source.path,
+                    "captions",
+                    "captions are shown only for a film file on this site, not for a hosted film",
+                    "remove the line, and add the captions on the video platform instead",
+                )
+            )
         if source is None or source.provider != "file" or checked.values.get("captions"):
             continue
         if any(problem.field == "captions" for problem in checked.problems):

@@ -598,14 +598,6 @@ def _parse_video(checked: Checked, label: str, text: str, exists: FileExists) ->
 
 def _parse_captions(checked: Checked, label: str, text: str, exists: FileExists) -> Any:
     """Each comma-separated ``path (Label)`` as Captions; problems for the bad ones."""
-    video = checked.values.get("video_url")
-    if video is not None and video.provider != "file":
-        checked.problem(
-            label,
-            "captions are only for a film file on this site",
-            "remove the line, and add the captions on the video platform instead",
-        )
-        return None
     found: list[Captions] = []
     for entry in _split_list(text):
         captions = _parse_one_captions(checked, label, entry, exists)

@@ -428,10 +428,14 @@ CASES = [
         "videos/bad.md",
         VIDEO + "Captions: /media/film.en.vtt\n\nA film.\n",
         (
-            "content/videos/bad.md: captions: captions are only for a film file on this site; "
+            "content/videos/bad.md: captions: captions are shown only for a film file on this "
+            "site, not for a hosted film; "
             "remove the line, and add the captions on the video platform instead",
         ),
+        status=0,
         others=(("media/film.en.vtt", "WEBVTT" + CUES),),
+        shows=(("videos/bad/index.html", "vimeo.com/123456"),),
+        lacks=(("videos/bad/index.html", "<track"),),
     ),
     Case(
         "comment_replying_to_unknown_comment",
