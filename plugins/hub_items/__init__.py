@@ -151,7 +151,14 @@ class HubItemsGenerator(Generator):
         try:
             basis = digest(reads.key, checks.key)
             site = build_site(
-                sources, self._exists, timezone, problems, checks, basis=basis, warnings=left_out
+                sources,
+                self._exists,
+                timezone,
+                problems,
+                checks,
+                basis=basis,
+                warnings=left_out,
+                read=self._read_head,
             )
         finally:
             if use_cache:
@@ -183,9 +190,11 @@ class HubItemsGenerator(Generator):
     def _check_cache_key(self, files: list[tuple[str, Stamp]]) -> str:
         """What a file's check depends on beyond the file: pictures, settings, the rules."""
         pictures = [name for name, _stamp in files if name.split("/", 1)[0] in STATIC_FOLDERS]
+        # Why their stamps too: a captions file's check reads what it holds.
+        captions = [(name, stamp) for name, stamp in files if name.lower().endswith(".vtt")]
         modules = (validate, reading, kinds)
         rules = [os.stat(str(module.__file__)).st_mtime_ns for module in modules]
-        return digest(pictures, self.settings.get("TIMEZONE"), rules)
+        return digest(pictures, captions, self.settings.get("TIMEZONE"), rules)
 
     def _read_files(self, paths: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
         """Read new or changed files, on every core when there are many.
@@ -212,6 +221,14 @@ class HubItemsGenerator(Generator):
 
     def _exists(self, site_path: str) -> bool:
         return os.path.isfile(os.path.join(self.path, site_path.lstrip("/")))
+
+    def _read_head(self, site_path: str) -> bytes | None:
+        """The first bytes of a file under content/ (enough for a signature), or None."""
+        try:
+            with open(os.path.join(self.path, site_path.lstrip("/")), "rb") as file:
+                return file.read(4096)
+        except OSError:
+            return None
 
     def _read_all(
         self, files: list[tuple[str, Stamp]], reads: StampCache

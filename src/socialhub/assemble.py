@@ -34,6 +34,7 @@ from socialhub.validate import (
     PLACEHOLDER,
     Checked,
     FileExists,
+    FileReader,
     SourceFile,
     check_file,
     did_you_mean,
@@ -62,6 +63,7 @@ def build_site(
     *,
     basis: str = "",
     warnings: list[Problem] | None = None,
+    read: FileReader | None = None,
 ) -> Site:
     """Check every file and every link between files; raise ContentError on any problem.
 
@@ -73,9 +75,11 @@ def build_site(
 
     Drafts and files that still hold ``invoke new``'s placeholders are left out:
     one line each is added to ``warnings``, and a reference to one is a problem.
+    So is a film file without captions. ``read`` gives the first bytes of a file
+    under content/, to check what captions files hold.
     """
     problems = list(extra_problems)
-    checked_files = [_check_cached(source, exists, timezone, cache) for source in sources]
+    checked_files = [_check_cached(source, exists, timezone, cache, read) for source in sources]
     by_kind: dict[str, list[Checked]] = {}
     left_out: dict[tuple[str, str], Checked] = {}
     for checked in checked_files:
@@ -89,6 +93,7 @@ def build_site(
     if warnings is not None:
         for (kind, slug), checked in left_out.items():
             warnings.append(_left_out(checked, hidden.get(slug, 0) if kind in _STREAM else 0))
+        warnings.extend(_captions_warnings(by_kind.get("video", [])))
     problems.extend(_check_links(by_kind, left_out))
     if problems:
         raise ContentError(sorted(set(problems)))
@@ -103,14 +108,52 @@ def build_site(
     return site
 
 
+def _captions_warnings(videos: list[Checked]) -> list[Problem]:
+    """A warning for each film file on this site without captions, and each hosted one with.
+
+    Why a hosted film's captions are only a warning: the film still plays, with
+    the captions its platform has; the line is merely unused.
+    """
+    found = []
+    for checked in videos:
+        source = checked.values.get("video_url")
+        if source is not None and source.provider != "file" and checked.values.get("captions"):
+            found.append(
+                Problem(
+                    checked.source.path,
+                    "captions",
+                    "captions are shown only for a film file on this site, not for a hosted film",
+                    "remove the line, and add the captions on the video platform instead",
+                )
+            )
+        if source is None or source.provider != "file" or checked.values.get("captions"):
+            continue
+        if any(problem.field == "captions" for problem in checked.problems):
+            continue  # the captions line is there but wrong: that error says enough
+        found.append(
+            Problem(
+                checked.source.path,
+                "captions",
+                "the film has no captions, so readers who cannot hear it miss what is said",
+                f"add a line 'Captions: {source.url.rsplit('.', 1)[0]}.en.vtt' "
+                "with a WebVTT file there",
+            )
+        )
+    return found
+
+
 def _check_cached(
-    source: SourceFile, exists: FileExists, timezone: ZoneInfo, cache: StampCache | None
+    source: SourceFile,
+    exists: FileExists,
+    timezone: ZoneInfo,
+    cache: StampCache | None,
+    read: FileReader | None = None,
 ) -> Checked:
     if cache is not None and source.stamp is not None:
         found = cache.get(source.path, source.stamp)
         if found is not None:
             return Checked(source, dict(found[0]), list(found[1]))
-    checked = check_file(source, exists, timezone)
+    checked = check_file(source, exists, timezone, read)
     if cache is not None and source.stamp is not None:
         cache.put(source.path, source.stamp, (checked.values, checked.problems))
     return checked
@@ -498,6 +541,7 @@ def _make_item(checked: Checked) -> Item:
         duration=duration,
         duration_seconds=seconds,
         award=values["award"],
+        captions=values.get("captions") or (),
     )
 
 

@@ -31,6 +31,10 @@ ACCEPTS = {
         "a YouTube, Vimeo or PeerTube (`https://<server>/w/<id>`) address, "
         "or a `.mp4`/`.webm` path under `content/media/`"
     ),
+    FieldType.CAPTIONS: (
+        "`.vtt` paths under `content/media/` named `<film>.<language>.vtt`, separated by "
+        "commas, each with an optional label in brackets: `/media/x.sv.vtt (Svenska)`"
+    ),
     FieldType.REF: "the file name (without `.md`) of another item",
     FieldType.REFS: "file names (without `.md`) of other items, separated by commas",
 }

@@ -32,6 +32,7 @@ class FieldType(Enum):
     DURATION = "duration"  # m:ss or h:mm:ss
     IMAGE = "image"  # a path under content/, such as /images/avatars/x.png
     VIDEO = "video"  # a YouTube, Vimeo or PeerTube URL, or a path to a video file
+    CAPTIONS = "captions"  # comma-separated WebVTT paths, <name>.<lang>.vtt, each "(Label)"
     REF = "ref"  # the slug of another item
     REFS = "refs"  # a comma-separated list of slugs of other items
 
@@ -468,6 +469,14 @@ VIDEO = Kind(
             "a still from the film under content/images/",
             "/images/posters/harbour-lights.png",
             True,
+        ),
+        Field(
+            "captions",
+            FieldType.CAPTIONS,
+            "WebVTT captions of a film file, each named <film>.<language>.vtt under "
+            "content/media/, separated by commas; the first is shown by default; "
+            "a label in brackets after a path names it in the player",
+            "/media/harbour-lights.en.vtt, /media/harbour-lights.sv.vtt (Svenska)",
         ),
         Field("duration", FieldType.DURATION, "how long it runs", "3:25", True),
         Field(

@@ -26,6 +26,15 @@ class Image:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Captions:
+    """A WebVTT captions file of a film on this site, shown as a <track>."""
+
+    src: str  # site path, such as /media/the-last-ferry.en.vtt
+    lang: str  # BCP 47 language tag, from the file name
+    label: str  # what the player's captions menu shows
+
+
+@dataclass(frozen=True, kw_only=True)
 class VideoSource:
     """Where a contest video plays: YouTube, Vimeo, a PeerTube server or a file on this site."""
 
@@ -150,6 +159,7 @@ class Video(Item):
     duration: str
     duration_seconds: int
     award: str
+    captions: tuple[Captions, ...] = ()
 
     @property
     def image(self) -> Image | None:

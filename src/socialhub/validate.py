@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from socialhub.errors import Problem
 from socialhub.fieldrules import PLAIN_TYPES, is_placeholder, is_web_url, markup_flaw, visible_text
 from socialhub.kinds import KINDS, Field, FieldType, Kind, field_key
-from socialhub.model import Image, VideoSource
+from socialhub.model import Captions, Image, VideoSource
 from socialhub.reading import ReadNotes
 from socialhub.text import render_markdown, slugify
 
@@ -37,6 +37,27 @@ _PEERTUBE_ID = re.compile(
     r"^(?:[1-9A-HJ-NP-Za-km-z]{20,22}"
     r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
 )
+# A captions file is <film>.<language>.vtt; the language is a BCP 47 tag (en, sv, pt-BR).
+_CAPTIONS_NAME = re.compile(r"\.([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\.vtt$")
+_CAPTIONS_ENTRY = re.compile(r"^(?P<path>[^()]+?)\s*(?:\((?P<label>[^()]*)\))?$")
+# What a player's captions menu shows when the editor gives no label: each
+# language's own name, as readers look for it.
+_LANGUAGE_NAMES = {
+    "da": "Dansk",
+    "de": "Deutsch",
+    "en": "English",
+    "es": "Español",
+    "fi": "Suomi",
+    "fr": "Français",
+    "it": "Italiano",
+    "nb": "Norsk bokmål",
+    "nl": "Nederlands",
+    "nn": "Norsk nynorsk",
+    "no": "Norsk",
+    "pl": "Polski",
+    "pt": "Português",
+    "sv": "Svenska",
+}
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
 _ORDINALS = ("1st", "2nd", "3rd")
 
@@ -52,12 +73,17 @@ _EMPTY: dict[FieldType, Any] = {
     FieldType.URLS: (),
     FieldType.REF: "",
     FieldType.HANDLE: "",
+    FieldType.CAPTIONS: (),
 }
 
 # Why a list of strings: Markdown's meta extension gives one entry per line of a
 # field, so a value written over several indented lines arrives as a list.
 RawValue = str | list[str]
 FileExists = Callable[[str], bool]
+# The first bytes of a file under content/ by its site path, None when unreadable:
+# for checks of what a file holds (a captions file's signature). Without one, only
+# names are checked.
+FileReader = Callable[[str], bytes | None]
 
 
 @dataclass
@@ -102,6 +128,7 @@ class Checked:
     source: SourceFile
     values: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    read: FileReader | None = None
 
     def html(self, name: str) -> str:
         """A Markdown field as HTML: pre-rendered by the reader when it could."""
@@ -125,9 +152,11 @@ def ordinal(number: int) -> str:
     return _ORDINALS[number - 1] if number <= 3 else f"{number}th"
 
 
-def check_file(source: SourceFile, exists: FileExists, timezone: ZoneInfo) -> Checked:
+def check_file(
+    source: SourceFile, exists: FileExists, timezone: ZoneInfo, read: FileReader | None = None
+) -> Checked:
     """Check one file against its kind: unknown, missing and malformed fields, body."""
-    checked = Checked(source)
+    checked = Checked(source, read=read)
     kind = source.kind
     notes = source.notes
     checked.problems += [replace(problem, path=source.path) for problem in notes.problems]
@@ -318,6 +347,8 @@ def _parse(  # noqa: PLR0911, PLR0912, PLR0917 - one branch per field type reads
         return _parse_image(checked, label, text, exists)
     if kind is FieldType.VIDEO:
         return _parse_video(checked, label, text, exists)
+    if kind is FieldType.CAPTIONS:
+        return _parse_captions(checked, label, text, exists)
     if kind is FieldType.REF:
         return _parse_slug(checked, label, text)
     if kind is FieldType.REFS:
@@ -563,6 +594,102 @@ def _parse_video(checked: Checked, label: str, text: str, exists: FileExists) ->
         )
         return None
     return source
+
+
+def _parse_captions(checked: Checked, label: str, text: str, exists: FileExists) -> Any:
+    """Each comma-separated ``path (Label)`` as Captions; problems for the bad ones."""
+    found: list[Captions] = []
+    for entry in _split_list(text):
+        captions = _parse_one_captions(checked, label, entry, exists)
+        if captions is not None:
+            found.append(captions)
+    langs = [captions.lang for captions in found]
+    for lang in sorted({lang for lang in langs if langs.count(lang) > 1}):
+        checked.problem(
+            label,
+            f"two captions files are in the language '{lang}'",
+            "give one file per language",
+        )
+    return tuple(found)
+
+
+def _parse_one_captions(  # noqa: PLR0911 - one return per mistake reads best
+    checked: Checked, label: str, entry: str, exists: FileExists
+) -> Any:
+    """One ``path (Label)`` entry: a UTF-8 WebVTT file under content/ named <film>.<lang>.vtt."""
+    match = _CAPTIONS_ENTRY.match(entry)
+    if match is None or is_web_url(match["path"]):
+        checked.problem(
+            label,
+            f"'{entry}' is not the path of a captions file",
+            "give a path under content/media/, then a label in brackets if you like: "
+            "/media/film.sv.vtt (Svenska)",
+        )
+        return None
+    path = site_path(match["path"])
+    if not _inside_content(checked, label, match["path"], path):
+        return None
+    if not path.lower().endswith(".vtt"):
+        checked.problem(
+            label,
+            f"'{match['path']}' is not a WebVTT file",
+            "save the captions as WebVTT (.vtt), e.g. with Subtitle Edit or ffmpeg -i x.srt x.vtt",
+        )
+        return None
+    name = _CAPTIONS_NAME.search(path)
+    if name is None:
+        checked.problem(
+            label,
+            f"'{match['path']}' does not say its language",
+            "name the file <film>.<language>.vtt, e.g. the-last-ferry.en.vtt",
+        )
+        return None
+    if not exists(path):
+        checked.problem(
+            label,
+            f"the captions file {path} does not exist",
+            f"put the file at content{path} or fix the path",
+        )
+        return None
+    if checked.read is not None and not _is_webvtt(checked, label, path, checked.read(path)):
+        return None
+    lang = name[1]
+    label_text = (match["label"] or "").strip()
+    return Captions(
+        src=path,
+        lang=lang,
+        label=label_text or _LANGUAGE_NAMES.get(lang.split("-")[0].lower(), lang),
+    )
+
+
+def _is_webvtt(checked: Checked, label: str, path: str, data: bytes | None) -> bool:
+    """False, with a problem, when a captions file is not UTF-8 text starting WEBVTT."""
+    text = None
+    if data is not None:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            # Why tolerate a cut at the end: only the file's first bytes are read.
+            if error.start < len(data) - 3:
+                checked.problem(
+                    label,
+                    f"the captions file {path} is not UTF-8 text",
+                    "save it again as UTF-8 (your editor's Save with encoding)",
+                )
+                return False
+            text = data[: error.start].decode("utf-8")
+    if text is None:
+        checked.problem(label, f"the captions file {path} cannot be read", "check the file")
+        return False
+    # The WebVTT signature: an optional byte order mark, WEBVTT, then a space, tab or line end.
+    if not re.match(r"^\ufeff?WEBVTT(?:[ \t\r\n]|$)", text):
+        checked.problem(
+            label,
+            f"the captions file {path} does not start with WEBVTT",
+            "save it as WebVTT, not SubRip (.srt) renamed: its first line must be WEBVTT",
+        )
+        return False
+    return True
 
 
 def _check_body(checked: Checked, exists: FileExists) -> None:

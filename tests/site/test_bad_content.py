@@ -49,6 +49,9 @@ VIDEO = (
     "Video-URL: https://vimeo.com/123456\nPoster: /images/posters/first-film.png\n"
     "Duration: 1:10\n"
 )
+FILM = VIDEO.replace("https://vimeo.com/123456", "/media/film.webm")
+FILM_FILE = ("media/film.webm", b"\x1aE\xdf\xa3 not really a film")
+CUES = "\n\n00:00.000 --> 00:01.000\nA horn.\n"
 COMMENT = "Author: Kim\nDate: 2026-11-04 10:00\n"
 IMAGE = '![ADA in phones](/images/ff/ada.png "Ada")'
 TODAY = date(2026, 11, 24)
@@ -77,7 +80,7 @@ class Case:
     absent: tuple[str, ...] = ()
     shows: tuple[tuple[str, str], ...] = ()
     lacks: tuple[tuple[str, str], ...] = ()
-    others: tuple[tuple[str, str], ...] = ()  # (path, text) of files the case needs besides
+    others: tuple[tuple[str, str | bytes], ...] = ()  # (path, text) of files the case needs besides
 
 
 CASES = [
@@ -351,6 +354,88 @@ CASES = [
             "content/videos/bad.md: video-url: the video /media/gone.webm does not exist; "
             "put the file at content/media/gone.webm or fix the path",
         ),
+    ),
+    Case(
+        "video_file_without_captions",
+        "videos/bad.md",
+        FILM + "\nA film.\n",
+        (
+            "content/videos/bad.md: captions: the film has no captions, so readers who cannot "
+            "hear it miss what is said; add a line 'Captions: /media/film.en.vtt' "
+            "with a WebVTT file there",
+        ),
+        status=0,
+        others=(FILM_FILE,),
+        shows=(("videos/bad/index.html", 'src="/media/film.webm"'),),
+        lacks=(("videos/bad/index.html", "<track"),),
+    ),
+    Case(
+        "video_captions_file_missing",
+        "videos/bad.md",
+        FILM + "Captions: /media/film.en.vtt\n\nA film.\n",
+        (
+            "content/videos/bad.md: captions: the captions file /media/film.en.vtt does not "
+            "exist; put the file at content/media/film.en.vtt or fix the path",
+        ),
+        others=(FILM_FILE,),
+    ),
+    Case(
+        "video_captions_in_subrip",
+        "videos/bad.md",
+        FILM + "Captions: /media/film.en.srt\n\nA film.\n",
+        (
+            "content/videos/bad.md: captions: '/media/film.en.srt' is not a WebVTT file; "
+            "save the captions as WebVTT (.vtt), e.g. with Subtitle Edit or ffmpeg -i x.srt x.vtt",
+        ),
+        others=(FILM_FILE, ("media/film.en.srt", "1\n00:00:00,000 --> 00:00:01,000\nA horn.\n")),
+    ),
+    Case(
+        "video_captions_without_language",
+        "videos/bad.md",
+        FILM + "Captions: /media/film.vtt\n\nA film.\n",
+        (
+            "content/videos/bad.md: captions: '/media/film.vtt' does not say its language; "
+            "name the file <film>.<language>.vtt, e.g. the-last-ferry.en.vtt",
+        ),
+        others=(FILM_FILE, ("media/film.vtt", "WEBVTT" + CUES)),
+    ),
+    Case(
+        "video_captions_renamed_subrip",
+        "videos/bad.md",
+        FILM + "Captions: /media/film.en.vtt\n\nA film.\n",
+        (
+            "content/videos/bad.md: captions: the captions file /media/film.en.vtt does not "
+            "start with WEBVTT; save it as WebVTT, not SubRip (.srt) renamed: "
+            "its first line must be WEBVTT",
+        ),
+        others=(FILM_FILE, ("media/film.en.vtt", "1\n00:00:00,000 --> 00:00:01,000\nA horn.\n")),
+    ),
+    Case(
+        "video_captions_not_utf8",
+        "videos/bad.md",
+        FILM + "Captions: /media/film.de.vtt (Deutsch)\n\nA film.\n",
+        (
+            "content/videos/bad.md: captions: the captions file /media/film.de.vtt is not "
+            "UTF-8 text; save it again as UTF-8 (your editor's Save with encoding)",
+        ),
+        others=(
+            FILM_FILE,
+            ("media/film.de.vtt", ("WEBVTT" + CUES + "K\u00f6ln.\n").encode("latin-1")),
+        ),
+    ),
+    Case(
+        "video_captions_on_a_hosted_film",
+        "videos/bad.md",
+        VIDEO + "Captions: /media/film.en.vtt\n\nA film.\n",
+        (
+            "content/videos/bad.md: captions: captions are shown only for a film file on this "
+            "site, not for a hosted film; "
+            "remove the line, and add the captions on the video platform instead",
+        ),
+        status=0,
+        others=(("media/film.en.vtt", "WEBVTT" + CUES),),
+        shows=(("videos/bad/index.html", "vimeo.com/123456"),),
+        lacks=(("videos/bad/index.html", "<track"),),
     ),
     Case(
         "comment_replying_to_unknown_comment",
