@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from helpers import discover, shipped_nginx, wait_for_port
 
+from socialhub.publish import content_type
+
 ROOT = Path(__file__).resolve().parents[2]
 SERVICE = """
 import sys
@@ -65,6 +67,34 @@ def nginx_site(sample_output: Path, tmp_path: Path) -> Iterator[tuple[str, str, 
         service.terminate()
         server.wait(timeout=10)
         service.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_nginx_names_the_type_of_every_kind_of_file_the_site_has(
+    nginx_site, sample_output: Path
+) -> None:
+    """One file of each suffix in the built site has the type publishing to S3 gives it."""
+    site, _, _ = nginx_site
+    one_of_each: dict[str, Path] = {}
+    for path in sorted(sample_output.rglob("*")):
+        if path.is_file() and path.suffix and path.name != "comments-manifest.json":
+            one_of_each.setdefault(path.suffix.lower(), path)
+    assert ".vtt" in one_of_each and ".webm" in one_of_each
+    mismatches: list[tuple[str, str]] = []
+    for suffix, path in one_of_each.items():
+        address = site + "/" + urllib.parse.quote(path.relative_to(sample_output).as_posix())
+        with urllib.request.urlopen(address, timeout=5) as answer:
+            served = answer.headers["Content-Type"]
+        mismatches += [] if same_type(served, content_type(path.name)) else [(suffix, served)]
+    assert not mismatches, "nginx serves these with another type than the S3 upload"
+
+
+def same_type(served: str, expected: str) -> bool:
+    """Whether two Content-Type values name the same media type (parameters aside)."""
+    return (
+        served.split(";", maxsplit=1)[0].strip().lower()
+        == expected.split(";", maxsplit=1)[0].strip().lower()
+    )
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
