@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from conftest import ROOT
+from helpers import ROOT
 
 from socialhub.build import run_build
 from socialhub.errors import ContentError
