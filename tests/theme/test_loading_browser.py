@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 # A phone at 1.75x and a laptop at 1x, the two Lighthouse-like cases of the issue.
 SCREENS = [({"width": 390, "height": 844}, 1.75), ({"width": 1366, "height": 900}, 1.0)]
 # Pages whose first screen has a picture; a film file has a <video poster>, not an <img>.
-FIRST_KINDS = ["hub", "post", "follow-friday", "video-youtube", "shoutout", "contests"]
+FIRST_KINDS = ["hub", "post", "blogger", "follow-friday", "video-youtube", "shoutout", "contests"]
 MEASURE = """image => {
   const widths = image.srcset.split(',').map(part => part.trim().split(/\\s+/));
   return {
