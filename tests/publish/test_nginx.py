@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import subprocess
@@ -185,3 +186,34 @@ def test_nginx_answers_the_section_redirects_with_301(nginx_site, sample_output:
         with urllib.request.urlopen(f"{site}{path}", timeout=5) as followed:
             assert urllib.parse.urlsplit(followed.url).path == target
             assert followed.status == 200
+
+
+def fetch_gzip(address: str) -> tuple[str | None, bytes]:
+    """GET asking for gzip; (Content-Encoding, the body as it arrived)."""
+    request = urllib.request.Request(address, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        return answer.headers["Content-Encoding"], answer.read()
+
+
+@pytest.mark.slow
+def test_nginx_gzips_text_and_leaves_pictures_alone(nginx_site, sample_output: Path) -> None:
+    """A page, the CSS and a feed arrive gzipped and unpack to the file; pictures do not."""
+    site, _, _ = nginx_site
+    texts = [
+        sample_output / "hub" / "index.html",
+        next(iter(sorted(sample_output.rglob("*.css")))),
+        next(iter(sorted(sample_output.rglob("*.atom.xml")))),
+        next(iter(sorted(sample_output.rglob("*.rss.xml")))),
+        next(iter(sorted((sample_output / "feeds").rglob("*.json")))),
+    ]
+    for path in texts:
+        address = site + "/" + urllib.parse.quote(path.relative_to(sample_output).as_posix())
+        encoding, body = fetch_gzip(address)
+        assert encoding == "gzip", path.name
+        assert gzip.decompress(body) == path.read_bytes(), path.name
+    for suffix in ("*.webp", "*.jpg"):
+        path = next(iter(sorted(sample_output.rglob(suffix))))
+        address = site + "/" + urllib.parse.quote(path.relative_to(sample_output).as_posix())
+        encoding, body = fetch_gzip(address)
+        assert encoding is None, path.name
+        assert body == path.read_bytes(), path.name
