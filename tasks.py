@@ -89,8 +89,10 @@ def serve(c, port=8000, host="127.0.0.1", content=None, output=None):
     failure = rebuild()
     content_dir = Path(content).resolve() if content else CONTENT
     watched = [content_dir, ROOT / "theme", ROOT / "pelicanconf.py"]
-    print(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
-    preview(output_dir, watched, rebuild, host=host, port=int(port), failure=failure)
+    try:
+        preview(output_dir, watched, rebuild, host=host, port=int(port), failure=failure)
+    except ConfigError as error:
+        raise Exit(f"Not serving: {error}", code=1) from None
 
 
 @task(

@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from watchfiles import watch
 
+from socialhub.errors import ConfigError
 from socialhub.publish import content_type
 
 log = logging.getLogger(__name__)
@@ -228,8 +229,16 @@ def serve(
     handler = partial(
         type("Handler", (PreviewHandler,), {"reloads": reloads}), directory=str(output)
     )
-    server = ThreadingHTTPServer((host, port), handler)
+    try:
+        server = ThreadingHTTPServer((host, port), handler)
+    except OSError as error:
+        # Why a sentence: most often another `invoke serve` still holds the port.
+        raise ConfigError(
+            f"cannot serve on {host}:{port} ({error.strerror or error}); stop the program "
+            "using that port, or pick another with --port"
+        ) from None
     server.daemon_threads = True
+    print(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
     stop = threading.Event()
 
     def watch_and_rebuild() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import time
@@ -113,3 +114,21 @@ def test_a_deleted_item_is_no_longer_served(minimal_copy: Path, tmp_path: Path) 
         assert "Page not found" in gone.value.read().decode()
         gone.value.close()
         assert not (tmp_path / "out" / "posts" / "closed-post").exists()
+
+
+def test_a_port_already_taken_is_said_in_one_line(minimal_copy: Path, tmp_path: Path) -> None:
+    """`invoke serve` on a port another program holds: one sentence, exit 1, no traceback."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        command = [sys.executable, "-m", "invoke", "serve", "--port", str(port)]
+        command += ["--content", str(minimal_copy), "--output", str(tmp_path / "out")]
+        result = subprocess.run(
+            command, cwd=ROOT, capture_output=True, text=True, check=False, timeout=120
+        )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr, result.stderr
+    assert f"Not serving: cannot serve on 127.0.0.1:{port}" in result.stderr
+    assert "--port" in result.stderr
+    assert "Serving on" not in result.stdout
