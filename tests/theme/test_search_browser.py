@@ -95,7 +95,9 @@ def test_a_filter_narrows_the_results(page: Any, site_url: str) -> None:
     )
     total = _count(page)
     assert any(not url.startswith("/videos/") for url in everything), everything
-    page.locator(".pagefind-ui__filter-name", has_text="kind").click()
+    # Why a long bound: the filters come after the results, once Pagefind has read its
+    # filter index; on a loaded machine that took longer than the default 30 s.
+    page.locator(".pagefind-ui__filter-name", has_text="kind").click(timeout=120_000)
     page.get_by_label("Film", exact=False).first.check()
     page.wait_for_function(
         "n => parseInt(document.querySelector('.pagefind-ui__message').textContent) < n",
