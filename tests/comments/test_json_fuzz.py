@@ -136,7 +136,8 @@ CONTENT_TYPES = st.sampled_from(
 ) | HEADER_TEXT.map(lambda text: text or None)
 PATHS = st.sampled_from(
     ["/comments", "/api/comments", "/webmention", "/health", "/comments/", "/api/", "/"]
-) | HEADER_TEXT.map(lambda text: "/" + text.lstrip("/").replace("?", "").replace("#", ""))
+) | HEADER_TEXT.map(lambda text: "/" + text.replace("?", "").replace("#", "").lstrip("/"))
+# Why lstrip last: "?/x" would become "//x", which the test client reads as a host.
 
 
 @st.composite
