@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 # Every tombstone carries this, so that a restored item's page replaces it.
 MARKER = b'data-tombstone="'
+STATE_KEY = "webmentions_sent"  # the sent state, in Pelican's context for this build
 
 
 def _entries(settings: dict[str, Any]) -> dict[str, sent_state.Entry]:
@@ -44,12 +45,18 @@ class MentionsGenerator(Generator):
         """Write the outbox (in the cache folder) and a page for every deleted item."""
         site: Site = self.context["hub"]
         output = Path(self.output_path)
-        outbox = outbox_path(self.settings)
-        outbox.parent.mkdir(parents=True, exist_ok=True)
-        write_if_changed(outbox, outbox_json(site, self.settings).encode("utf-8"), atomic=True)
+        # Why only with SITEURL: mentions name the public address, so a local preview
+        # sends none, and its rebuilds need not read every item's links (seconds on a
+        # big hub).
+        if self.settings.get("SITEURL"):
+            outbox = outbox_path(self.settings)
+            write_if_changed(outbox, outbox_json(site, self.settings).encode("utf-8"), atomic=True)
         live = {item.url for item in site.items}
         template = self.get_template("tombstone")
-        for path, entry in sent_state.tombstones(_entries(self.settings), live).items():
+        entries = self.context.get(STATE_KEY)
+        if entries is None:  # not read yet by clear_restored
+            entries = _entries(self.settings)
+        for path, entry in sent_state.tombstones(entries, live).items():
             target = output / path / "index.html"
             if not target.resolve().is_relative_to(output.resolve()):
                 continue
@@ -72,7 +79,10 @@ def clear_restored(generators: list[Generator]) -> None:
     settings = generators[0].settings
     output = Path(settings["OUTPUT_PATH"])
     live = {item.url for item in site.items}
-    for entry in _entries(settings).values():
+    entries = _entries(settings)
+    # Read once per build: the generator's tombstones use the same state.
+    generators[0].context[STATE_KEY] = entries
+    for entry in entries.values():
         page = output / entry.path / "index.html"
         if entry.path in live and page.is_file() and MARKER in page.read_bytes():
             os.remove(page)

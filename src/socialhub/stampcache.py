@@ -38,8 +38,13 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Write a temporary file beside ``path``, then move it into place (readers never see half)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except BaseException:
+        # Why: a full disk or an interruption must not leave a half file beside it.
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 class StampCache:

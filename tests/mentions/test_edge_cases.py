@@ -231,3 +231,26 @@ def test_another_content_folder_keeps_its_own_sent_state(tmp_path: Path) -> None
 
     assert sent_file() == str(tmp_path / "other" / "data" / "webmentions-sent.json")
     assert sent_file(HUB_WEBMENTION_SENT_FILE="/srv/sent.json") == "/srv/sent.json"
+
+
+def test_only_a_build_with_a_public_address_writes_the_outbox(
+    minimal_copy: Path, tmp_path: Path
+) -> None:
+    """A local preview (SITEURL empty) sends no mention, so its build keeps no outbox."""
+    from socialhub.build import run_build  # noqa: PLC0415 - only this test builds
+
+    def outboxes(site_url: str) -> list[Path]:
+        cache = tmp_path / f"cache-{bool(site_url)}"
+        overrides = {
+            "PATH": str(minimal_copy),
+            "OUTPUT_PATH": str(tmp_path / f"out-{bool(site_url)}"),
+            "CACHE_PATH": str(cache),
+            "SITEURL": site_url,
+            "WEBMENTION_SENT_FILE": str(tmp_path / "sent.json"),
+        }
+        run_build(ROOT / "pelicanconf.py", overrides)
+        return list(cache.glob("webmention-outbox-*.json"))
+
+    assert outboxes("") == []
+    [outbox] = outboxes("https://hub.example")
+    assert '"site_url": "https://hub.example"' in outbox.read_text(encoding="utf-8")

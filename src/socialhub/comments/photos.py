@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import secrets
 import warnings
 from pathlib import Path
 
@@ -21,8 +19,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from socialhub.comments.checks import Refusal
 from socialhub.comments.config import CommentsConfig
-from socialhub.comments.disk import remove_quietly
 from socialhub.comments.webmention import fetch_bytes
+from socialhub.stampcache import write_atomically
 
 SIZE = 96  # pixels: shown at 32 or 40 CSS pixels, sharp on a screen of density 2 or 3
 FOLDER = "images/mentions"
@@ -74,15 +72,8 @@ def fetch_photo(url: str, config: CommentsConfig) -> str:
         return path  # the same picture for another mention of the same author
     _final, data, _encoding = fetch_bytes(url, config, accept="image/*", what="the picture")
     jpeg = small_jpeg(data)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
-        with open(temporary, "wb") as handle:
-            handle.write(jpeg)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
+        write_atomically(target, jpeg)
     except OSError as error:
-        remove_quietly(temporary)
         raise Refusal(f"the picture could not be written ({error.strerror or error})") from error
     return path

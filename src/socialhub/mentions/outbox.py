@@ -20,6 +20,7 @@ from urllib.parse import urldefrag, urlsplit
 
 from bs4 import BeautifulSoup
 
+from socialhub.comments.urls import normal_url
 from socialhub.errors import ConfigError
 from socialhub.kinds import KINDS_BY_NAME
 from socialhub.model import FeaturedPost, Item, Site
@@ -39,16 +40,10 @@ class Outgoing:
     fingerprint: str
 
 
-def origin(url: str) -> tuple[str, int]:
-    """A URL's host and port (0 for the scheme's default): what makes another site."""
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
+def origin(url: str) -> str:
+    """A URL's host and port (none for the scheme's default): what makes another site."""
     # Why the scheme left out: http://ours/ and https://ours/ are this same site.
-    default = 443 if parts.scheme == "https" else 80
-    return (parts.hostname or "", 0 if port is None or port == default else port)
+    return urlsplit(normal_url(url)).netloc
 
 
 def external_links(html: str, site_url: str) -> list[str]:
@@ -78,7 +73,7 @@ def outgoing(item: Item, settings: dict[str, Any]) -> Outgoing:
 
 
 def outbox_json(site: Site, settings: dict[str, Any]) -> str:
-    """The outbox of a build, as the JSON written to the output folder."""
+    """The outbox of a build, as the JSON kept in its cache folder (see outbox_path)."""
     items = [outgoing(item, settings).__dict__ for item in site.items]
     for entry in items:
         entry["links"] = list(entry["links"])
@@ -103,6 +98,9 @@ def read_outbox(settings: dict[str, Any]) -> tuple[str, list[Outgoing]]:
         ]
         return str(data["site_url"]), items
     except FileNotFoundError:
-        raise ConfigError(f"{path} is missing: build the site first (invoke build)") from None
+        raise ConfigError(
+            f"{path} is missing: build the site with these settings first "
+            "(invoke build --settings publishconf.py)"
+        ) from None
     except (ValueError, KeyError, TypeError) as error:
         raise ConfigError(f"{path} cannot be read ({error}): build the site again") from None

@@ -9,13 +9,12 @@ link, and whether the item was deleted (its page is then a tombstone).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from socialhub.errors import ConfigError
+from socialhub.stampcache import write_atomically
 
 DEFAULT_FILE = "data/webmentions-sent.json"
 
@@ -62,20 +61,12 @@ def save(path: Path, state: dict[str, Entry]) -> None:
     data = {"items": {url: asdict(state[url]) for url in sorted(state)}}
     text = json.dumps(data, indent=1, sort_keys=True) + "\n"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        write_atomically(path, text.encode("utf-8"))
     except OSError as error:
         raise ConfigError(
             f"cannot write {path} ({error.strerror or error}): "
             "set WEBMENTION_SENT_FILE to a file in a folder this user can write"
         ) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def tombstones(state: dict[str, Entry], live_paths: set[str]) -> dict[str, Entry]:

@@ -39,12 +39,15 @@ def send_mentions(
     from socialhub.mentions.run import send_all  # noqa: PLC0415
     from socialhub.mentions.state import state_path  # noqa: PLC0415
 
-    site_url, items = read_outbox(settings)
-    if not site_url.startswith(("http://", "https://")) or not settings.get("SITEURL"):
+    # Why first: a build without SITEURL (a local preview) writes no outbox.
+    if not settings.get("SITEURL"):
         raise ConfigError(
             "SITEURL is empty: Webmentions need the site's public address; "
             "use --settings publishconf.py"
         )
+    site_url, items = read_outbox(settings)
+    if not site_url.startswith(("http://", "https://")):
+        raise ConfigError(f"SITEURL {site_url!r} is not an http(s) address")
     report = send_all(
         items,
         state_path(settings, ROOT),
