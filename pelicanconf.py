@@ -70,8 +70,8 @@ WEBSUB_HUB = ""
 # is pinged once per change. Relative to this folder; keep it between publishes (a lost
 # file only means one ping for every feed at the next publish).
 WEBSUB_STATE_FILE = ".cache/websub-feeds.json"
-COMMENTS_MANIFEST = "comments-manifest.json"  # read by the comment service
 COMMENTS_QUEUE_DIR = "var/comments"  # the comment service's queue (back it up)
+COMMENTS_STATE_DIR = "var/comments-state"  # its secret key and private state (back it up)
 COMMENTS_RATE_LIMIT_COUNT = 5  # comments per client...
 COMMENTS_RATE_LIMIT_SECONDS = 60  # ...within this many seconds
 COMMENTS_SMTP_HOST = ""  # set (with COMMENTS_SMTP_TO) to be emailed each new comment

@@ -17,6 +17,7 @@ from PIL import Image as PILImage
 
 from socialhub import cards, media, structured
 from socialhub.colours import brand_problems
+from socialhub.comments.config import manifest_location
 from socialhub.headings import JINJA_FILTERS as HEADING_FILTERS
 from socialhub.kinds import STREAM_KINDS
 from socialhub.model import Site
@@ -87,10 +88,7 @@ class HubGenerator(Generator):
         self._copy_theme_static()
         self._write_sitemap(site)
         self._write_text("robots.txt", self._robots())
-        self._write_text(
-            self.settings.get("COMMENTS_MANIFEST", "comments-manifest.json"),
-            json.dumps(comments_manifest(site, self.settings), sort_keys=True),
-        )
+        self._write_manifest(site)
 
     def _copy_theme_static(self) -> None:
         """theme/static/ to output/theme/, writing only the files whose bytes differ."""
@@ -107,6 +105,13 @@ class HubGenerator(Generator):
     def _write_text(self, save_as: str, text: str) -> None:
         path = Path(self.output_path) / save_as
         write_if_changed(path, text.encode("utf-8"), atomic=True)
+
+    def _write_manifest(self, site: Site) -> None:
+        """The commentable items, for the comment service: beside the output, not published."""
+        text = json.dumps(comments_manifest(site, self.settings), sort_keys=True)
+        write_if_changed(manifest_location(self.settings), text.encode("utf-8"), atomic=True)
+        # Earlier builds wrote it into the output, where it would go on being published.
+        Path(self.output_path, "comments-manifest.json").unlink(missing_ok=True)
 
     def _write_favicon(self) -> None:
         """favicon.ico from the company logo (a setting), redone only when the logo changes."""

@@ -20,7 +20,7 @@ from helpers import free_port, wait_for_port
 from werkzeug.test import Client
 
 from socialhub.comments.app import create_app
-from socialhub.comments.config import CommentsConfig
+from socialhub.comments.config import CommentsConfig, manifest_location
 from socialhub.comments.moderation import approve
 from socialhub.comments.queue import Queue, Submission
 
@@ -102,7 +102,8 @@ def test_a_comment_goes_from_the_form_to_the_published_page(
 ) -> None:
     """Build → post through the service → approve → rebuild: the comment is on the page."""
     output = build(minimal_copy)
-    manifest = output / "comments-manifest.json"
+    manifest = manifest_location({"OUTPUT_PATH": str(output)})
+    assert not (output / "comments-manifest.json").exists()  # not published
     assert json.loads(manifest.read_text())["items"]["first-post"]["comments_open"] is True
     config = CommentsConfig(
         queue_dir=tmp_path / "queue", content_dir=minimal_copy, manifest_path=manifest

@@ -243,13 +243,16 @@ def test_settings_are_read_and_bad_ones_named(tmp_path: Path) -> None:
             "COMMENTS_RATE_LIMIT_COUNT": "3",
             "SITEURL": "https://hub.example",
             "OUTPUT_PATH": "public",
-            "COMMENTS_MANIFEST": "m.json",
         },
         root=tmp_path,
     )
     assert config.rate_limit_count == 3
     assert config.site_url == "https://hub.example"
-    assert config.manifest_path == tmp_path / "public" / "m.json"
+    # Beside the output, never in it, named after it.
+    assert config.manifest_path == tmp_path / ".cache" / "comments-manifest-public.json"
+    assert config.state_dir == tmp_path / ".cache" / "comments-state"
+    named = load_config({"COMMENTS_MANIFEST_PATH": "var/m.json"}, root=tmp_path)
+    assert named.manifest_path == tmp_path / "var" / "m.json"
     with pytest.raises(ConfigError) as raised:
         load_config({"COMMENTS_RATE_LIMT": 3, "COMMENTS_MAX_BODY_CHARS": "many"})
     assert "COMMENTS_RATE_LIMT: unknown setting" in str(raised.value)

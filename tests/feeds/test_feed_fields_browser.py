@@ -154,8 +154,6 @@ def html_fields(output: Path) -> dict[str, str]:
                 if element.get("type") == "html":
                     keep(element.text, f"{path.name} <{name} type=html>")
     for path in sorted(output.rglob("*.json")):
-        if path.name == "comments-manifest.json":
-            continue
         feed = json.loads(path.read_text(encoding="utf-8"))
         keep(feed.get("title"), f"{path.name} title")
         for item in feed.get("items", []):

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from helpers import discover, shipped_nginx, wait_for_port
 
+from socialhub.comments.config import manifest_location
 from socialhub.publish import content_type
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +52,7 @@ def nginx_site(sample_output: Path, tmp_path: Path) -> Iterator[tuple[str, str, 
             SERVICE,
             str(tmp_path),
             str(service_port),
-            str(sample_output / "comments-manifest.json"),
+            str(manifest_location({"OUTPUT_PATH": str(sample_output)})),
         ]
     )
     server = subprocess.Popen(nginx.command)
@@ -78,7 +79,7 @@ def test_nginx_names_the_type_of_every_kind_of_file_the_site_has(
     site, _, _ = nginx_site
     one_of_each: dict[str, Path] = {}
     for path in sorted(sample_output.rglob("*")):
-        if path.is_file() and path.suffix and path.name != "comments-manifest.json":
+        if path.is_file() and path.suffix:
             one_of_each.setdefault(path.suffix.lower(), path)
     assert ".vtt" in one_of_each and ".webm" in one_of_each
     mismatches: list[tuple[str, str]] = []
@@ -149,7 +150,8 @@ def test_nginx_names_the_webmention_endpoint_and_it_answers(
     for path in ("/", "/hub/", "/feeds/", "/feeds/all.atom.xml"):
         with urllib.request.urlopen(f"{site}{path}", timeout=5) as answer:
             assert answer.headers.get_all("Link") == [expected], path
-    manifest = json.loads((sample_output / "comments-manifest.json").read_text("utf-8"))
+    manifest_file = manifest_location({"OUTPUT_PATH": str(sample_output)})
+    manifest = json.loads(manifest_file.read_text("utf-8"))
     url = next(item["url"] for item in manifest["items"].values() if item["comments_open"])
     with urllib.request.urlopen(f"{site}{url}", timeout=5) as page:
         endpoint = discover(page.url, page.read().decode(), page.headers["Link"])

@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 
 from socialhub import search
 from socialhub.build import BuildReport, run_build, summary
+from socialhub.comments.config import manifest_location
 
 
 def _fragments(output: Path) -> dict[str, dict[str, Any]]:
@@ -28,7 +29,8 @@ def _fragments(output: Path) -> dict[str, dict[str, Any]]:
 
 def _item_urls(output: Path) -> dict[str, str]:
     """URL → kind of every item, from the manifest the build writes for the comment service."""
-    manifest = json.loads((output / "comments-manifest.json").read_text(encoding="utf-8"))
+    path = manifest_location({"OUTPUT_PATH": str(output)})
+    manifest = json.loads(path.read_text(encoding="utf-8"))
     return {item["url"]: item["kind"] for item in manifest["items"].values()}
 
 

@@ -15,8 +15,11 @@ class CommentsConfig:
     """Everything the service and the moderation commands need."""
 
     queue_dir: Path = Path(".cache/comments-queue")
+    # The service's private state (its secret key, moderators, sessions, audit log...):
+    # outside git and outside the published output, writable by the service only.
+    state_dir: Path = Path(".cache/comments-state")
     content_dir: Path = Path("content")
-    manifest_path: Path = Path("output/comments-manifest.json")
+    manifest_path: Path = Path(".cache/comments-manifest-output.json")
     site_url: str = "http://127.0.0.1:8000"
     allowed_origins: tuple[str, ...] = ("http://127.0.0.1:8000", "http://localhost:8000")
     timezone: str = "Europe/Oslo"
@@ -48,8 +51,8 @@ def load_config(settings: Mapping[str, Any], root: Path | None = None) -> Commen
     values: dict[str, Any] = {}
     problems = []
     for key, value in settings.items():
-        if not key.startswith(PREFIX) or key == "COMMENTS_MANIFEST":
-            continue
+        if not key.startswith(PREFIX) or key == "COMMENTS_MANIFEST_PATH":
+            continue  # the manifest's place is worked out with the build's (manifest_location)
         name = key.removeprefix(PREFIX).lower()
         if name not in known:
             problems.append(f"{key}: unknown setting; known: {', '.join(sorted(known))}")
@@ -61,10 +64,7 @@ def load_config(settings: Mapping[str, Any], root: Path | None = None) -> Commen
             problems.append(f"{key}: {value!r} is not a {type(default).__name__}")
     if problems:
         raise ConfigError("bad comment service settings:\n" + "\n".join(problems))
-    output = Path(settings.get("OUTPUT_PATH", "output"))
-    values.setdefault(
-        "manifest_path", output / settings.get("COMMENTS_MANIFEST", "comments-manifest.json")
-    )
+    values["manifest_path"] = manifest_location(settings)
     values.setdefault("content_dir", Path(settings.get("PATH", "content")))
     base = settings.get("SITEURL") or settings.get("LOCAL_PREVIEW_URL")
     if base:
@@ -76,6 +76,21 @@ def load_config(settings: Mapping[str, Any], root: Path | None = None) -> Commen
     if root is not None:
         config = _anchored(config, root)
     return config
+
+
+def manifest_location(settings: Mapping[str, Any]) -> Path:
+    """Where the build writes the manifest of commentable items and the service reads it.
+
+    Beside the output folder, never inside it: the manifest is for the service, not for
+    readers, so it is not published. Named after the output folder, so that a preview
+    build (output/) and a publishing build (public/) each keep their own site address.
+    """
+    output = Path(settings.get("OUTPUT_PATH", "output"))
+    explicit = settings.get("COMMENTS_MANIFEST_PATH")
+    if explicit:
+        path = Path(explicit)
+        return path if path.is_absolute() else output.parent / path
+    return output.parent / ".cache" / f"comments-manifest-{output.name}.json"
 
 
 def _coerce(value: Any, default: Any) -> Any:
@@ -95,6 +110,7 @@ def _anchored(config: CommentsConfig, root: Path) -> CommentsConfig:
     return replace(
         config,
         queue_dir=root / config.queue_dir,
+        state_dir=root / config.state_dir,
         content_dir=root / config.content_dir,
         manifest_path=root / config.manifest_path,
     )
