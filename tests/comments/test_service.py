@@ -256,6 +256,8 @@ def test_settings_are_read_and_bad_ones_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as raised:
         load_config({"COMMENTS_RATE_LIMT": 3, "COMMENTS_MAX_BODY_CHARS": "many"})
     assert "COMMENTS_RATE_LIMT: unknown setting" in str(raised.value)
+    with pytest.raises(ConfigError, match="COMMENTS_TRUST: 'everyone' is not one of"):
+        load_config({"COMMENTS_TRUST": "everyone"})
     assert "COMMENTS_MAX_BODY_CHARS: 'many' is not a int" in str(raised.value)
 
 

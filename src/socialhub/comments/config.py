@@ -9,6 +9,9 @@ from typing import Any
 
 from socialhub.errors import ConfigError
 
+# COMMENTS_TRUST: who skips the moderation queue (standing.py keeps who is who).
+TRUST_POLICIES = ("off", "trusted", "approved")
+
 
 @dataclass(frozen=True)
 class CommentsConfig:
@@ -18,6 +21,7 @@ class CommentsConfig:
     # The service's private state (its secret key, moderators, sessions, audit log...):
     # outside git and outside the published output, writable by the service only.
     state_dir: Path = Path(".cache/comments-state")
+    trust: str = "off"  # who skips the queue: off, trusted (chosen by a moderator), approved
     content_dir: Path = Path("content")
     manifest_path: Path = Path(".cache/comments-manifest-output.json")
     site_url: str = "http://127.0.0.1:8000"
@@ -62,6 +66,10 @@ def load_config(settings: Mapping[str, Any], root: Path | None = None) -> Commen
             values[name] = _coerce(value, default)
         except (TypeError, ValueError):
             problems.append(f"{key}: {value!r} is not a {type(default).__name__}")
+    if values.get("trust", "off") not in TRUST_POLICIES:
+        problems.append(
+            f"COMMENTS_TRUST: {values['trust']!r} is not one of {', '.join(TRUST_POLICIES)}"
+        )
     if problems:
         raise ConfigError("bad comment service settings:\n" + "\n".join(problems))
     values["manifest_path"] = manifest_location(settings)
