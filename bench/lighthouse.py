@@ -40,6 +40,14 @@ CHROME_FLAGS = (
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGETS = {"performance": 98, "accessibility": 100, "best-practices": 100, "seo": 100}
 PRESETS = ("phone", "desktop")
+# The metrics the performance score is made of, as Lighthouse names its audits.
+METRICS = {
+    "first-contentful-paint": "FCP",
+    "largest-contentful-paint": "LCP",
+    "total-blocking-time": "TBT",
+    "cumulative-layout-shift": "CLS",
+    "speed-index": "SI",
+}
 RUN_SECONDS = 300  # one Lighthouse run on a loaded 2-core machine takes 20 to 90 s
 
 
@@ -50,8 +58,11 @@ class Summary:
     page: str
     preset: str
     scores: dict[str, int]
-    opportunities: list[tuple[str, float, float]] = field(default_factory=list)  # ms, bytes
+    # (audit, ms, bytes, the largest item's URL) for each opportunity
+    opportunities: list[tuple[str, float, float, str]] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # audits of the other categories
+    metrics: dict[str, float] = field(default_factory=dict)  # ms (CLS: a fraction)
+    lcp_element: str = ""  # what the largest contentful paint was
 
 
 def summarise(report: dict[str, Any], page: str, preset: str) -> Summary:
@@ -69,7 +80,9 @@ def summarise(report: dict[str, Any], page: str, preset: str) -> Summary:
         saving_ms = details.get("overallSavingsMs") or 0
         saving_bytes = details.get("overallSavingsBytes") or 0
         if details.get("type") == "opportunity" and (saving_ms > 0 or saving_bytes > 0):
-            opportunities.append((audit_id, float(saving_ms), float(saving_bytes)))
+            items = details.get("items") or [{}]
+            url = str(items[0].get("url", "")) if isinstance(items[0], dict) else ""
+            opportunities.append((audit_id, float(saving_ms), float(saving_bytes), url))
     opportunities.sort(key=lambda row: (row[1], row[2]), reverse=True)
     failed = []
     for name in CATEGORIES[1:]:
@@ -78,7 +91,23 @@ def summarise(report: dict[str, Any], page: str, preset: str) -> Summary:
             scored = audit.get("scoreDisplayMode") in ("binary", "numeric")
             if scored and ref.get("weight", 0) > 0 and (audit.get("score") or 0) < 1:
                 failed.append(f"{name}: {ref['id']} ({audit.get('title', '')})")
-    return Summary(page, preset, scores, opportunities, failed)
+    metrics = {
+        short: float(audits[audit_id]["numericValue"])
+        for audit_id, short in METRICS.items()
+        if audits.get(audit_id, {}).get("numericValue") is not None
+    }
+    lcp = audits.get("largest-contentful-paint-element", {}).get("details") or {}
+    return Summary(page, preset, scores, opportunities, failed, metrics, _lcp_element(lcp))
+
+
+def _lcp_element(details: dict[str, Any]) -> str:
+    """The selector of the largest contentful paint's element, from its audit's details."""
+    for item in details.get("items", []):
+        for row in item.get("items", [item]):
+            node = row.get("node") if isinstance(row, dict) else None
+            if node:
+                return str(node.get("selector", ""))
+    return ""
 
 
 def verdict(scores: dict[str, int]) -> dict[str, bool]:
@@ -88,7 +117,7 @@ def verdict(scores: dict[str, int]) -> dict[str, bool]:
 
 def table(summaries: list[Summary]) -> str:
     """The scores of every run as a text table, with PASS/MISS per category."""
-    header = f"{'page':<34} {'preset':<8}" + "".join(f" {name:>16}" for name in CATEGORIES)
+    header = f"{'page':<14} {'preset':<8}" + "".join(f" {name:>16}" for name in CATEGORIES)
     lines = [header, "-" * len(header)]
     for summary in summaries:
         passed = verdict(summary.scores)
@@ -96,7 +125,8 @@ def table(summaries: list[Summary]) -> str:
             f" {summary.scores.get(name, 0):>11} {'PASS' if passed[name] else 'MISS'}"
             for name in CATEGORIES
         )
-        lines.append(f"{summary.page:<34} {summary.preset:<8}{cells}")
+        name = summary.page.split(" (")[0]
+        lines.append(f"{name:<14} {summary.preset:<8}{cells}")
     return "\n".join(lines)
 
 
@@ -164,6 +194,9 @@ def main() -> int:
         ),
         help="the lighthouse command (default node_modules/.bin/lighthouse, or LIGHTHOUSE_BIN)",
     )
+    parser.add_argument(
+        "--only", default="", help="measure only the pages whose name contains this (e.g. film)"
+    )
     args = parser.parse_args()
     if not Path(args.lighthouse).exists():
         print(f"{args.lighthouse} is missing: run npm ci (lighthouse is in package.json)")
@@ -177,7 +210,8 @@ def main() -> int:
         try:
             wait_for_port(nginx.site_port)
             site = f"http://127.0.0.1:{nginx.site_port}"
-            for name, path in pages(output).items():
+            chosen = {name: path for name, path in pages(output).items() if args.only in name}
+            for name, path in chosen.items():
                 for preset in PRESETS:
                     runs = []
                     for number in range(args.runs):
@@ -193,9 +227,16 @@ def main() -> int:
     print()
     print(table(summaries))
     for summary in summaries:
-        top = [f"{a} {ms:.0f} ms/{b / 1024:.1f} KiB" for a, ms, b in summary.opportunities[:3]]
+        top = [
+            f"{audit} {ms:.0f} ms/{size / 1024:.1f} KiB {url}".rstrip()
+            for audit, ms, size, url in summary.opportunities[:3]
+        ]
+        shown = ", ".join(
+            f"{short} {value:.3f}" if short == "CLS" else f"{short} {value:.0f} ms"
+            for short, value in summary.metrics.items()
+        )
+        print(f"\n{summary.page} {summary.preset}: {shown}; LCP element {summary.lcp_element}")
         if top or summary.failed:
-            print(f"\n{summary.page} {summary.preset}:")
             for line in top:
                 print(f"  opportunity: {line}")
             for line in summary.failed:
