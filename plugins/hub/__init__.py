@@ -24,6 +24,7 @@ from socialhub.model import Site
 from socialhub.pages import paginate
 from socialhub.render import PagePlan, item_digest, items_digest, keep_outputs, write_if_changed
 from socialhub.sitemap import sitemap_xml
+from socialhub.staticfiles import published
 from socialhub.urls import absolute
 
 log = logging.getLogger(__name__)
@@ -91,14 +92,14 @@ class HubGenerator(Generator):
         self._write_manifest(site)
 
     def _copy_theme_static(self) -> None:
-        """theme/static/ to output/theme/, writing only the files whose bytes differ."""
+        """theme/static/ to output/theme/ (CSS minified), writing only files whose bytes differ."""
         static = Path(self.theme) / "static"
         target = Path(self.output_path) / "theme"
         copied = []
         for source in sorted(static.rglob("*")) if static.is_dir() else []:
             if source.is_file() and not source.name.startswith("."):
                 relative = source.relative_to(static)
-                write_if_changed(target / relative, source.read_bytes())
+                write_if_changed(target / relative, published(source.name, source.read_bytes()))
                 copied.append(f"theme/{relative.as_posix()}")
         keep_outputs(self.settings, "theme-static", copied)
 

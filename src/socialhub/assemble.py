@@ -537,7 +537,9 @@ def _make_item(checked: Checked) -> Item:
         entrant=values["entrant"],
         contest=values["contest"],
         source=values["video_url"],
-        poster=Image(src=poster.src, alt=f"Still from {values['title']}"),
+        poster=Image(
+            src=poster.src, alt=f"Still from {values['title']}", focus=values["poster_focus"]
+        ),
         duration=duration,
         duration_seconds=seconds,
         award=values["award"],

@@ -35,6 +35,10 @@ ACCEPTS = {
         "`.vtt` paths under `content/media/` named `<film>.<language>.vtt`, separated by "
         "commas, each with an optional label in brackets: `/media/x.sv.vtt (Svenska)`"
     ),
+    FieldType.FOCUS: (
+        "two percentages, across then down (`50% 20%`), or `top`, `center`, `bottom`, "
+        "`left`, `right` or two of them (`top left`)"
+    ),
     FieldType.REF: "the file name (without `.md`) of another item",
     FieldType.REFS: "file names (without `.md`) of other items, separated by commas",
 }

@@ -33,6 +33,7 @@ class FieldType(Enum):
     IMAGE = "image"  # a path under content/, such as /images/avatars/x.png
     VIDEO = "video"  # a YouTube, Vimeo or PeerTube URL, or a path to a video file
     CAPTIONS = "captions"  # comma-separated WebVTT paths, <name>.<lang>.vtt, each "(Label)"
+    FOCUS = "focus"  # a picture's focal point: "50% 20%", or top, center, bottom, left, right
     REF = "ref"  # the slug of another item
     REFS = "refs"  # a comma-separated list of slugs of other items
 
@@ -469,6 +470,14 @@ VIDEO = Kind(
             "a still from the film under content/images/",
             "/images/posters/harbour-lights.png",
             True,
+        ),
+        Field(
+            "poster_focus",
+            FieldType.FOCUS,
+            "the part of the poster that must stay in sight where a frame crops it "
+            "(the title printed in it, a face): across then down, or a word",
+            "50% 80%",
+            default="center",
         ),
         Field(
             "captions",

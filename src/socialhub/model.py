@@ -23,6 +23,8 @@ class Image:
     src: str  # site path, such as /images/follow-friday/x.png
     alt: str
     caption: str = ""
+    # The CSS object-position a cropping frame uses (a poster's Poster-Focus); empty: centred.
+    focus: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 
 from socialhub.errors import Problem
 from socialhub.fieldrules import PLAIN_TYPES, is_placeholder, is_web_url, markup_flaw, visible_text
+from socialhub.focus import FocusError, parse_focus
 from socialhub.kinds import KINDS, Field, FieldType, Kind, field_key
 from socialhub.model import Captions, Image, VideoSource
 from socialhub.reading import ReadNotes
@@ -349,6 +350,12 @@ def _parse(  # noqa: PLR0911, PLR0912, PLR0917 - one branch per field type reads
         return _parse_video(checked, label, text, exists)
     if kind is FieldType.CAPTIONS:
         return _parse_captions(checked, label, text, exists)
+    if kind is FieldType.FOCUS:
+        found = parse_focus(text)
+        if isinstance(found, FocusError):
+            checked.problem(label, found.message, found.fix)
+            return None
+        return found
     if kind is FieldType.REF:
         return _parse_slug(checked, label, text)
     if kind is FieldType.REFS:

@@ -356,6 +356,56 @@ CASES = [
         ),
     ),
     Case(
+        "video_poster_focus_past_the_edge",
+        "videos/bad.md",
+        VIDEO + "Poster-Focus: 120% 20%\n\nA film.\n",
+        (
+            "content/videos/bad.md: poster-focus: 120% is past the picture's edge; use "
+            "percentages from 0% to 100%, such as 50% 20% (across, then down, each from 0% "
+            "to 100%), or top, center or bottom",
+        ),
+    ),
+    Case(
+        "video_poster_focus_unknown_word",
+        "videos/bad.md",
+        VIDEO + "Poster-Focus: upper\n\nA film.\n",
+        (
+            "content/videos/bad.md: poster-focus: 'upper' is not a place in a picture; write "
+            "two percentages such as 50% 20% (across, then down, each from 0% to 100%), "
+            "or top, center or bottom",
+        ),
+    ),
+    Case(
+        "video_poster_focus_one_percentage",
+        "videos/bad.md",
+        VIDEO + "Poster-Focus: 20%\n\nA film.\n",
+        (
+            "content/videos/bad.md: poster-focus: '20%' gives one percentage; a focal point "
+            "needs two; add how far down it is, e.g. 20% 30%",
+        ),
+    ),
+    Case(
+        "video_poster_focus_top_and_bottom",
+        "videos/bad.md",
+        VIDEO + "Poster-Focus: top bottom\n\nA film.\n",
+        (
+            "content/videos/bad.md: poster-focus: 'top bottom' names two places on the same "
+            "side; name at most one of top/bottom and one of left/right, such as top left",
+        ),
+    ),
+    Case(
+        "video_poster_focus_is_every_posters_object_position",
+        "videos/bad.md",
+        VIDEO + "Poster-Focus: top\n\nA film.\n",
+        (),
+        status=0,
+        shows=(
+            ("videos/bad/index.html", 'style="object-position: 50% 0%"'),
+            ("contests/night-shorts/index.html", 'style="object-position: 50% 0%"'),
+            ("hub/videos/index.html", 'style="object-position: 50% 0%"'),
+        ),
+    ),
+    Case(
         "video_file_without_captions",
         "videos/bad.md",
         FILM + "\nA film.\n",
