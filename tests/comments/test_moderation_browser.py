@@ -222,3 +222,87 @@ def test_a_moderator_approves_in_the_browser_and_the_next_publish_shows_it(
         assert said.startswith("staff") and "written by the team" in said
     finally:
         context.close()
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture
+def moderation_service(tmp_path: Path) -> Iterator[str]:
+    """The comment service alone, on loopback, with a moderator and two waiting comments."""
+    from conftest import write_manifest  # noqa: PLC0415
+    from moderation_helpers import queue_comment  # noqa: PLC0415 - this test's helper
+
+    from socialhub.comments.moderation_web.accounts import Accounts  # noqa: PLC0415
+
+    config = CommentsConfig(
+        queue_dir=tmp_path / "queue",
+        state_dir=tmp_path / "state",
+        content_dir=tmp_path / "content",
+        manifest_path=write_manifest(tmp_path / "manifest.json"),
+    )
+    Accounts(config.state_dir).add(NAME, PASSWORD)
+    queue_comment(config.queue_dir, "c-20261124-0001", website="https://sam.example/")
+    queue_comment(
+        config.queue_dir,
+        "c-20261124-0002",
+        author="Casino Bot",
+        body="Win [big](https://casino.example/) now",
+        reply_to="c-20261124-0001",
+        extra={"spam": {"score": 9, "likely": True, "signals": ["blocked word: casino"]}},
+    )
+    service = create_app(config)
+    server = create_server(service, host="127.0.0.1", port=0, threads=2)
+    threading.Thread(target=server.run, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        service.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_moderation_pages_pass_axe_on_a_phone_without_javascript(
+    moderation_service: str, chromium: Any, scheme: str
+) -> None:
+    """Login, queue, reply, bans and audit: no axe violation, no sideways scrolling at 360 px."""
+    assert AXE.is_file(), "node_modules is missing: run npm ci"
+    # Why no JavaScript: the pages work without it; axe is added past the CSP below.
+    moderator = chromium.new_context(
+        java_script_enabled=False, viewport={"width": 360, "height": 740}, color_scheme=scheme
+    )
+    checker = chromium.new_context(
+        bypass_csp=True, viewport={"width": 360, "height": 740}, color_scheme=scheme
+    )
+    try:
+        page = moderator.new_page()
+        page.goto(f"{moderation_service}/moderation/login", timeout=WAIT)
+        page.fill("#name", NAME)
+        page.fill("#password", PASSWORD)
+        with page.expect_navigation(timeout=WAIT):
+            page.click("button[type=submit]")
+        assert page.locator("article.entry").count() == 2
+        checker.add_cookies(moderator.cookies())
+        axe_page = checker.new_page()
+        paths = ["login", "", "reply?to=c-20261124-0001", "bans", "audit"]
+        for path in paths:
+            axe_page.goto(f"{moderation_service}/moderation/{path}", timeout=WAIT)
+            wide = axe_page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+            assert not wide, f"/moderation/{path} scrolls sideways on a phone"
+            axe_page.add_script_tag(path=str(AXE))
+            result = axe_page.evaluate(
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+            )
+            violations = [
+                f"{v['id']}: {v['help']} at "
+                + "; ".join(str(node["target"][0]) for node in v["nodes"][:5])
+                for v in result["violations"]
+            ]
+            assert violations == [], (path, violations)
+            assert len(result["passes"]) >= 5, path
+    finally:
+        moderator.close()
+        checker.close()

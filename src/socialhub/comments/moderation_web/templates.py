@@ -39,6 +39,8 @@ input[type=text], input[type=password], select, textarea { width: 100%; max-widt
   background: var(--bg); color: var(--fg); }
 .filters { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: end; }
 .filters p { margin: 0; }
+.table-wrap { overflow-x: auto; }
+code, .meta, .body, .context { overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
 th, td { text-align: left; border-bottom: 1px solid var(--line); padding: 0.3rem; vertical-align: top; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
@@ -132,21 +134,21 @@ REPLY = """{% extends "base" %}{% block content %}
 """
 
 BANS = """{% extends "base" %}{% block content %}
-{% if bans %}<table><caption class="visually-hidden">Bans, newest first</caption>
+{% if bans %}<div class="table-wrap" tabindex="0" role="region" aria-label="Bans"><table><caption class="visually-hidden">Bans, newest first</caption>
 <thead><tr><th scope="col">Kind</th><th scope="col">Value</th><th scope="col">Note</th><th scope="col">Since</th><th scope="col">Lift</th></tr></thead><tbody>
 {% for kind, value, note, since in bans %}<tr><td>{{ kind }}</td><td><code>{{ value }}</code></td><td>{{ note }}</td><td>{{ since }}</td>
 <td><form method="post" action="{{ base }}unban"><input type="hidden" name="csrf" value="{{ csrf }}">
 <input type="hidden" name="kind" value="{{ kind }}"><input type="hidden" name="value" value="{{ value }}">
 <button type="submit">Lift the ban<span class="visually-hidden"> on {{ kind }} {{ value }}</span></button></form></td></tr>{% endfor %}
-</tbody></table>{% else %}<p>Nobody is banned.</p>{% endif %}
+</tbody></table></div>{% else %}<p>Nobody is banned.</p>{% endif %}
 {% endblock %}
 """
 
 AUDIT = """{% extends "base" %}{% block content %}
-{% if entries %}<table><caption class="visually-hidden">Moderation actions, newest first</caption>
+{% if entries %}<div class="table-wrap" tabindex="0" role="region" aria-label="Audit log"><table><caption class="visually-hidden">Moderation actions, newest first</caption>
 <thead><tr><th scope="col">Time (UTC)</th><th scope="col">Moderator</th><th scope="col">Action</th><th scope="col">Comments</th><th scope="col">Client</th><th scope="col">Result</th></tr></thead><tbody>
 {% for e in entries %}<tr><td>{{ e.time }}</td><td>{{ e.moderator }}</td><td>{{ e.action }}</td><td>{{ (e.ids or []) | join(", ") }}</td><td><code>{{ e.client }}</code></td><td>{{ e.result }}</td></tr>{% endfor %}
-</tbody></table>{% else %}<p>No action yet.</p>{% endif %}
+</tbody></table></div>{% else %}<p>No action yet.</p>{% endif %}
 {% endblock %}
 """
 
