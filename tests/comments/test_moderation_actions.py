@@ -261,3 +261,12 @@ def test_moderator_commands(tmp_path: Path) -> None:
     assert accounts.verify("ann", "another long password") and not accounts.verify("ann", PASSWORD)
     removed = _invoke("comments.remove-moderator", "ann", "--settings", str(settings))
     assert removed.returncode == 0 and accounts.names() == []
+
+
+def test_a_bad_moderation_path_is_named() -> None:
+    from socialhub.comments.config import load_config  # noqa: PLC0415
+    from socialhub.errors import ConfigError  # noqa: PLC0415
+
+    with pytest.raises(ConfigError, match="COMMENTS_MODERATION_PATH: 'moderation' must start"):
+        load_config({"COMMENTS_MODERATION_PATH": "moderation"})
+    assert load_config({"COMMENTS_MODERATION_PATH": "/mod/"}).moderation_path == "/mod/"
