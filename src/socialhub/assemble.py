@@ -602,6 +602,7 @@ def _make_comment(checked: Checked) -> Comment:
         if values["source"] == "webmention"
         else "mention",
         author_photo=values.get("author_photo") or None,
+        staff=bool(values.get("staff", False)) and values["source"] == "form",
     )
 
 

@@ -557,6 +557,13 @@ COMMENT = Kind(
             "/images/mentions/1a2b3c4d5e6f7a8b.jpg",
             default="",
         ),
+        Field(
+            "staff",
+            FieldType.BOOL,
+            "yes for a reply written by a moderator for the company (shown with a badge)",
+            "yes",
+            default="no",
+        ),
     ),
     body=Body("comment", "the comment, in Markdown", "Great write-up!"),
 )

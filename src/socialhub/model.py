@@ -222,6 +222,7 @@ class Comment:
     body_html: str
     mention_type: str = "mention"  # a Webmention's: mention, reply, like, repost, bookmark
     author_photo: Image | None = None  # a Webmention author's picture, fetched at approval
+    staff: bool = False  # written by a moderator for the company (Staff: yes)
 
     @property
     def anchor(self) -> str:

@@ -28,6 +28,7 @@ from socialhub.comments.app import create_app
 from socialhub.comments.config import CommentsConfig
 root = Path(sys.argv[1])
 config = CommentsConfig(queue_dir=root / "queue", content_dir=root / "content",
+    state_dir=root / "state",
     manifest_path=Path(sys.argv[3]), site_url="http://127.0.0.1:8000",
     allowed_origins=("http://127.0.0.1:8000",), trusted_proxies=1)
 serve(create_app(config), host="127.0.0.1", port=int(sys.argv[2]), _quiet=True)
@@ -219,3 +220,35 @@ def test_nginx_gzips_text_and_leaves_pictures_alone(nginx_site, sample_output: P
         encoding, body = fetch_gzip(address)
         assert encoding is None, path.name
         assert body == path.read_bytes(), path.name
+
+
+@pytest.mark.slow
+def test_nginx_proxies_the_moderation_page_with_its_headers(nginx_site) -> None:
+    """/moderation/ reaches the service: no session leads to the login form, no-store and CSP."""
+    _site, comments, _queue = nginx_site
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        opener.open(f"{comments}/moderation/", timeout=5)
+    assert answer.value.code == 303
+    assert answer.value.headers["Location"].endswith("/moderation/login")
+    answer.value.close()
+    with urllib.request.urlopen(f"{comments}/moderation/login", timeout=5) as login:
+        page = login.read().decode()
+        assert login.headers["Cache-Control"] == "no-store"
+        assert "frame-ancestors 'none'" in login.headers["Content-Security-Policy"]
+        assert login.headers["X-Frame-Options"] == "DENY"
+        cookie = login.headers["Set-Cookie"]
+    assert 'name="password"' in page
+    # Plain HTTP through the proxy (X-Forwarded-Proto: http): no Secure flag.
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie
+    with pytest.raises(urllib.error.HTTPError) as cross_site:
+        urllib.request.urlopen(
+            urllib.request.Request(
+                f"{comments}/moderation/act",
+                data=b"do=approve&csrf=x",
+                headers={"Origin": "https://evil.example"},
+            ),
+            timeout=5,
+        )
+    assert cross_site.value.code == 403
+    cross_site.value.close()

@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import Map, RequestRedirect, Rule
 from werkzeug.wrappers import Request, Response
 
 from socialhub.comments.checks import Gone, Refusal, Unavailable, Unreachable, check_comment
@@ -26,6 +26,7 @@ from socialhub.comments.disk import RETRY_AFTER
 from socialhub.comments.guard import check_api_origin, check_form_origin, check_honeypot
 from socialhub.comments.jsonbody import read_fields
 from socialhub.comments.manifest import Manifest
+from socialhub.comments.moderation_web.web import ModerationSite
 from socialhub.comments.notify import notify_maintainer
 from socialhub.comments.queue import Queue, Submission, new_id
 from socialhub.comments.ratelimit import RateLimit
@@ -69,8 +70,12 @@ class CommentService:
                 Rule("/api/comments", endpoint="api", methods=["POST"]),
                 Rule("/webmention", endpoint="webmention", methods=["POST"]),
                 Rule("/health", endpoint="health", methods=["GET", "HEAD"]),
+                # The moderation page (moderation_web/): every path under it is its own.
+                Rule(config.moderation_path, endpoint="moderation", defaults={"rest": ""}),
+                Rule(f"{config.moderation_path}<path:rest>", endpoint="moderation"),
             ]
         )
+        self.moderation = ModerationSite(config, self.manifest)
         for leftover in self.queue.list("incoming"):
             self.verifier.submit(self.verify_mention, leftover)
 
@@ -104,8 +109,10 @@ class CommentService:
         """Route a request; turn every refusal into a clear answer."""
         wants_json = request.path.startswith("/api/") or request.is_json
         try:
-            endpoint, _ = self.urls.bind_to_environ(request.environ).match()
-            return getattr(self, f"on_{endpoint}")(request)
+            endpoint, values = self.urls.bind_to_environ(request.environ).match()
+            return getattr(self, f"on_{endpoint}")(request, **values)
+        except RequestRedirect as redirect:  # /moderation → /moderation/
+            return redirect.get_response()
         except Refusal as refusal:
             log.info("refused %s %s: %s", request.method, request.path, refusal.reason)
             return self.refuse(refusal.reason, refusal.status, wants_json, request)
@@ -320,6 +327,10 @@ class CommentService:
         self.queue.put(submission, "incoming")
         log.info("mention %s kept for later: %s", submission.id, reason)
 
+    def on_moderation(self, request: Request, rest: str) -> Response:
+        """The moderation page and its actions (logged-in moderators only)."""
+        return self.moderation.handle(request, rest, self.client(request))
+
     def on_health(self, request: Request) -> Response:
         """Liveness, whether the queue can be written now, and a glance at it."""
         problem = self.queue.problem()
@@ -334,6 +345,7 @@ class CommentService:
         """Wait for background verifications (tests and shutdown)."""
         self.verifier.shutdown(wait=True)
         self.limiter.close()
+        self.moderation.close()
 
 
 def _answered_comment(target: str, comment_ids: frozenset[str]) -> str:

@@ -42,6 +42,16 @@ class CommentsConfig:
     smtp_port: int = 25
     smtp_from: str = ""
     smtp_to: str = ""
+    # --- moderation in the browser (issue 15, points 1-3) ---
+    moderation_path: str = "/moderation/"  # where the service serves the moderation page
+    login_max_failures: int = 10  # wrong passwords for one account before it is locked...
+    login_lockout_seconds: int = 900  # ...for this long, whoever sends them
+    login_client_failures: int = 30  # wrong passwords from one client within the lockout time
+    session_idle_seconds: int = 1800  # a moderator idle this long logs in again
+    session_max_seconds: int = 12 * 3600  # and every session ends after this long
+    git_commit: bool = False  # commit each approved comment file in the checkout
+    git_email: str = "moderation@localhost"  # the commit author's address (name: the moderator)
+    staff_author: str = "The hub team"  # the name shown on a reply written as the company
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
@@ -69,6 +79,11 @@ def load_config(settings: Mapping[str, Any], root: Path | None = None) -> Commen
     if values.get("trust", "off") not in TRUST_POLICIES:
         problems.append(
             f"COMMENTS_TRUST: {values['trust']!r} is not one of {', '.join(TRUST_POLICIES)}"
+        )
+    path = values.get("moderation_path", CommentsConfig.moderation_path)
+    if not (path.startswith("/") and path.endswith("/") and len(path) > 2):
+        problems.append(
+            f"COMMENTS_MODERATION_PATH: {path!r} must start and end with / (e.g. /moderation/)"
         )
     if problems:
         raise ConfigError("bad comment service settings:\n" + "\n".join(problems))

@@ -36,6 +36,8 @@ def comment_text(submission: Submission, author_photo: str = "") -> str:
         lines.append(f"Mention-Type: {_one_line(submission.mention_type)}")
     if author_photo:
         lines.append(f"Author-Photo: {_one_line(author_photo)}")
+    if submission.extra.get("staff") is True:
+        lines.append("Staff: yes")  # written by a moderator for the company: shown with a badge
     body = submission.body.replace("\r\n", "\n").strip() or "(no text)"
     return "\n".join(lines) + "\n\n" + body + "\n"
 

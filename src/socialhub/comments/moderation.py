@@ -12,6 +12,7 @@ from socialhub.comments.checks import Gone, Refusal, Unreachable
 from socialhub.comments.config import CommentsConfig
 from socialhub.comments.disk import Unwritable
 from socialhub.comments.files import comment_file, write_comment
+from socialhub.comments.gitcommit import commit_comment
 from socialhub.comments.names import BadName
 from socialhub.comments.photos import FOLDER, fetch_photo
 from socialhub.comments.queue import Queue, Submission, same_url
@@ -162,7 +163,7 @@ def _each_pending(
     return [outcomes[identifier] for identifier in wanted]
 
 
-def approve(config: CommentsConfig, identifiers: list[str]) -> list[Outcome]:
+def approve(config: CommentsConfig, identifiers: list[str], moderator: str = "") -> list[Outcome]:
     """Write each pending submission as content/comments/<item>/<id>.md; file it as approved.
 
     All or nothing for each: never a comment file whose submission still waits, nor
@@ -171,6 +172,8 @@ def approve(config: CommentsConfig, identifiers: list[str]) -> list[Outcome]:
     Webmention from a source already published on the item rewrites that file
     (same id, same date) instead of adding a second; its author's picture is
     fetched and made small now (photos.py), so that no reader's page loads it.
+    With COMMENTS_GIT_COMMIT, each file is committed in the checkout in the name of
+    ``moderator``; a failed commit is said in the outcome and the file stays.
     """
 
     def act(queue: Queue, submission: Submission) -> str:
@@ -210,11 +213,29 @@ def approve(config: CommentsConfig, identifiers: list[str]) -> list[Outcome]:
                     f"({undo.strerror}): {fix} before the next build"
                 ) from error
             raise NotDone(f"not approved: {error.detail}; nothing was changed") from error
+        note += _committed(config, path, written, moderator)
         if earlier is not None:
             return f"approved, updated {path} (the same source's earlier mention){note}"
         return f"approved, wrote {path}{note}"
 
     return _each_pending(config, identifiers, act, parents_first)
+
+
+def _committed(config: CommentsConfig, path: Path, submission: Submission, moderator: str) -> str:
+    """With COMMENTS_GIT_COMMIT, commit the file: "" when done or off, else a note why not."""
+    if not config.git_commit:
+        return ""
+    who = moderator or "the command line"
+    message = (
+        f"Approve comment {submission.id} by {_one_line(submission.author)} "
+        f"on {submission.item}\n\nApproved by {who}."
+    )
+    problem = commit_comment(path, moderator, config.git_email, message)
+    return f"; not committed ({problem}): commit it by hand" if problem else "; committed"
+
+
+def _one_line(text: str) -> str:
+    return shorten(" ".join(text.split()), 60)
 
 
 def _photo(config: CommentsConfig, submission: Submission) -> tuple[str, str]:

@@ -117,6 +117,87 @@ def verify(c, settings="pelicanconf.py"):
     print(f"{counted(len(outcomes), 'mention')} checked, {deleted} deleted.")
 
 
+def _password(password_stdin: bool) -> str:
+    """The new password: typed twice (not shown), or one line of standard input for scripts."""
+    import getpass  # noqa: PLC0415 - only these tasks need it
+    import sys  # noqa: PLC0415
+
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("New password: ")
+    if getpass.getpass("The same again: ") != first:
+        raise Exit("The two passwords differ; nothing was changed.", code=1)
+    return first
+
+
+_PASSWORD_HELP = {
+    "name": "the moderator's login name",
+    "password_stdin": "read the password from standard input (for scripts)",
+    "settings": "settings file (default pelicanconf.py)",
+}
+
+
+@task(help=_PASSWORD_HELP)
+def add_moderator(c, name, password_stdin=False, settings="pelicanconf.py"):
+    """Create a moderator for the moderation page (the password is stored as an Argon2id hash)."""
+    from socialhub.comments.moderation_web.accounts import (  # noqa: PLC0415 - see the imports
+        AccountError,
+        Accounts,
+        check_name,
+        check_password,
+    )
+
+    accounts = Accounts(_config(settings).state_dir)
+    try:
+        if accounts.exists(check_name(name)):
+            raise AccountError(f"{name} is already a moderator (use comments.reset-password)")
+        accounts.add(name, check_password(_password(password_stdin)))
+    except AccountError as error:
+        raise Exit(f"Cannot add {name}: {error}", code=1) from None
+    print(f"{name} can now log in to the moderation page.")
+
+
+@task(help=_PASSWORD_HELP)
+def reset_password(c, name, password_stdin=False, settings="pelicanconf.py"):
+    """Give a moderator a new password; their open sessions end and a lockout is lifted."""
+    from socialhub.comments.moderation_web.accounts import (  # noqa: PLC0415 - see the imports
+        AccountError,
+        Accounts,
+    )
+    from socialhub.comments.moderation_web.sessions import Sessions  # noqa: PLC0415
+
+    config = _config(settings)
+    accounts = Accounts(config.state_dir)
+    try:
+        if not accounts.exists(name):
+            raise AccountError(f"{name} is not a moderator")
+        accounts.set_password(name, _password(password_stdin))
+    except AccountError as error:
+        raise Exit(f"Cannot reset the password of {name}: {error}", code=1) from None
+    sessions = Sessions(config.state_dir, 0, 0)
+    sessions.end_all(name)
+    sessions.succeeded(f"account:{name}")
+    print(f"{name} has a new password; their sessions ended.")
+
+
+@task(help={"name": "the moderator's login name", "settings": "settings file"})
+def remove_moderator(c, name, settings="pelicanconf.py"):
+    """Remove a moderator: they can no longer log in, and their open sessions end."""
+    from socialhub.comments.moderation_web.accounts import (  # noqa: PLC0415 - see the imports
+        AccountError,
+        Accounts,
+    )
+    from socialhub.comments.moderation_web.sessions import Sessions  # noqa: PLC0415
+
+    config = _config(settings)
+    try:
+        Accounts(config.state_dir).remove(name)
+    except AccountError as error:
+        raise Exit(f"Cannot remove {name}: {error}", code=1) from None
+    Sessions(config.state_dir, 0, 0).end_all(name)
+    print(f"{name} is no longer a moderator.")
+
+
 def _split(ids: str) -> list[str]:
     return [part for part in ids.replace(",", " ").split() if part]
 
@@ -130,6 +211,8 @@ def _report(outcomes: list) -> None:
         raise Exit(code=1)
 
 
-comments = Collection("comments", serve, list_, show, verify)
+comments = Collection(
+    "comments", serve, list_, show, verify, add_moderator, reset_password, remove_moderator
+)
 comments.add_task(approve_, name="approve")
 comments.add_task(reject_, name="reject")
