@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socketserver
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -135,3 +136,42 @@ def pages() -> Iterator[PageServer]:
     server = PageServer()
     yield server
     server.close()
+
+
+class SMTPHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP to receive one message (EHLO, MAIL, RCPT, DATA, QUIT)."""
+
+    def handle(self) -> None:
+        """Speak SMTP and keep what arrives in DATA."""
+        self.wfile.write(b"220 test ready\r\n")
+        while line := self.rfile.readline():
+            command = line.decode("ascii", "replace").strip().upper()
+            if command.startswith(("EHLO", "HELO")):
+                self.wfile.write(b"250 test\r\n")
+            elif command.startswith(("MAIL", "RCPT", "RSET", "NOOP")):
+                self.wfile.write(b"250 ok\r\n")
+            elif command == "DATA":
+                self.wfile.write(b"354 go on\r\n")
+                body = []
+                while (data := self.rfile.readline()) not in (b".\r\n", b""):
+                    body.append(data)
+                self.server.messages.append(b"".join(body).decode("utf-8"))  # type: ignore[attr-defined]
+                self.wfile.write(b"250 queued\r\n")
+            elif command == "QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"502 not here\r\n")
+
+
+@pytest.fixture
+def smtp() -> Iterator[socketserver.ThreadingTCPServer]:
+    """An SMTP server on a free port that keeps the messages it receives."""
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SMTPHandler)
+    server.daemon_threads = True
+    server.messages = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()

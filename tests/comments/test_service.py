@@ -250,7 +250,7 @@ def test_settings_are_read_and_bad_ones_named(tmp_path: Path) -> None:
     assert config.site_url == "https://hub.example"
     # Beside the output, never in it, named after it.
     assert config.manifest_path == tmp_path / ".cache" / "comments-manifest-public.json"
-    assert config.state_dir == tmp_path / ".cache" / "comments-state"
+    assert config.state_dir == tmp_path / ".cache" / "comments-queue-state"  # beside the queue
     named = load_config({"COMMENTS_MANIFEST_PATH": "var/m.json"}, root=tmp_path)
     assert named.manifest_path == tmp_path / "var" / "m.json"
     with pytest.raises(ConfigError) as raised:

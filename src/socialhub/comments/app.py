@@ -20,16 +20,26 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, Reque
 from werkzeug.routing import Map, RequestRedirect, Rule
 from werkzeug.wrappers import Request, Response
 
+from socialhub.comments.batch import Notifier
 from socialhub.comments.checks import Gone, Refusal, Unavailable, Unreachable, check_comment
 from socialhub.comments.config import CommentsConfig
 from socialhub.comments.disk import RETRY_AFTER
-from socialhub.comments.guard import check_api_origin, check_form_origin, check_honeypot
+from socialhub.comments.formtoken import FIELD as TOKEN_FIELD
+from socialhub.comments.formtoken import check_token, make_token
+from socialhub.comments.guard import (
+    allowed_origins,
+    check_api_origin,
+    check_form_origin,
+    check_honeypot,
+    origin_of,
+)
 from socialhub.comments.jsonbody import read_fields
 from socialhub.comments.manifest import Manifest
 from socialhub.comments.moderation_web.web import ModerationSite
-from socialhub.comments.notify import notify_maintainer
 from socialhub.comments.queue import Queue, Submission, new_id
 from socialhub.comments.ratelimit import RateLimit
+from socialhub.comments.score import SpamScorer
+from socialhub.comments.secret import service_secret
 from socialhub.comments.webmention import check_request, verify
 
 log = logging.getLogger("socialhub.comments")
@@ -61,12 +71,16 @@ class CommentService:
             config.rate_limit_seconds,
         )
         self.timezone = ZoneInfo(config.timezone)
+        self.secret = service_secret(config.state_dir)
+        self.scorer = SpamScorer(config)
+        self.notifier = Notifier(config, self.queue)
         self.verifier = ThreadPoolExecutor(
             max_workers=config.webmention_workers, thread_name_prefix="webmention"
         )
         self.urls = Map(
             [
                 Rule("/comments", endpoint="form", methods=["POST"]),
+                Rule("/comments/token", endpoint="token", methods=["GET"]),
                 Rule("/api/comments", endpoint="api", methods=["POST"]),
                 Rule("/webmention", endpoint="webmention", methods=["POST"]),
                 Rule("/health", endpoint="health", methods=["GET", "HEAD"]),
@@ -175,6 +189,12 @@ class CommentService:
         check_honeypot(fields)
         client = self.client(request)
         checked = check_comment(fields, self.manifest, self.config, self.queue.holds)
+        sent = check_token(
+            self.secret,
+            fields.get(TOKEN_FIELD, ""),
+            self.config.form_token_min_seconds,
+            self.config.form_token_max_age,
+        )
         # Why after the checks: the limit guards the queue and the moderator's time, and a
         # refused comment costs neither; a reader who forgot a field corrects it and sends
         # again without being locked out. Floods of bad requests are the proxy's to limit.
@@ -191,9 +211,16 @@ class CommentService:
             reply_to=checked.reply_to,
             client=client,
         )
-        self.store(submission, "pending", client)  # on disk before we answer
-        log.info("queued comment %s on %s", submission.id, submission.item)
-        notify_maintainer(self.config, submission)
+        verdict = self.scorer.score(submission.id, submission.body, submission.website, sent)
+        submission.extra["spam"] = verdict.as_extra()
+        folder = "pending"
+        if self.scorer.rejects(verdict):
+            # Why keep it: a moderator can still find and approve a false positive.
+            folder, submission.reason = "rejected", f"spam (score {verdict.score})"
+        self.store(submission, folder, client)  # on disk before we answer
+        log.info("queued comment %s on %s in %s", submission.id, submission.item, folder)
+        if folder == "pending":
+            self.notifier.poke()
         return submission
 
     def store(self, submission: Submission, folder: str, client: str) -> None:
@@ -298,7 +325,7 @@ class CommentService:
             log.info("mention %s updated by %s", first.id, incoming_id)
             return
         self.queue.move(submission, "incoming", "pending")
-        notify_maintainer(self.config, submission)
+        self.notifier.poke()
         log.info("mention %s verified and queued as a %s", submission.id, submission.mention_type)
 
     def drop_mention(self, submission: Submission, reason: str) -> None:
@@ -331,6 +358,18 @@ class CommentService:
         """The moderation page and its actions (logged-in moderators only)."""
         return self.moderation.handle(request, rest, self.client(request))
 
+    def on_token(self, request: Request) -> Response:
+        """A fresh form token for the comment form's script (readable by the hub's pages)."""
+        body = json.dumps({"token": make_token(self.secret), "field": TOKEN_FIELD})
+        answer = Response(body, 200, mimetype="application/json")
+        answer.headers["Cache-Control"] = "no-store"
+        origin = origin_of(request.headers)
+        if origin in allowed_origins(self.config):
+            # Why CORS: the pages are served from the site's origin, the service from its own.
+            answer.headers["Access-Control-Allow-Origin"] = origin
+            answer.headers["Vary"] = "Origin"
+        return answer
+
     def on_health(self, request: Request) -> Response:
         """Liveness, whether the queue can be written now, and a glance at it."""
         problem = self.queue.problem()
@@ -346,6 +385,7 @@ class CommentService:
         self.verifier.shutdown(wait=True)
         self.limiter.close()
         self.moderation.close()
+        self.notifier.stop()
 
 
 def _answered_comment(target: str, comment_ids: frozenset[str]) -> str:

@@ -20,7 +20,8 @@ class CommentsConfig:
     queue_dir: Path = Path(".cache/comments-queue")
     # The service's private state (its secret key, moderators, sessions, audit log...):
     # outside git and outside the published output, writable by the service only.
-    state_dir: Path = Path(".cache/comments-state")
+    # Empty: beside the queue, as <queue>-state (so a queue of its own has state of its own).
+    state_dir: Path = Path()
     trust: str = "off"  # who skips the queue: off, trusted (chosen by a moderator), approved
     content_dir: Path = Path("content")
     manifest_path: Path = Path(".cache/comments-manifest-output.json")
@@ -52,7 +53,23 @@ class CommentsConfig:
     git_commit: bool = False  # commit each approved comment file in the checkout
     git_email: str = "moderation@localhost"  # the commit author's address (name: the moderator)
     staff_author: str = "The hub team"  # the name shown on a reply written as the company
+    # Spam defence, all local (score.py, formtoken.py) and moderators' notices (batch.py).
+    spam_threshold: int = 5  # a score at or over this is queued as likely spam
+    spam_reject: int = 0  # a score at or over this goes straight to rejected/ (0: never)
+    spam_repeat_seconds: int = 7 * 24 * 3600  # how long a comment's text counts as seen
+    blocked_words: tuple[str, ...] = ()
+    form_token_min_seconds: int = 3  # a post sooner than this after the form's token: refused
+    form_token_max_age: int = 24 * 3600  # a token older than this: refused (reload the page)
+    notify_interval: int = 300  # seconds between two notices to moderators (0: one per comment)
+    webhook_url: str = ""  # a JSON POST to this address with each batch (Slack-compatible)
+    webhook_secret: str = ""  # signs the webhook's body: X-Hub-Signature-256: sha256=<hex>
+    moderation_url: str = ""  # named in the notices (the moderation page)
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.state_dir == Path():
+            beside = self.queue_dir.with_name(self.queue_dir.name + "-state")
+            object.__setattr__(self, "state_dir", beside)
 
 
 # Settings names in pelicanconf.py / publishconf.py → config fields.

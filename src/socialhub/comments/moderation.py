@@ -93,6 +93,9 @@ def list_lines(config: CommentsConfig, queue: Queue, pending: list[Submission]) 
     lines = []
     for submission in pending:
         lines.append(summary_line(submission))
+        flags = spam_line(submission)
+        if flags:
+            lines.append(flags)
         reply = reply_line(config, queue, submission)
         if reply:
             lines.append(reply)
@@ -111,6 +114,16 @@ def list_lines(config: CommentsConfig, queue: Queue, pending: list[Submission]) 
     return lines
 
 
+def spam_line(submission: Submission) -> str:
+    """The spam score's signals under a comment of `comments.list` ("" when there are none)."""
+    spam = submission.extra.get("spam") or {}
+    signals = "; ".join(str(signal) for signal in spam.get("signals", []))
+    if not signals:
+        return ""
+    flag = "⚑ likely spam" if spam.get("likely") else "signals"
+    return f"    {flag} (score {spam.get('score', 0)}): {signals}"
+
+
 def describe(submission: Submission) -> str:
     """Everything about one submission, for `comments.show`."""
     lines = [
@@ -124,6 +137,7 @@ def describe(submission: Submission) -> str:
         *([f"picture:  {submission.photo_url}"] if submission.photo_url else []),
         f"reply to: {submission.reply_to or '-'}",
         f"client:   {submission.client or '-'}",
+        *([spam_line(submission).strip()] if spam_line(submission) else []),
         "",
         submission.body,
     ]

@@ -198,6 +198,23 @@ def remove_moderator(c, name, settings="pelicanconf.py"):
     print(f"{name} is no longer a moderator.")
 
 
+@task(name="notify", help={"settings": "the settings file"})
+def notify(c, settings="pelicanconf.py"):
+    """Send the moderators' notice of the comments waiting now, without waiting for the batch."""
+    from socialhub.comments.batch import channels, flush  # noqa: PLC0415 - see the imports
+    from socialhub.comments.queue import Queue  # noqa: PLC0415
+
+    config = _config(settings)
+    if not channels(config):
+        print(
+            "No notices are set up: set COMMENTS_SMTP_HOST and COMMENTS_SMTP_TO, "
+            "or COMMENTS_WEBHOOK_URL."
+        )
+        return
+    named = flush(config, Queue(config.queue_dir), force=True)
+    print(f"{counted(named, 'comment')} named in the notice." if named else "Nothing new to tell.")
+
+
 def _split(ids: str) -> list[str]:
     return [part for part in ids.replace(",", " ").split() if part]
 
@@ -212,7 +229,7 @@ def _report(outcomes: list) -> None:
 
 
 comments = Collection(
-    "comments", serve, list_, show, verify, add_moderator, reset_password, remove_moderator
+    "comments", serve, list_, show, verify, notify, add_moderator, reset_password, remove_moderator
 )
 comments.add_task(approve_, name="approve")
 comments.add_task(reject_, name="reject")

@@ -31,6 +31,21 @@
     });
   });
 
+  // The first time the comment form is used, ask the comment service for a signed,
+  // time-stamped token: a post too soon after it (a script) or days later is refused.
+  var tokenField = document.querySelector("input[name=form_token][data-token-url]");
+  if (tokenField && window.fetch) {
+    var form = tokenField.form;
+    var fetchToken = function () {
+      form.removeEventListener("focusin", fetchToken);
+      fetch(tokenField.getAttribute("data-token-url"), { credentials: "omit", cache: "no-store" })
+        .then(function (answer) { return answer.ok ? answer.json() : null; })
+        .then(function (data) { if (data && data.token) { tokenField.value = data.token; } })
+        .catch(function () { /* the service is away: the form posts without a token */ });
+    };
+    form.addEventListener("focusin", fetchToken);
+  }
+
   // The comment service sends the reader back with ?comment=pending: say thank you.
   var pending = document.getElementById("comment-pending");
   if (pending && new URLSearchParams(window.location.search).get("comment") === "pending") {
