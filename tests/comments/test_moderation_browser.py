@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -136,6 +137,11 @@ def _post_comment(page: Any, site: str, author: str, body: str) -> None:
     page.goto(f"{site}/posts/first-post/", timeout=WAIT)
     page.fill("#comment-author", author)
     page.fill("#comment-body", body)
+    # A person takes a few seconds to write: the form's token refuses a post sent at once.
+    page.wait_for_function(
+        "document.querySelector('[name=form_token]').value.length > 20", timeout=WAIT
+    )
+    time.sleep(3.5)
     with page.expect_navigation(timeout=WAIT):
         page.click("#comment-form button[type=submit]")
     assert "comment=pending" in page.url
