@@ -85,15 +85,14 @@ def rights_config(
     config: CommentsConfig, tmp_path: Path, port: int, **changes: Any
 ) -> CommentsConfig:
     """The test configuration with a private state folder and email through ``port``."""
-    return replace(
-        config,
-        state_dir=tmp_path / "state",
-        smtp_host="127.0.0.1",
-        smtp_port=port,
-        smtp_from="hub@lumen.example",
-        service_url=SERVICE,
-        **changes,
-    )
+    settings: dict[str, Any] = {
+        "state_dir": tmp_path / "state",
+        "smtp_host": "127.0.0.1",
+        "smtp_port": port,
+        "smtp_from": "hub@lumen.example",
+        "service_url": SERVICE,
+    }
+    return replace(config, **{**settings, **changes})
 
 
 def path_of(link: str) -> str:

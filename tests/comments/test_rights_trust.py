@@ -171,3 +171,21 @@ def test_purge_removes_what_is_older_than_the_settings(
     assert refused.returncode == 2
     assert "COMMENTS_KEEP_REJECTED_DAYS: 0 must be 1 or more" in refused.stdout + refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_a_broken_state_folder_is_a_503_not_a_traceback(
+    config: CommentsConfig, tmp_path: Path
+) -> None:
+    """When the state folder cannot be made, a comment gets 503 with a sentence; nothing stored."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the state folder should be", encoding="utf-8")
+    configured = rights_config(config, tmp_path, 9, state_dir=blocker / "state")
+    service = create_app(configured)
+    try:
+        data = {"item": "first-post", "author": "Ann", "body": "Words.", "email": ANN}
+        answer = Client(service).post("/comments", data=data, headers={"Origin": SITE})
+    finally:
+        service.close()
+    assert answer.status_code == 503
+    assert "try again" in answer.get_data(as_text=True)
+    assert list((configured.queue_dir / "pending").glob("*.json")) == []

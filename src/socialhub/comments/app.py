@@ -200,8 +200,12 @@ class CommentService:
             reply_to=checked.reply_to,
             client=client,
         )
-        self.rights.identify(submission, contact)  # extra["email_hash"], never the address
-        folder = self.rights.folder_for(submission)  # a banned author's goes to rejected/
+        try:
+            self.rights.identify(submission, contact)  # extra["email_hash"], never the address
+            folder = self.rights.folder_for(submission)  # a banned author's goes to rejected/
+        except Unavailable:
+            self.limiter.give_back(client)  # the state folder failed: nothing was stored
+            raise
         self.store(submission, folder, client)  # on disk before we answer
         log.info("queued comment %s on %s", submission.id, submission.item)
         if folder == "pending":

@@ -4,14 +4,16 @@ pages for confirming, unsubscribing and asking for deletion (app.py routes to th
 from __future__ import annotations
 
 import logging
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
 from werkzeug.wrappers import Request, Response
 
 from socialhub.comments import deletion
-from socialhub.comments.checks import Refusal
+from socialhub.comments.checks import Refusal, Unavailable
 from socialhub.comments.config import CommentsConfig
 from socialhub.comments.contact import Contact, check_email
+from socialhub.comments.disk import FOR_PEOPLE, RETRY_AFTER
 from socialhub.comments.guard import allowed_origins, origin_of
 from socialhub.comments.identity import client_hash, email_hash
 from socialhub.comments.links import (
@@ -59,8 +61,12 @@ class Rights:
         self.mail = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rights-mail")
 
     def secret(self) -> bytes:
-        """The service's secret (made on first use)."""
-        return service_secret(self.config.state_dir)
+        """The service's secret (made on first use); 503 when the state folder fails."""
+        try:
+            return service_secret(self.config.state_dir)
+        except (OSError, ValueError) as error:
+            log.error("state folder %s: %s", self.config.state_dir, error)
+            raise Unavailable(FOR_PEOPLE, RETRY_AFTER) from error
 
     # --- at submission ------------------------------------------------------------
 
@@ -72,11 +78,16 @@ class Rights:
     def folder_for(self, submission: Submission) -> str:
         """Where a new comment goes: rejected/ when its author is banned, else pending/."""
         secret = self.secret()
-        why = self.standing.banned(
-            email_hash=str(submission.extra.get("email_hash", "")),
-            client_hash=client_hash(secret, submission.client),
-            author=submission.author,
-        )
+        try:
+            why = self.standing.banned(
+                email_hash=str(submission.extra.get("email_hash", "")),
+                client_hash=client_hash(secret, submission.client),
+                author=submission.author,
+            )
+        except sqlite3.Error as error:
+            # Why queue it anyway: a moderator still reads every pending comment.
+            log.error("could not read the bans: %s; %s waits for moderation", error, submission.id)
+            return "pending"
         if why:
             # Why not say so: a banned author told of it simply changes address.
             submission.reason = "banned"
@@ -90,19 +101,28 @@ class Rights:
         if isinstance(spam, dict) and spam.get("likely"):
             return False
         address = str(submission.extra.get("email_hash", ""))
-        return self.standing.may_skip_queue(address, self.config.trust)
+        try:
+            return self.standing.may_skip_queue(address, self.config.trust)
+        except sqlite3.Error as error:
+            log.error("could not read who is trusted: %s", error)
+            return False
 
     def after_queued(self, submission: Submission, contact: Contact) -> None:
         """A subscription and its confirmation email, when the author asked for one."""
         if not (contact.email and contact.notify):
             return
-        subscription = self.subscriptions.add(
-            contact.email,
-            str(submission.extra.get("email_hash", "")),
-            submission.item,
-            submission.id,
-            contact.notify,
-        )
+        try:
+            subscription = self.subscriptions.add(
+                contact.email,
+                str(submission.extra.get("email_hash", "")),
+                submission.item,
+                submission.id,
+                contact.notify,
+            )
+        except sqlite3.Error as error:
+            # Why not refuse: the comment is already queued; only the emails are lost.
+            log.error("could not store the subscription for %s: %s", submission.id, error)
+            return
         link = signed_link(
             self.config,
             self.secret(),
