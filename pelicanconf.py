@@ -76,6 +76,11 @@ COMMENTS_RATE_LIMIT_COUNT = 5  # comments per client...
 COMMENTS_RATE_LIMIT_SECONDS = 60  # ...within this many seconds
 COMMENTS_SMTP_HOST = ""  # set (with COMMENTS_SMTP_TO) to be emailed each new comment
 COMMENTS_SMTP_TO = ""
+# Commenters' rights: how long what readers give is kept (the privacy page says so, and
+# `invoke comments.purge`, run daily, removes what is older).
+COMMENTS_CONFIRM_DAYS = 7  # unconfirmed reply notifications and deletion requests
+COMMENTS_KEEP_REJECTED_DAYS = 30  # rejected comments, with their client address
+COMMENTS_KEEP_APPROVED_DAYS = 30  # the queue's copy of approved ones (the comment stays)
 
 # --- Webmentions sent (invoke mentions.send, the last step of invoke publish) ---
 # What was announced, per item: kept by the maintainer, outside the output (commit it

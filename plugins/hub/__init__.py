@@ -1,4 +1,4 @@
-"""hub: the hub (all items, per kind, paginated), company posts, tags, 404, sitemap, robots.
+"""hub: the hub (all items, per kind, paginated), posts, tags, 404, privacy, sitemap, robots.
 
 It also writes the manifest of commentable items that the comment service reads.
 """
@@ -81,6 +81,7 @@ class HubGenerator(Generator):
                 shown = (tag.name, items_digest(site, pager.items), pager.position, pictures)
                 plan.add(pager.save_as(), "tag", shown, tag=tag, pager=pager)
         plan.add("404.html", "404")
+        plan.add("privacy/index.html", "privacy")  # what is kept, from the comment settings
         for section, target, label in SECTION_REDIRECTS:
             plan.add(f"{section}index.html", "redirect", redirect_to=target, label=label)
         cards.prepare(self.context, self.settings, plan)

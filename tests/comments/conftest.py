@@ -53,6 +53,7 @@ def config(tmp_path: Path) -> CommentsConfig:
     """A configuration with everything under tmp_path; loopback allowed for Webmention tests."""
     return CommentsConfig(
         queue_dir=tmp_path / "queue",
+        state_dir=tmp_path / "state",  # its own secret, bans and subscriptions per test
         content_dir=tmp_path / "content",
         manifest_path=write_manifest(tmp_path / "manifest.json"),
         site_url=SITE,

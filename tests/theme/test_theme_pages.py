@@ -155,15 +155,8 @@ def test_comment_form_posts_the_fields_the_service_expects(
         assert form["method"] == "post"
         assert form["action"] == settings["COMMENT_SERVICE_URL"] + "/comments"
         fields = {tag["name"] for tag in form.find_all(["input", "textarea", "select"])}
-        assert fields == {
-            "item",
-            "author",
-            "website",
-            "body",
-            "reply_to",
-            "homepage",
-            "form_token",
-        }, name
+        expected = {"item", "author", "website", "body", "reply_to", "homepage", "email", "notify"}
+        assert fields == expected | {"form_token"}, name
         for tag in form.find_all(["input", "textarea", "select"]):
             if tag.get("type") != "hidden":
                 assert form.find("label", attrs={"for": tag["id"]}) is not None, name

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Request, Response
 from socialhub.comments.batch import Notifier
 from socialhub.comments.checks import Gone, Refusal, Unavailable, Unreachable, check_comment
 from socialhub.comments.config import CommentsConfig
+from socialhub.comments.contact import check_contact
 from socialhub.comments.disk import RETRY_AFTER
 from socialhub.comments.formtoken import FIELD as TOKEN_FIELD
 from socialhub.comments.formtoken import check_token, make_token
@@ -34,10 +35,18 @@ from socialhub.comments.guard import (
     origin_of,
 )
 from socialhub.comments.jsonbody import read_fields
+from socialhub.comments.links import (
+    CONFIRM_PATH,
+    DELETE_PATH,
+    DELETE_REQUEST_PATH,
+    UNSUBSCRIBE_PATH,
+)
 from socialhub.comments.manifest import Manifest
+from socialhub.comments.moderation import approve
 from socialhub.comments.moderation_web.web import ModerationSite
 from socialhub.comments.queue import Queue, Submission, new_id
 from socialhub.comments.ratelimit import RateLimit
+from socialhub.comments.rights_web import Rights
 from socialhub.comments.score import SpamScorer
 from socialhub.comments.secret import service_secret
 from socialhub.comments.webmention import check_request, verify
@@ -77,6 +86,7 @@ class CommentService:
         self.verifier = ThreadPoolExecutor(
             max_workers=config.webmention_workers, thread_name_prefix="webmention"
         )
+        self.rights = Rights(config, self.queue, self.manifest, self.limiter)
         self.urls = Map(
             [
                 Rule("/comments", endpoint="form", methods=["POST"]),
@@ -87,6 +97,11 @@ class CommentService:
                 # The moderation page (moderation_web/): every path under it is its own.
                 Rule(config.moderation_path, endpoint="moderation", defaults={"rest": ""}),
                 Rule(f"{config.moderation_path}<path:rest>", endpoint="moderation"),
+                # Commenters' rights (rights_web.py): every change is a POST.
+                Rule(CONFIRM_PATH, endpoint="confirm", methods=["GET", "POST"]),
+                Rule(UNSUBSCRIBE_PATH, endpoint="unsubscribe", methods=["GET", "POST"]),
+                Rule(DELETE_REQUEST_PATH, endpoint="delete_request", methods=["GET", "POST"]),
+                Rule(DELETE_PATH, endpoint="delete", methods=["GET", "POST"]),
             ]
         )
         self.moderation = ModerationSite(config, self.manifest)
@@ -195,6 +210,7 @@ class CommentService:
             self.config.form_token_min_seconds,
             self.config.form_token_max_age,
         )
+        contact = check_contact(fields, self.config)  # the optional email (rights_web.py)
         # Why after the checks: the limit guards the queue and the moderator's time, and a
         # refused comment costs neither; a reader who forgot a field corrects it and sends
         # again without being locked out. Floods of bad requests are the proxy's to limit.
@@ -213,15 +229,35 @@ class CommentService:
         )
         verdict = self.scorer.score(submission.id, submission.body, submission.website, sent)
         submission.extra["spam"] = verdict.as_extra()
-        folder = "pending"
-        if self.scorer.rejects(verdict):
+        try:
+            self.rights.identify(submission, contact)  # extra["email_hash"], never the address
+            folder = self.rights.folder_for(submission)  # a banned author's goes to rejected/
+        except Unavailable:
+            self.limiter.give_back(client)  # the state folder failed: nothing was stored
+            raise
+        if folder == "pending" and self.scorer.rejects(verdict):
             # Why keep it: a moderator can still find and approve a false positive.
             folder, submission.reason = "rejected", f"spam (score {verdict.score})"
         self.store(submission, folder, client)  # on disk before we answer
         log.info("queued comment %s on %s in %s", submission.id, submission.item, folder)
         if folder == "pending":
-            self.notifier.poke()
+            self.rights.after_queued(submission, contact)
+            if self.rights.may_skip_queue(submission):
+                self.approve_trusted(submission)
+            else:
+                self.notifier.poke()
         return submission
+
+    def approve_trusted(self, submission: Submission) -> None:
+        """Approve a trusted author's comment at once, through the moderators' approval."""
+        [outcome] = approve(self.config, [submission.id])
+        log.info("trusted author's comment %s: %s", submission.id, outcome.message)
+        if not outcome.ok:
+            self.notifier.poke()  # it waits like any other
+
+    def status_of(self, submission: Submission) -> str:
+        """What to tell the author: "approved" (published at the next build) or "pending"."""
+        return "approved" if self.queue.has(submission.id, "approved") else "pending"
 
     def store(self, submission: Submission, folder: str, client: str) -> None:
         """Queue a submission the limit has counted; uncount it when it cannot be stored."""
@@ -242,7 +278,8 @@ class CommentService:
         target = self.manifest.item(submission.item)
         assert target is not None
         base = (self.manifest.site_url or self.config.site_url).rstrip("/")
-        location = f"{base}{target.url}?comment=pending&id={submission.id}#comment-pending"
+        status = self.status_of(submission)
+        location = f"{base}{target.url}?comment={status}&id={submission.id}#comment-{status}"
         return Response("", 303, headers={"Location": location, "X-Comment-Id": submission.id})
 
     def on_api(self, request: Request) -> Response:
@@ -250,7 +287,7 @@ class CommentService:
         check_api_origin(request.headers, self.config)
         submission = self.accept_comment(request, read_fields(request.get_data(as_text=True)))
         return Response(
-            json.dumps({"id": submission.id, "status": "pending"}),
+            json.dumps({"id": submission.id, "status": self.status_of(submission)}),
             202,
             mimetype="application/json",
             headers={"X-Comment-Id": submission.id},
@@ -370,6 +407,22 @@ class CommentService:
             answer.headers["Vary"] = "Origin"
         return answer
 
+    def on_confirm(self, request: Request) -> Response:
+        """A reply-notification confirmation link (rights_web.py)."""
+        return self.rights.on_confirm(request)
+
+    def on_unsubscribe(self, request: Request) -> Response:
+        """A one-click unsubscribe link (rights_web.py)."""
+        return self.rights.on_unsubscribe(request)
+
+    def on_delete_request(self, request: Request) -> Response:
+        """The "delete my comments" form (rights_web.py)."""
+        return self.rights.on_delete_request(request, self.client(request))
+
+    def on_delete(self, request: Request) -> Response:
+        """A "delete my comments" confirmation link (rights_web.py)."""
+        return self.rights.on_delete(request)
+
     def on_health(self, request: Request) -> Response:
         """Liveness, whether the queue can be written now, and a glance at it."""
         problem = self.queue.problem()
@@ -383,6 +436,7 @@ class CommentService:
     def close(self) -> None:
         """Wait for background verifications (tests and shutdown)."""
         self.verifier.shutdown(wait=True)
+        self.rights.close()
         self.limiter.close()
         self.moderation.close()
         self.notifier.stop()

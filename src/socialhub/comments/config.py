@@ -11,6 +11,8 @@ from socialhub.errors import ConfigError
 
 # COMMENTS_TRUST: who skips the moderation queue (standing.py keeps who is who).
 TRUST_POLICIES = ("off", "trusted", "approved")
+# Commenters' rights: how many days each kind of kept data lives (purge.py).
+RETENTION_DAYS = ("confirm_days", "keep_rejected_days", "keep_approved_days")
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,14 @@ class CommentsConfig:
     webhook_url: str = ""  # a JSON POST to this address with each batch (Slack-compatible)
     webhook_secret: str = ""  # signs the webhook's body: X-Hub-Signature-256: sha256=<hex>
     moderation_url: str = ""  # named in the notices (the moderation page)
+    # --- Commenters' rights: email, reply notifications, deletion, retention ---
+    # The service's own address, for the links in the emails it sends (confirm,
+    # unsubscribe, delete): COMMENT_SERVICE_URL unless set.
+    service_url: str = "http://127.0.0.1:8001"
+    max_email_chars: int = 254  # the longest address SMTP carries (RFC 5321)
+    confirm_days: int = 7  # an unconfirmed subscription or deletion request lives this long
+    keep_rejected_days: int = 30  # rejected submissions (with their client address) are kept
+    keep_approved_days: int = 30  # the queue's copy of an approved one (the file stays in git)
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -93,6 +103,28 @@ def load_config(settings: Mapping[str, Any], root: Path | None = None) -> Commen
             values[name] = _coerce(value, default)
         except (TypeError, ValueError):
             problems.append(f"{key}: {value!r} is not a {type(default).__name__}")
+    problems.extend(_value_problems(values))
+    if problems:
+        raise ConfigError("bad comment service settings:\n" + "\n".join(problems))
+    values["manifest_path"] = manifest_location(settings)
+    values.setdefault("content_dir", Path(settings.get("PATH", "content")))
+    base = settings.get("SITEURL") or settings.get("LOCAL_PREVIEW_URL")
+    if base:
+        values.setdefault("site_url", str(base).rstrip("/"))
+        values.setdefault("allowed_origins", (str(base).rstrip("/"),))
+    if settings.get("COMMENT_SERVICE_URL"):
+        values.setdefault("service_url", str(settings["COMMENT_SERVICE_URL"]).rstrip("/"))
+    if settings.get("TIMEZONE"):
+        values.setdefault("timezone", settings["TIMEZONE"])
+    config = CommentsConfig(**values)
+    if root is not None:
+        config = _anchored(config, root)
+    return config
+
+
+def _value_problems(values: dict[str, Any]) -> list[str]:
+    """What is wrong with the values themselves (their types are right)."""
+    problems = []
     if values.get("trust", "off") not in TRUST_POLICIES:
         problems.append(
             f"COMMENTS_TRUST: {values['trust']!r} is not one of {', '.join(TRUST_POLICIES)}"
@@ -102,20 +134,10 @@ def load_config(settings: Mapping[str, Any], root: Path | None = None) -> Commen
         problems.append(
             f"COMMENTS_MODERATION_PATH: {path!r} must start and end with / (e.g. /moderation/)"
         )
-    if problems:
-        raise ConfigError("bad comment service settings:\n" + "\n".join(problems))
-    values["manifest_path"] = manifest_location(settings)
-    values.setdefault("content_dir", Path(settings.get("PATH", "content")))
-    base = settings.get("SITEURL") or settings.get("LOCAL_PREVIEW_URL")
-    if base:
-        values.setdefault("site_url", str(base).rstrip("/"))
-        values.setdefault("allowed_origins", (str(base).rstrip("/"),))
-    if settings.get("TIMEZONE"):
-        values.setdefault("timezone", settings["TIMEZONE"])
-    config = CommentsConfig(**values)
-    if root is not None:
-        config = _anchored(config, root)
-    return config
+    for name in RETENTION_DAYS:  # commenters' rights: a day at least, so nothing goes at once
+        if values.get(name, 1) < 1:
+            problems.append(f"COMMENTS_{name.upper()}: {values[name]!r} must be 1 or more (days)")
+    return problems
 
 
 def manifest_location(settings: Mapping[str, Any]) -> Path:

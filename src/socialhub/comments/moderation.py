@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from socialhub.comments.after_approval import after_approval
 from socialhub.comments.checks import Gone, Refusal, Unreachable
 from socialhub.comments.config import CommentsConfig
 from socialhub.comments.disk import Unwritable
@@ -228,6 +229,8 @@ def approve(config: CommentsConfig, identifiers: list[str], moderator: str = "")
                 ) from error
             raise NotDone(f"not approved: {error.detail}; nothing was changed") from error
         note += _committed(config, path, written, moderator)
+        # Commenters' rights (after_approval.py): the author's standing, reply emails.
+        after_approval(config, written)
         if earlier is not None:
             return f"approved, updated {path} (the same source's earlier mention){note}"
         return f"approved, wrote {path}{note}"

@@ -215,6 +215,53 @@ def notify(c, settings="pelicanconf.py"):
     print(f"{counted(named, 'comment')} named in the notice." if named else "Nothing new to tell.")
 
 
+# --- Commenters' rights: deletion requests and the purge ---------------------------
+
+
+@task(help={"settings": "settings file (default pelicanconf.py)"})
+def deletions(c, settings="pelicanconf.py"):
+    """List the confirmed "delete my comments" requests waiting for a moderator."""
+    from socialhub.comments.deletion import pending_deletions  # noqa: PLC0415 - see the imports
+
+    waiting = pending_deletions(_config(settings))
+    for request in waiting:
+        ids = ", ".join(f"{found.item}/{found.id}" for found in request.comments)
+        print(f"{request.id}  {counted(len(request.comments), 'comment')}: {ids}")
+    print(f"{counted(len(waiting), 'deletion request')} waiting.")
+
+
+@task(help={"ids": "deletion request ids (d-…), separated by commas or spaces"})
+def delete(c, ids, settings="pelicanconf.py"):
+    """Carry out deletion requests: remove their comments from content/ and the queue."""
+    from socialhub.comments.deletion import carry_out  # noqa: PLC0415 - see the imports
+
+    config = _config(settings)
+    failed = 0
+    for identifier in _split(ids):
+        try:
+            lines = carry_out(config, identifier)
+        except (LookupError, ValueError, OSError) as error:
+            print(f"{identifier}: not done: {error}")
+            failed += 1
+            continue
+        for line in lines:
+            print(f"{identifier}: {line}")
+    print(
+        "Now commit and publish: git add -A content/comments && "
+        'git commit -m "Delete comments at their authors\' request" && invoke publish'
+    )
+    if failed:
+        raise Exit(code=1)
+
+
+@task(help={"settings": "settings file (default pelicanconf.py)"})
+def purge(c, settings="pelicanconf.py"):
+    """Remove what is kept longer than the retention settings say (run it daily)."""
+    from socialhub.comments.purge import purge as run_purge  # noqa: PLC0415 - see the imports
+
+    print(run_purge(_config(settings)).summary())
+
+
 def _split(ids: str) -> list[str]:
     return [part for part in ids.replace(",", " ").split() if part]
 
@@ -229,7 +276,18 @@ def _report(outcomes: list) -> None:
 
 
 comments = Collection(
-    "comments", serve, list_, show, verify, notify, add_moderator, reset_password, remove_moderator
+    "comments",
+    serve,
+    list_,
+    show,
+    verify,
+    notify,
+    add_moderator,
+    reset_password,
+    remove_moderator,
+    deletions,
+    delete,
+    purge,
 )
 comments.add_task(approve_, name="approve")
 comments.add_task(reject_, name="reject")

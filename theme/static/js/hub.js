@@ -46,10 +46,12 @@
     form.addEventListener("focusin", fetchToken);
   }
 
-  // The comment service sends the reader back with ?comment=pending: say thank you.
-  var pending = document.getElementById("comment-pending");
-  if (pending && new URLSearchParams(window.location.search).get("comment") === "pending") {
-    pending.classList.add("is-shown");
-    pending.scrollIntoView({ block: "center" });
+  // The comment service sends the reader back with ?comment=pending (or =approved, for a
+  // trusted author): say thank you.
+  var answer = new URLSearchParams(window.location.search).get("comment");
+  var notice = (answer === "pending" || answer === "approved") && document.getElementById("comment-" + answer);
+  if (notice) {
+    notice.classList.add("is-shown");
+    notice.scrollIntoView({ block: "center" });
   }
 })();
