@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import socketserver
 import threading
 from collections.abc import Callable, Iterator
@@ -11,41 +10,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from moderation_helpers import write_manifest
 from werkzeug.test import Client
 
 from socialhub.comments.app import CommentService, create_app
 from socialhub.comments.config import CommentsConfig
 
 SITE = "http://127.0.0.1:8000"
-
-
-def write_manifest(path: Path) -> Path:
-    """A manifest like the build's: one open post, one closed, a video with a comment."""
-    items = {
-        "first-post": {
-            "url": "/posts/first-post/",
-            "title": "First post",
-            "kind": "post",
-            "comments_open": True,
-            "comment_ids": ["c-20261102-aaaa"],
-        },
-        "closed-post": {
-            "url": "/posts/closed-post/",
-            "title": "Closed",
-            "kind": "post",
-            "comments_open": False,
-            "comment_ids": [],
-        },
-        "first-film": {
-            "url": "/videos/first-film/",
-            "title": "First Film",
-            "kind": "video",
-            "comments_open": True,
-            "comment_ids": [],
-        },
-    }
-    path.write_text(json.dumps({"site_url": SITE, "items": items}), encoding="utf-8")
-    return path
 
 
 @pytest.fixture

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from bs4 import BeautifulSoup
 from werkzeug.test import Client, TestResponse
 
@@ -50,3 +53,34 @@ def queue_comment(queue_dir: object, identifier: str, **fields: object) -> Submi
     submission = Submission(**values)
     Queue(queue_dir).put(submission)  # type: ignore[arg-type]
     return submission
+
+
+def write_manifest(path: Path) -> Path:
+    """A manifest like the build's: one open post, one closed, a video with a comment."""
+    items = {
+        "first-post": {
+            "url": "/posts/first-post/",
+            "title": "First post",
+            "kind": "post",
+            "comments_open": True,
+            "comment_ids": ["c-20261102-aaaa"],
+        },
+        "closed-post": {
+            "url": "/posts/closed-post/",
+            "title": "Closed",
+            "kind": "post",
+            "comments_open": False,
+            "comment_ids": [],
+        },
+        "first-film": {
+            "url": "/videos/first-film/",
+            "title": "First Film",
+            "kind": "video",
+            "comments_open": True,
+            "comment_ids": [],
+        },
+    }
+    path.write_text(
+        json.dumps({"site_url": "http://127.0.0.1:8000", "items": items}), encoding="utf-8"
+    )
+    return path

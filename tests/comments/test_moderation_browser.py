@@ -237,8 +237,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 @pytest.fixture
 def moderation_service(tmp_path: Path) -> Iterator[str]:
     """The comment service alone, on loopback, with a moderator and two waiting comments."""
-    from conftest import write_manifest  # noqa: PLC0415
-    from moderation_helpers import queue_comment  # noqa: PLC0415 - this test's helper
+    from moderation_helpers import queue_comment, write_manifest  # noqa: PLC0415
 
     from socialhub.comments.moderation_web.accounts import Accounts  # noqa: PLC0415
 

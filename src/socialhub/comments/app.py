@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from html import escape
@@ -53,6 +54,8 @@ from socialhub.comments.webmention import check_request, verify
 
 log = logging.getLogger("socialhub.comments")
 
+STATE_AWAY = "The comment service cannot reach its records just now; please try again later."
+
 # How many times a Webmention whose source cannot be reached is tried (once per start
 # of the service) before it is rejected.
 MAX_ATTEMPTS = 3
@@ -80,7 +83,7 @@ class CommentService:
             config.rate_limit_seconds,
         )
         self.timezone = ZoneInfo(config.timezone)
-        self.secret = service_secret(config.state_dir)
+        self._secret: bytes | None = None  # read at first use: a broken folder is a 503
         self.scorer = SpamScorer(config)
         self.notifier = Notifier(config, self.queue)
         self.verifier = ThreadPoolExecutor(
@@ -227,14 +230,16 @@ class CommentService:
             reply_to=checked.reply_to,
             client=client,
         )
-        verdict = self.scorer.score(submission.id, submission.body, submission.website, sent)
-        submission.extra["spam"] = verdict.as_extra()
         try:
+            verdict = self.scorer.score(submission.id, submission.body, submission.website, sent)
+            submission.extra["spam"] = verdict.as_extra()
             self.rights.identify(submission, contact)  # extra["email_hash"], never the address
             folder = self.rights.folder_for(submission)  # a banned author's goes to rejected/
-        except Unavailable:
+        except (Unavailable, OSError, sqlite3.Error) as error:
             self.limiter.give_back(client)  # the state folder failed: nothing was stored
-            raise
+            if isinstance(error, Unavailable):
+                raise
+            raise Unavailable(STATE_AWAY) from error
         if folder == "pending" and self.scorer.rejects(verdict):
             # Why keep it: a moderator can still find and approve a false positive.
             folder, submission.reason = "rejected", f"spam (score {verdict.score})"
@@ -247,6 +252,17 @@ class CommentService:
             else:
                 self.notifier.poke()
         return submission
+
+    @property
+    def secret(self) -> bytes:
+        """The service's key (secret.py), read once; Unavailable while its folder fails."""
+        if self._secret is None:
+            try:
+                self._secret = service_secret(self.config.state_dir)
+            except (OSError, ValueError) as error:
+                log.error("cannot read the secret in %s: %s", self.config.state_dir, error)
+                raise Unavailable(STATE_AWAY) from error
+        return self._secret
 
     def approve_trusted(self, submission: Submission) -> None:
         """Approve a trusted author's comment at once, through the moderators' approval."""
