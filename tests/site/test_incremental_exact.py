@@ -11,12 +11,16 @@ page that should change did), and the files it wrote must be exactly those whose
 bytes changed (no other page was touched).
 
 Counts a reader sees: the hub's and each filter's "N items", a tag's "N items"
-(on its pages and on /tags/), a blogger's "N featured posts" (on their page, the
+(on their front pages and on /tags/), a blogger's "N featured posts" (on their page, the
 directory and the byline of each post), a contest's "N films" (on its page and
 on /contests/), the comments on each card and above each thread. The count cases
 make the change where it moves a count on a page whose list of cards does not
 change (an item added or removed on a later page), some with small hub pages
 (HUB_PAGE_SIZE) so that a list has several pages.
+
+Pages are numbered from the oldest item: the "newest item" cases list exactly
+which list pages a new item may change (the front pages and the top of its
+lists); every other list page must keep its bytes.
 """
 
 from __future__ import annotations
