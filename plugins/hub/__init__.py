@@ -63,8 +63,8 @@ class HubGenerator(Generator):
         for pager in paginate(site.items, size, "hub/"):
             shown = (items_digest(site, pager.items), pager.position, pictures)
             plan.add(pager.save_as(), "hub", shown, pager=pager, hub_filter="")
-            if pager.number == 1:
-                # Why twice: "/" and "/hub/" are both the hub's first page; the
+            if pager.is_front:
+                # Why twice: "/" and "/hub/" are both the hub's front page; the
                 # canonical link of "/" points at "/hub/".
                 plan.add("index.html", "hub", shown, pager=pager, hub_filter="")
         for hub_slug, kind, _label in HUB_FILTERS:

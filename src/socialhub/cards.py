@@ -31,6 +31,7 @@ from PIL import ImageColor, ImageDraw, ImageFont, ImageOps
 from socialhub.media import THUMBS_FOLDER, Picture, Rendition
 from socialhub.media import lookup as thumbs_lookup
 from socialhub.model import Image
+from socialhub.pages import Pager
 from socialhub.render import PagePlan, keep_outputs
 
 log = logging.getLogger(__name__)
@@ -375,8 +376,9 @@ def maker(context: MutableMapping[str, Any], settings: Mapping[str, Any]) -> Car
 
 def _paged(kind: str, variables: Mapping[str, Any]) -> str:
     pager = variables.get("pager")
-    number = getattr(pager, "number", 1)
-    return f"{kind} · page {number}" if number > 1 else kind
+    if isinstance(pager, Pager) and not pager.is_front:
+        return f"{kind} · page {pager.number}"
+    return kind
 
 
 # Pages of one kind that list things: their card's title and kind.

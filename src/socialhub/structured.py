@@ -363,7 +363,7 @@ class Builder:
             if "/" in output and section in named:
                 steps.append(named[section])
         pager = variables.get("pager")
-        if isinstance(pager, Pager) and pager.number > 1:
+        if isinstance(pager, Pager) and not pager.is_front:
             steps.append((f"Page {pager.number}", pager.url(pager.number)))
         return steps
 

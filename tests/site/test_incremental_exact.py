@@ -11,17 +11,22 @@ page that should change did), and the files it wrote must be exactly those whose
 bytes changed (no other page was touched).
 
 Counts a reader sees: the hub's and each filter's "N items", a tag's "N items"
-(on its pages and on /tags/), a blogger's "N featured posts" (on their page, the
+(on their front pages and on /tags/), a blogger's "N featured posts" (on their page, the
 directory and the byline of each post), a contest's "N films" (on its page and
 on /contests/), the comments on each card and above each thread. The count cases
 make the change where it moves a count on a page whose list of cards does not
 change (an item added or removed on a later page), some with small hub pages
 (HUB_PAGE_SIZE) so that a list has several pages.
+
+Pages are numbered from the oldest item: the "newest item" cases list exactly
+which list pages a new item may change (the front pages and the top of its
+lists); every other list page must keep its bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -161,6 +166,16 @@ def add_newest_post(content: Path, _theme: Path) -> None:
     )
 
 
+def add_newest_video_post(content: Path, _theme: Path) -> None:
+    """A company post newer than everything, tagged video (12 items before) and a new tag."""
+    (content / "posts/behind-the-contest.md").write_text(
+        "Title: Behind the contest\nDate: 2026-12-21 09:00\nAuthor: Daniel Osei\n"
+        "Tags: video, stores\nSummary: How we judge the films.\n\n"
+        "Three judges watch every film twice.\n",
+        encoding="utf-8",
+    )
+
+
 def delete_shoutout(content: Path, _theme: Path) -> None:
     """A #FF shout-out deleted with its comments (its picture stays in content/images/)."""
     (content / "follow-friday/ff-oskar-message-in-a-bottle.md").unlink()
@@ -243,9 +258,17 @@ class Case:
     expected: dict[str, str]
     prepare: Callable[[Path, Path], None] | None = None  # done before the first build
     settings: dict[str, object] = field(default_factory=dict)  # for every build of the case
+    # When given: exactly the list pages (the hub, its filters, tags) whose bytes change.
+    listings: frozenset[str] | None = None
+    most_rendered: float = 1 / 3  # of the pages of a cold build, for one change
 
 
 SMALL_PAGES = {"HUB_PAGE_SIZE": 5}
+# 36 items: 9 full pages of 4, so that one more makes a new page 10.
+FULL_PAGES = {"HUB_PAGE_SIZE": 4}
+
+# The list pages: the front pages, the hub's pages and filters, each tag's pages.
+LISTING = re.compile(r"^(index\.html|hub/.*index\.html|tags/[^/]+/(page/\d+/)?index\.html)$")
 
 
 CASES: dict[str, Case] = {
@@ -300,6 +323,9 @@ CASES: dict[str, Case] = {
     "deleted item": Case(
         delete_shoutout,
         {"follow-friday/index.html": "#FF", "feeds/follow-friday.atom.xml": "#FF"},
+        # Pages are numbered from the oldest: the items newer than a deleted one move down
+        # one place, so every list page above it is rendered again (and most rewritten).
+        most_rendered=0.5,
     ),
     "template": Case(change_template, {"videos/harbour-lights/index.html": "<!-- v2 -->"}),
     "comment": Case(
@@ -314,7 +340,7 @@ CASES: dict[str, Case] = {
         add_older_featured_post,
         {
             "hub/bloggers/index.html": "16 items, newest first",
-            "hub/bloggers/page/2/index.html": "A first week with the X2",
+            "hub/bloggers/page/1/index.html": "A first week with the X2",
             "bloggers/priya-raman/index.html": "4 featured posts",
             "bloggers/index.html": "4 featured posts",
             "bloggers/priya-raman/talkback-on-the-mini/index.html": "4 featured posts on the hub",
@@ -326,7 +352,6 @@ CASES: dict[str, Case] = {
         {
             "index.html": "35 items, newest first",
             "hub/index.html": "35 items, newest first",
-            "hub/page/2/index.html": "35 items, newest first",
             "hub/bloggers/index.html": "14 items, newest first",
             "bloggers/marcus-hale/index.html": "3 featured posts",
             "bloggers/index.html": "3 featured posts",
@@ -350,8 +375,8 @@ CASES: dict[str, Case] = {
         {
             "bloggers/priya-raman/x2-braille-display/index.html": "Did the June update fix it",
             "bloggers/priya-raman/index.html": "1 comment",
-            "hub/page/3/index.html": "1 comment",
-            "hub/bloggers/page/2/index.html": "1 comment",
+            "hub/page/1/index.html": "1 comment",
+            "hub/bloggers/page/1/index.html": "1 comment",
             "tags/braille/index.html": "1 comment",
         },
     ),
@@ -359,7 +384,7 @@ CASES: dict[str, Case] = {
         tag_old_item,
         {
             "tags/video/index.html": "13 items",
-            "tags/video/page/3/index.html": "The Lumen X2 and my braille display",
+            "tags/video/page/1/index.html": "The Lumen X2 and my braille display",
             "tags/index.html": "13 items",
         },
         settings=SMALL_PAGES,
@@ -374,6 +399,53 @@ CASES: dict[str, Case] = {
         },
         prepare=write_draft,
         settings=SMALL_PAGES,
+    ),
+    # Pages are numbered from the oldest: a newest item changes the front pages and the top
+    # page of each of its lists (hub 36 -> 37 items on 8 pages of 5, posts 6 -> 7 on 2,
+    # video 12 -> 13 on 3), and nothing else.
+    "newest item, older pages kept": Case(
+        add_newest_video_post,
+        {
+            "hub/index.html": "Behind the contest",
+            "hub/page/8/index.html": "Behind the contest",
+            "tags/video/page/3/index.html": "Behind the contest",
+        },
+        settings=SMALL_PAGES,
+        listings=frozenset(
+            {
+                "index.html",
+                "hub/index.html",
+                "hub/page/8/index.html",
+                "hub/posts/index.html",
+                "hub/posts/page/2/index.html",
+                "tags/video/index.html",
+                "tags/video/page/3/index.html",
+                "tags/stores/index.html",
+            }
+        ),
+    ),
+    # ... and when it opens a new top page (hub 36 -> 37 on pages of 4: a page 10), the pages
+    # whose pager row reaches the top (WINDOW = 2 below the old top page 9) change too.
+    "newest item, new top page": Case(
+        add_newest_video_post,
+        {
+            "hub/page/10/index.html": "Behind the contest",
+            "hub/page/9/index.html": 'href="/hub/page/10/" rel="prev"',
+            "tags/video/page/4/index.html": "Behind the contest",
+        },
+        settings=FULL_PAGES,
+        listings=frozenset(
+            {
+                "index.html",
+                "hub/index.html",
+                *(f"hub/page/{number}/index.html" for number in (7, 8, 9, 10)),
+                "hub/posts/index.html",
+                "hub/posts/page/2/index.html",
+                "tags/video/index.html",
+                *(f"tags/video/page/{number}/index.html" for number in (1, 2, 3, 4)),
+                "tags/stores/index.html",
+            }
+        ),
     ),
 }
 
@@ -434,8 +506,16 @@ def test_rebuild_equals_a_clean_build_and_writes_only_what_changed(
         f"written but unchanged: {sorted(written - changed)}; "
         f"changed but not written: {sorted(changed - written)}"
     )
+    if this.listings is not None:
+        listed = {name for name in changed if LISTING.match(name)}
+        assert listed == this.listings, (
+            f"list pages changed but not expected: {sorted(listed - this.listings)}; "
+            f"expected but unchanged: {sorted(this.listings - listed)}"
+        )
     for page, text in this.expected.items():
         assert page in changed, f"{page} did not change"
         assert text in (output / page).read_text(encoding="utf-8")
     if case != "template":
-        assert rendered < total / 3, f"{rendered} of {total} pages rendered for one change"
+        assert rendered < total * this.most_rendered, (
+            f"{rendered} of {total} pages rendered for one change"
+        )
