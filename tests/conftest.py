@@ -8,25 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import CHROMIUM, CHROMIUM_ARGS, SAMPLE
-
-from socialhub.build import run_build
+from helpers import CHROMIUM, CHROMIUM_ARGS, SAMPLE, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 MINIMAL = DATA / "sites" / "minimal" / "content"
-
-
-def build_site(content: Path, output: Path, **settings: object) -> Path:
-    """Build ``content`` into ``output`` with the project's settings; return ``output``."""
-    overrides = {
-        "PATH": str(content),
-        "OUTPUT_PATH": str(output),
-        "CACHE_PATH": str(output.parent / f".cache-{output.name}"),
-        **settings,
-    }
-    run_build(ROOT / "pelicanconf.py", overrides)
-    return output
 
 
 @pytest.fixture(scope="session")

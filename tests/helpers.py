@@ -19,6 +19,8 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 
+from socialhub.build import run_build
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # The sample hub the tests assert on: a copy kept under tests/, so that content/ can be anyone's.
@@ -143,3 +145,15 @@ def shipped_nginx(folder: Path, site_root: Path, connections: int = 64) -> Nginx
     )
     command = [nginx, "-c", str(conf), "-p", str(temp)]
     return NginxSetup(command, conf, site_port, comments_port, service_port)
+
+
+def build_site(content: Path, output: Path, **settings: object) -> Path:
+    """Build ``content`` into ``output`` with the project's settings; return ``output``."""
+    overrides = {
+        "PATH": str(content),
+        "OUTPUT_PATH": str(output),
+        "CACHE_PATH": str(output.parent / f".cache-{output.name}"),
+        **settings,
+    }
+    run_build(ROOT / "pelicanconf.py", overrides)
+    return output

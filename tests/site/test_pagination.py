@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_site
+from helpers import build_site
 
 from socialhub.pages import FRONT, WINDOW, paginate
 
