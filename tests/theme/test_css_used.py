@@ -32,8 +32,8 @@ ALLOWED = {
     ".prose img",  # a picture in a body
     ".prose blockquote",  # a quotation in a body
     ".search mark",  # a word found, highlighted by Pagefind in its results
-    ".status--judging",
-    ".pagination__gap",  # the "…" of a pager with more pages than the sample's lists have  # a contest being judged (the sample has open and closed ones)
+    ".status--judging",  # a contest being judged (the sample has open and closed ones)
+    ".pagination__gap",  # the "…" of a pager with more pages than the sample's lists have
     ".comment--mention",  # a Webmention reply among the comments
     ".comment__from",  # the same: where the reply came from
     ".comment__author .face",  # the same: its author's picture or initials
