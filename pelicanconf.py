@@ -72,6 +72,7 @@ WEBSUB_HUB = ""
 WEBSUB_STATE_FILE = ".cache/websub-feeds.json"
 COMMENTS_QUEUE_DIR = "var/comments"  # the comment service's queue (back it up)
 COMMENTS_STATE_DIR = "var/comments-state"  # its secret key and private state (back it up)
+COMMENTS_ALTCHA = False  # True: ALTCHA proof of work in the comment form (needs `npm ci`)
 COMMENTS_RATE_LIMIT_COUNT = 5  # comments per client...
 COMMENTS_RATE_LIMIT_SECONDS = 60  # ...within this many seconds
 COMMENTS_SMTP_HOST = ""  # set (with COMMENTS_SMTP_TO) to be emailed each new comment

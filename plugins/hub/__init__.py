@@ -26,6 +26,7 @@ from socialhub.render import PagePlan, item_digest, items_digest, keep_outputs, 
 from socialhub.sitemap import sitemap_xml
 from socialhub.staticfiles import published
 from socialhub.urls import absolute
+from socialhub.widgets import altcha_files
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,9 @@ class HubGenerator(Generator):
                 relative = source.relative_to(static)
                 write_if_changed(target / relative, published(source.name, source.read_bytes()))
                 copied.append(f"theme/{relative.as_posix()}")
+        for save_as, data in altcha_files(self.settings).items():
+            write_if_changed(Path(self.output_path) / save_as, data)
+            copied.append(save_as)
         keep_outputs(self.settings, "theme-static", copied)
 
     def _write_text(self, save_as: str, text: str) -> None:

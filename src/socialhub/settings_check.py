@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socialhub.errors import Problem, SettingsError
+from socialhub.widgets import altcha_problem
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -167,6 +168,7 @@ def check_settings(settings: MutableMapping[str, Any], settings_file: str) -> No
         "COMPANY_LOGO": _logo(str(settings.get("PATH", "content"))),
         "TIMEZONE": _time_zone,
         "COMPANY_PROFILES": _web_addresses,
+        "COMMENTS_ALTCHA": altcha_problem,
     }
     problems = []
     for name, check in checks.items():

@@ -45,6 +45,8 @@ from socialhub.comments.links import (
 from socialhub.comments.manifest import Manifest
 from socialhub.comments.moderation import approve
 from socialhub.comments.moderation_web.web import ModerationSite
+from socialhub.comments.proof_of_work import FIELD as ALTCHA_FIELD
+from socialhub.comments.proof_of_work import ProofOfWork
 from socialhub.comments.queue import Queue, Submission, new_id
 from socialhub.comments.ratelimit import RateLimit
 from socialhub.comments.rights_web import Rights
@@ -85,6 +87,7 @@ class CommentService:
         self.timezone = ZoneInfo(config.timezone)
         self._secret: bytes | None = None  # read at first use: a broken folder is a 503
         self.scorer = SpamScorer(config)
+        self.proof = ProofOfWork(config)
         self.notifier = Notifier(config, self.queue)
         self.verifier = ThreadPoolExecutor(
             max_workers=config.webmention_workers, thread_name_prefix="webmention"
@@ -94,6 +97,7 @@ class CommentService:
             [
                 Rule("/comments", endpoint="form", methods=["POST"]),
                 Rule("/comments/token", endpoint="token", methods=["GET"]),
+                Rule("/altcha/challenge", endpoint="challenge", methods=["GET"]),
                 Rule("/api/comments", endpoint="api", methods=["POST"]),
                 Rule("/webmention", endpoint="webmention", methods=["POST"]),
                 Rule("/health", endpoint="health", methods=["GET", "HEAD"]),
@@ -213,6 +217,10 @@ class CommentService:
             self.config.form_token_min_seconds,
             self.config.form_token_max_age,
         )
+        if self.config.altcha:
+            worked = self.proof.check(self.secret, fields.get(ALTCHA_FIELD, ""))
+            sent.score += worked.score
+            sent.signals += worked.signals
         contact = check_contact(fields, self.config)  # the optional email (rights_web.py)
         # Why after the checks: the limit guards the queue and the moderator's time, and a
         # refused comment costs neither; a reader who forgot a field corrects it and sends
@@ -438,6 +446,19 @@ class CommentService:
     def on_delete(self, request: Request) -> Response:
         """A "delete my comments" confirmation link (rights_web.py)."""
         return self.rights.on_delete(request)
+
+    def on_challenge(self, request: Request) -> Response:
+        """A fresh ALTCHA challenge for the comment form's widget (404 when ALTCHA is off)."""
+        if not self.config.altcha:
+            raise NotFound()
+        answer = Response(json.dumps(self.proof.challenge(self.secret)), 200)
+        answer.mimetype = "application/json"
+        answer.headers["Cache-Control"] = "no-store"
+        origin = origin_of(request.headers)
+        if origin in allowed_origins(self.config):
+            answer.headers["Access-Control-Allow-Origin"] = origin
+            answer.headers["Vary"] = "Origin"
+        return answer
 
     def on_health(self, request: Request) -> Response:
         """Liveness, whether the queue can be written now, and a glance at it."""

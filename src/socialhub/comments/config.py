@@ -66,6 +66,10 @@ class CommentsConfig:
     webhook_url: str = ""  # a JSON POST to this address with each batch (Slack-compatible)
     webhook_secret: str = ""  # signs the webhook's body: X-Hub-Signature-256: sha256=<hex>
     moderation_url: str = ""  # named in the notices (the moderation page)
+    altcha: bool = False  # ALTCHA proof of work in the comment form (proof_of_work.py)
+    altcha_cost: int = 1000  # PBKDF2 iterations of each try...
+    altcha_max_counter: int = 2000  # ...and at most this many tries (about a second)
+    altcha_expires: int = 1200  # seconds a challenge may be solved and sent
     # --- Commenters' rights: email, reply notifications, deletion, retention ---
     # The service's own address, for the links in the emails it sends (confirm,
     # unsubscribe, delete): COMMENT_SERVICE_URL unless set.
