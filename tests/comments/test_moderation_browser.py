@@ -11,18 +11,21 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from rights_helpers import mailbox  # noqa: F401 - the SMTP server, a fixture
 from waitress.server import create_server
 
 from socialhub.comments.app import create_app
@@ -41,6 +44,13 @@ class Quiet(SimpleHTTPRequestHandler):
         return
 
 
+QUENTIN = "quentin@readers.example"
+
+
+def _text(message: Any) -> str:
+    return str(message.get_body(preferencelist=("plain",)).get_content())
+
+
 def _invoke(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> str:
     done = subprocess.run(
         [sys.executable, "-m", "invoke", *args],
@@ -57,8 +67,12 @@ def _invoke(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> s
 
 
 @pytest.fixture
-def hub(tmp_path: Path) -> Iterator[dict[str, Any]]:
+def hub(tmp_path: Path, mailbox: tuple[Any, int]) -> Iterator[dict[str, Any]]:  # noqa: F811
     """A published copy of the minimal site, its comment service, and how to publish again."""
+    yield from _hub(tmp_path, *mailbox)
+
+
+def _hub(tmp_path: Path, box: Any, mail_port: int) -> Iterator[dict[str, Any]]:
     content = tmp_path / "checkout" / "content"
     shutil.copytree(MINIMAL, content)
     www = tmp_path / "www"
@@ -113,6 +127,14 @@ def hub(tmp_path: Path) -> Iterator[dict[str, Any]]:
             )
 
         publish()
+        # Email through a real SMTP server on loopback (the commenters' notifications).
+        config = replace(
+            config,
+            smtp_host="127.0.0.1",
+            smtp_port=mail_port,
+            smtp_from="hub@lumen.example",
+            service_url=service_url,
+        )
         service = create_app(config)
         holder["app"] = service
         threading.Thread(target=server.run, daemon=True).start()
@@ -123,6 +145,7 @@ def hub(tmp_path: Path) -> Iterator[dict[str, Any]]:
             "settings": settings,
             "www": www,
             "config": config,
+            "mailbox": box,
         }
     finally:
         site.shutdown()
@@ -133,10 +156,13 @@ def hub(tmp_path: Path) -> Iterator[dict[str, Any]]:
             service.close()
 
 
-def _post_comment(page: Any, site: str, author: str, body: str) -> None:
+def _post_comment(page: Any, site: str, author: str, body: str, email: str = "") -> None:
     page.goto(f"{site}/posts/first-post/", timeout=WAIT)
     page.fill("#comment-author", author)
     page.fill("#comment-body", body)
+    if email:  # and "email me when someone replies"
+        page.fill("#comment-email", email)
+        page.check("#comment-notify-replies")
     # A person takes a few seconds to write: the form's token refuses a post sent at once.
     page.wait_for_function(
         "document.querySelector('[name=form_token]').value.length > 20", timeout=WAIT
@@ -195,11 +221,29 @@ def test_a_moderator_approves_in_the_browser_and_the_next_publish_shows_it(
     try:
         reader = context.new_page()
         _post_comment(reader, hub["site"], "Rita Reader", "Does the **night mode** work on video?")
-        _post_comment(reader, hub["site"], "Quentin Question", "Which phone was this shot on?")
+        _post_comment(
+            reader, hub["site"], "Quentin Question", "Which phone was this shot on?", QUENTIN
+        )
+        # Double opt-in: the link in the email shows a page; its button confirms.
+        [confirmation] = hub["mailbox"].wait_for(1)
+        assert confirmation["To"] == QUENTIN
+        link = re.search(
+            rf"{re.escape(hub['service'])}/comments/confirm\?t=\S+", _text(confirmation)
+        )
+        assert link is not None
+        reader.goto(link.group(0), timeout=WAIT)
+        with reader.expect_navigation(timeout=WAIT):
+            reader.locator("main button[type=submit]").click()
 
         _moderate(context, hub["service"])
     finally:
         context.close()
+
+    # Quentin opted in: the staff reply reaches him by email, with a one-click unsubscribe.
+    messages = hub["mailbox"].wait_for(2)
+    [notice] = [m for m in messages[1:] if m["To"] == QUENTIN]
+    assert "The Lumen X2, no filters." in _text(notice)
+    assert notice["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
     # No command typed for the approval: the next scheduled publish shows both.
     hub["publish"]()
