@@ -1,8 +1,9 @@
 """The same plain articles as a Hugo site with a minimal theme, for the comparison with Hugo.
 
-The theme is written into the site folder: a list page (home, sections, taxonomies), single
-pages and an RSS feed, comparable to the plain Pelican site. Hugo is optional: without a
-``hugo`` binary the bench says how to install it and skips it.
+The theme is written into the site folder: a list page (home: every article, like Pelican's
+index; sections, categories and tags), single pages and an RSS feed per list, comparable to
+the plain Pelican site. Hugo is optional: without a ``hugo`` binary the bench says how to
+install it and skips it.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ BASE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 </header><main>{{ block "main" . }}{{ end }}</main></body></html>
 """
 LIST = """{{ define "main" }}<h1>{{ .Title }}</h1>
-{{ range .Pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+{{ $pages := .Pages }}{{ if .IsHome }}{{ $pages = .Site.RegularPages }}{{ end }}
+{{ range $pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
 <time>{{ .Date.Format "2006-01-02" }}</time>{{ .Summary }}</article>{{ end }}{{ end }}
 """
 SINGLE = """{{ define "main" }}<article><h1>{{ .Title }}</h1>
@@ -42,10 +44,12 @@ SINGLE = """{{ define "main" }}<article><h1>{{ .Title }}</h1>
 {{ .Content }}<p>{{ range .Params.tags }}<a href="/tags/{{ . | urlize }}/">{{ . }}</a> {{ end }}</p>
 </article>{{ end }}
 """
-RSS = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>
+RSS = """{{ printf "<?xml version=%q encoding=%q?>" "1.0" "utf-8" | safeHTML }}
+<rss version="2.0"><channel>
 <title>{{ .Title }} · {{ .Site.Title }}</title><link>{{ .Permalink }}</link>
-{{ range first 10 .Pages }}<item><title>{{ .Title }}</title><link>{{ .Permalink }}</link>
-<pubDate>{{ .Date.Format "Mon, 02 Jan 2006 15:04:05 -0700" }}</pubDate>
+{{ $pages := .Pages }}{{ if .IsHome }}{{ $pages = .Site.RegularPages }}{{ end }}
+{{ range first 10 $pages }}<item><title>{{ .Title }}</title><link>{{ .Permalink }}</link>
+<pubDate>{{ .Date.Format "Mon, 02 Jan 2006 15:04:05 -0700" | safeHTML }}</pubDate>
 <description>{{ .Content | html }}</description></item>{{ end }}
 </channel></rss>
 """
@@ -111,13 +115,14 @@ def server_rerender(hugo: str, site: Path, edits: int, timeout: float = 300) -> 
     """
     port = _free_port()
     command = [hugo, "server", "--source", str(site), "--bind", "127.0.0.1", "--port", str(port)]
-    command += ["--disableFastRender", "--renderToMemory", "--disableLiveReload"]
+    command += ["--disableFastRender", "--disableLiveReload"]  # served from memory by default
     server = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
     )
     lines: queue.Queue[str] = queue.Queue()
     # A reader thread, so that a silent server cannot block the bench past its timeout.
-    threading.Thread(target=_read, args=(server, lines), daemon=True).start()
+    reader = threading.Thread(target=_read, args=(server, lines), daemon=True)
+    reader.start()
     times: list[float] = []
     try:
         if not _wait_for(lines, "Web Server is available", timeout):
@@ -136,6 +141,9 @@ def server_rerender(hugo: str, site: Path, edits: int, timeout: float = 300) -> 
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=60)
+        reader.join(timeout=60)  # the pipe is at its end once the server has exited
+        if server.stdout is not None and not reader.is_alive():
+            server.stdout.close()
     return times
 
 
