@@ -106,3 +106,21 @@ def test_the_build_keeps_its_store_under_the_cache_path(tmp_path: Path) -> None:
     fresh = thumbnailer({}, settings)
     fresh.prepare([src], (320,))
     assert fresh.encoded == 0
+
+
+def test_a_second_cold_build_into_a_new_output_encodes_nothing(
+    minimal_copy: Path, tmp_path: Path, build: Callable[..., Path]
+) -> None:
+    """The real build, twice cold into empty outputs sharing a cache: the store is untouched."""
+    _photo(minimal_copy, "ff/ada.png", (200, 80, 40))  # a picture the site shows
+    cache = tmp_path / "shared-cache"
+    build(minimal_copy, OUTPUT_PATH=str(tmp_path / "first"), CACHE_PATH=str(cache))
+    first = tmp_path / "first"
+    store = cache / "thumbs" / "store"
+    entries = {path.name: path.stat().st_mtime_ns for path in store.iterdir()}
+    assert len(entries) >= 3  # every encode leaves its entry in the store
+    build(minimal_copy, OUTPUT_PATH=str(tmp_path / "second"), CACHE_PATH=str(cache))
+    second = tmp_path / "second"
+    assert {path.name: path.stat().st_mtime_ns for path in store.iterdir()} == entries
+    assert _thumb_files(second) == _thumb_files(first)
+    assert any(name.startswith("ada-png-640-") for name in _thumb_files(second))
