@@ -303,7 +303,9 @@ def main() -> None:
     path = RESULTS / f"build-{time.strftime('%Y%m%d-%H%M%S')}.json"
     data = {
         str(n): {
-            who: {name: asdict(m) for name, m in kinds.items()} for who, kinds in result.items()
+            who: {name: asdict(m) for name, m in kinds.items() if m.seconds}
+            for who, kinds in result.items()
+            if any(m.seconds for m in kinds.values())  # only what was measured
         }
         for n, result in results.items()
     }

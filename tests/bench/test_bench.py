@@ -50,8 +50,17 @@ def test_quick_benchmark_prints_and_writes_its_figures() -> None:
     assert "cold build ≤ 0.5 × plain Pelican" in result.stdout
     [new] = set((ROOT / "bench" / "results").glob("build-*.json")) - before
     data = json.loads(new.read_text(encoding="utf-8"))
-    assert set(data["results"]["200"]) == {"ours", "pelican"}
-    assert data["results"]["200"]["pelican"]["cold"]["seconds"]
+    measured = data["results"]["200"]
+    assert set(measured) == ({"ours", "pelican", "hugo"} if hugo.binary() else {"ours", "pelican"})
+    assert measured["pelican"]["cold"]["seconds"]
+    assert measured["ours"]["cold"]["cpu_seconds"][0] > 0
+    assert measured["ours"]["cold"]["peak_mib"][0] > 0
+    assert data["plain_categories"] == "kind"
+    if hugo.binary():
+        assert "ours / Hugo" in result.stdout
+        assert measured["hugo"]["cold"]["seconds"]
+    else:
+        assert "apt-get install -y hugo" in result.stdout
     new.unlink()
 
 
