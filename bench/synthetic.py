@@ -130,8 +130,8 @@ def write_hub(root: Path, n: int, seed: int = 7) -> dict[str, int]:
     """Write content/ of a hub of about ``n`` items under root; the count of each kind."""
     rng = random.Random(seed)
     content = root / "content"
-    for folder in ("bloggers", "featured", "follow-friday", "contests", "videos", "posts"):
-        (content / folder).mkdir(parents=True, exist_ok=True)
+    for kind in ("bloggers", "featured", "follow-friday", "contests", "videos", "posts"):
+        (content / kind).mkdir(parents=True, exist_ok=True)
     _pictures(content / "images" / "pool", rng)
     (content / "images" / "brand").mkdir(parents=True, exist_ok=True)
     Image.new("RGB", (64, 64), (11, 92, 173)).save(content / "images" / "brand" / "logo.png")
@@ -228,18 +228,37 @@ def write_hub(root: Path, n: int, seed: int = 7) -> dict[str, int]:
     return counts
 
 
-def write_plain(root: Path, hub: Path, n: int) -> int:
-    """N plain Pelican articles with the same bodies as the hub's items (for the comparison)."""
+CATEGORIES = ("kind", "per-item")
+
+
+def _category(path: Path, content: Path, categories: str) -> str:
+    """The plain article's category: its kind, or (the old, labelled variant) its folder."""
+    if categories == "per-item":
+        # Comment files sit in a folder per commented item: one category per item.
+        return path.parent.name
+    return path.relative_to(content).parts[0]
+
+
+def write_plain(root: Path, hub: Path, n: int, categories: str = "kind") -> int:
+    """N plain Pelican articles with the same bodies as the hub's items (for the comparison).
+
+    ``categories="kind"`` gives one category per kind of item, as a real site would have;
+    ``"per-item"`` is the old variant (a category per commented item, thousands of them).
+    """
+    if categories not in CATEGORIES:
+        raise ValueError(f"categories must be one of {', '.join(CATEGORIES)}, not {categories!r}")
     articles = root / "content"
     articles.mkdir(parents=True, exist_ok=True)
-    sources = sorted((hub / "content").rglob("*.md"))
+    content = hub / "content"
+    sources = sorted(content.rglob("*.md"))
     for written in range(n):
         path = sources[written % len(sources)]  # cycle when the hub has fewer files than n
         text = path.read_text(encoding="utf-8")
         body = text.split("\n\n", 1)[1] if "\n\n" in text else text
         (articles / f"article-{written:05d}.md").write_text(
             f"Title: Article {written}\nDate: 2024-01-01 10:{written % 60:02d}\n"
-            f"Category: {path.parent.name}\nTags: {TAGS[written % len(TAGS)]}\n\n{body}",
+            f"Category: {_category(path, content, categories)}\n"
+            f"Tags: {TAGS[written % len(TAGS)]}\n\n{body}",
             encoding="utf-8",
         )
     return n

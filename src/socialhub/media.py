@@ -4,7 +4,11 @@ Each picture on a page gets ``srcset``/``sizes`` candidates and its natural
 size (so the browser reserves its box before it loads). Thumbnails are written
 once into ``<output>/thumbs/`` and recorded in a small manifest under the build
 cache; a later build reuses them while the source file keeps its size and
-modification time, so an unchanged image is never decoded again.
+modification time, so an unchanged image is never decoded again. Encoded
+thumbnails are also kept in a store under the build cache, outside the output
+(``<CACHE_PATH>/thumbs/store/``), named by a hash of the source's bytes and the
+width, format and quality: a cold build into an empty output copies them
+instead of encoding the same pictures again.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import logging
 import multiprocessing
 import os
 import re
+import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,7 +105,47 @@ def _scaled_height(width: int, height: int, target: int) -> int:
     return max(1, round(height * target / width))
 
 
-_Job4 = tuple[str, str, str, tuple[int, ...], int]
+_Job4 = tuple[str, str, str, tuple[int, ...], int, str]
+# Part of the store's keys: a change of encoder settings makes new entries.
+QUALITY = {"WEBP": "q80-m4", "JPEG": "q82-opt-prog"}
+
+
+def _store_name(data_digest: str, size: tuple[int, int]) -> str:
+    """The store's file name of one thumbnail: source bytes, size, format and quality."""
+    key = f"{data_digest}-{size[0]}x{size[1]}-{FORMAT[0]}-{QUALITY[FORMAT[0]]}"
+    return hashlib.blake2b(key.encode("ascii"), digest_size=16).hexdigest() + "." + FORMAT[1]
+
+
+def _stored(path: Path, size: tuple[int, int]) -> bool:
+    """True when a store entry is a whole picture of the expected size (else it is re-made)."""
+    try:
+        with PILImage.open(path) as opened:
+            if opened.size != size:
+                return False
+            opened.load()  # a truncated or damaged entry fails here
+    except Exception:  # why broad: Pillow raises many kinds on a damaged file
+        return False
+    return True
+
+
+def _size_from_header(data: bytes, max_pixels: int) -> tuple[int, int]:
+    """The upright size of a picture, read from its header without decoding its pixels."""
+    saved = PILImage.MAX_IMAGE_PIXELS
+    PILImage.MAX_IMAGE_PIXELS = None
+    try:
+        with PILImage.open(io.BytesIO(data)) as opened:
+            width, height = opened.size
+            if width * height > max_pixels:
+                raise ImageRefusedError(
+                    f"has {width:,} × {height:,} pixels, more than IMAGE_MAX_PIXELS "
+                    f"({max_pixels:,}): decoding it would take too much memory"
+                )
+            # EXIF orientations 5-8 turn the picture a quarter: exif_transpose swaps the sides.
+            if opened.getexif().get(0x0112) in (5, 6, 7, 8):
+                width, height = height, width
+    finally:
+        PILImage.MAX_IMAGE_PIXELS = saved
+    return width, height
 
 
 def _open_checked(data: bytes, max_pixels: int) -> PILImage.Image:
@@ -126,30 +171,45 @@ def _open_checked(data: bytes, max_pixels: int) -> PILImage.Image:
 
 def _make_thumbnails(job: _Job4) -> dict[str, Any]:
     """In a worker: open one image, write its thumbnails narrower than it; describe them."""
-    source, src, output_dir, widths, max_pixels = job
+    source, src, output_dir, widths, max_pixels, store_dir = job
     data = Path(source).read_bytes()
     version = hashlib.blake2b(data, digest_size=4).hexdigest()
-    image = _open_checked(data, max_pixels)
-    width, height = image.size
-    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    image = image.convert("RGBA" if has_alpha else "RGB")
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    width, height = _size_from_header(data, max_pixels)
+    store = Path(store_dir) if store_dir else None
+    image: PILImage.Image | None = None  # decoded only when a thumbnail is not in the store
     thumbs: dict[str, str] = {}
+    encoded = 0
     for target_width in widths:
         if target_width >= width:
             continue  # never upscaled: the original is the widest candidate
         size = (target_width, _scaled_height(width, height, target_width))
-        small = image.resize(size, PILImage.Resampling.LANCZOS, reducing_gap=3.0)
         site_path = _thumb_path(src, target_width, version)
         target = Path(output_dir) / site_path.lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(target.name + ".tmp")
-        if FORMAT[0] == "WEBP":
-            small.save(temporary, "WEBP", quality=80, method=4)
+        kept = store / _store_name(digest, size) if store else None
+        if kept is not None and _stored(kept, size):
+            shutil.copyfile(kept, temporary)
         else:
-            small.save(temporary, "JPEG", quality=82, optimize=True, progressive=True)
+            if image is None:
+                image = _open_checked(data, max_pixels)
+                has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+                image = image.convert("RGBA" if has_alpha else "RGB")
+            small = image.resize(size, PILImage.Resampling.LANCZOS, reducing_gap=3.0)
+            if FORMAT[0] == "WEBP":
+                small.save(temporary, "WEBP", quality=80, method=4)
+            else:
+                small.save(temporary, "JPEG", quality=82, optimize=True, progressive=True)
+            encoded += 1
+            if kept is not None:
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                staged = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
+                shutil.copyfile(temporary, staged)
+                os.replace(staged, kept)  # whole or absent, even with parallel workers
         os.replace(temporary, target)
         thumbs[str(target_width)] = site_path
-    return {"width": width, "height": height, "thumbs": thumbs}
+    return {"width": width, "height": height, "thumbs": thumbs, "encoded": encoded}
 
 
 def _safe_make(job: _Job4) -> dict[str, Any]:
@@ -185,8 +245,11 @@ class Thumbnailer:
         *,
         workers: int = 0,
         max_pixels: int = DEFAULT_MAX_PIXELS,
+        store_dir: Path | None = None,
     ) -> None:
         self.content_dir = Path(content_dir)
+        self.store_dir = store_dir  # encoded thumbnails kept across output folders
+        self.encoded = 0  # thumbnails encoded by this instance (the store's misses)
         self.max_pixels = max_pixels
         self.failed: dict[str, str] = {}  # source → why it cannot be used, in this build
         self.output_dir = Path(output_dir)
@@ -260,7 +323,14 @@ class Thumbnailer:
     def _run(self, jobs: list[_Job]) -> None:
         """Decode each job's image once and write its thumbnails, on every core when many."""
         work = [
-            (str(job.path), job.src, str(self.output_dir), job.widths, self.max_pixels)
+            (
+                str(job.path),
+                job.src,
+                str(self.output_dir),
+                job.widths,
+                self.max_pixels,
+                str(self.store_dir or ""),
+            )
             for job in jobs
         ]
         results: list[dict[str, Any]]
@@ -277,6 +347,7 @@ class Thumbnailer:
                 self._entries.pop(job.src, None)
                 continue
             self.failed.pop(job.src, None)
+            self.encoded += result.pop("encoded", 0)
             before = set(self._entries.get(job.src, {}).get("thumbs", {}).values())
             for stale in before - set(result["thumbs"].values()):
                 (self.output_dir / stale.lstrip("/")).unlink(missing_ok=True)
@@ -344,6 +415,7 @@ def thumbnailer(context: MutableMapping[str, Any], settings: Mapping[str, Any]) 
         cache / "thumbs" / f"{key}-manifest.json",
         workers=int(settings.get("HUB_BUILD_WORKERS", 0) or 0),
         max_pixels=int(settings.get("IMAGE_MAX_PIXELS", 0) or DEFAULT_MAX_PIXELS),
+        store_dir=cache / "thumbs" / "store",
     )
     made.prune()
     logo = str(settings.get("COMPANY_LOGO", ""))

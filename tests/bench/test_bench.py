@@ -8,12 +8,17 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import feedparser
 import pytest
+from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from synthetic import write_hub, write_plain  # noqa: E402 - bench/ is a folder of scripts
+import hugo  # noqa: E402 - bench/ is a folder of scripts
+import measure  # noqa: E402
+import synthetic  # noqa: E402
+from synthetic import write_hub, write_plain  # noqa: E402
 
 
 def test_the_synthetic_hub_builds_with_every_kind(
@@ -45,6 +50,86 @@ def test_quick_benchmark_prints_and_writes_its_figures() -> None:
     assert "cold build ≤ 0.5 × plain Pelican" in result.stdout
     [new] = set((ROOT / "bench" / "results").glob("build-*.json")) - before
     data = json.loads(new.read_text(encoding="utf-8"))
-    assert set(data["results"]["200"]) == {"ours", "pelican"}
-    assert data["results"]["200"]["pelican"]["cold"]["seconds"]
+    measured = data["results"]["200"]
+    assert set(measured) == ({"ours", "pelican", "hugo"} if hugo.binary() else {"ours", "pelican"})
+    assert measured["pelican"]["cold"]["seconds"]
+    assert measured["ours"]["cold"]["cpu_seconds"][0] > 0
+    assert measured["ours"]["cold"]["peak_mib"][0] > 0
+    assert data["plain_categories"] == "kind"
+    if hugo.binary():
+        assert "ours / Hugo" in result.stdout
+        assert measured["hugo"]["cold"]["seconds"]
+    else:
+        assert "apt-get install -y hugo" in result.stdout
     new.unlink()
+
+
+def _categories(content: Path) -> set[str]:
+    found = set()
+    for path in content.glob("*.md"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("Category: "):
+                found.add(line.removeprefix("Category: "))
+    return found
+
+
+def test_plain_articles_have_one_category_per_kind_unless_asked_per_item(tmp_path: Path) -> None:
+    """The honest baseline has a handful of categories; the labelled old variant has many."""
+    write_hub(tmp_path / "hub", 200)
+    write_plain(tmp_path / "kind", tmp_path / "hub", 200)
+    write_plain(tmp_path / "item", tmp_path / "hub", 200, categories="per-item")
+    kinds = _categories(tmp_path / "kind" / "content")
+    assert kinds <= {*synthetic.MIX, "images"}
+    assert "comments" in kinds
+    assert len(_categories(tmp_path / "item" / "content")) > len(kinds) + 10
+    with pytest.raises(ValueError, match="categories must be one of"):
+        write_plain(tmp_path / "bad", tmp_path / "hub", 5, categories="none")
+
+
+FORKING = """
+import os, time
+children = []
+for _ in range(2):
+    pid = os.fork()
+    if pid == 0:
+        block = bytearray(64 * 1024 * 1024)  # touched: 64 MiB of private pages per child
+        for i in range(0, len(block), 4096):
+            block[i] = 1
+        while time.process_time() < 0.5:
+            pass
+        time.sleep(1.5)
+        os._exit(0)
+    children.append(pid)
+for pid in children:
+    os.waitpid(pid, 0)
+"""
+
+
+def test_measure_sums_memory_and_cpu_over_every_process(tmp_path: Path) -> None:
+    """Two forked 64 MiB workers count as more than one; their CPU time is included."""
+    sample = measure.run([sys.executable, "-c", FORKING], tmp_path)
+    assert sample.peak_mib > 2 * 64
+    assert sample.cpu_seconds >= 2 * 0.5
+    with pytest.raises(RuntimeError, match="failed with 3"):
+        measure.run([sys.executable, "-c", "raise SystemExit(3)"], tmp_path)
+
+
+@pytest.mark.skipif(hugo.binary() is None, reason="hugo is not installed")
+def test_hugo_builds_the_same_plain_articles(tmp_path: Path) -> None:
+    """The bench's Hugo site lists every article, renders each, and has an RSS feed."""
+    write_hub(tmp_path / "hub", 30)
+    write_plain(tmp_path / "plain", tmp_path / "hub", 30)
+    site = tmp_path / "site"
+    hugo.write_site(site, tmp_path / "plain" / "content")
+    binary = hugo.binary()
+    assert binary is not None
+    subprocess.run(hugo.build_command(binary, site), check=True, timeout=300)
+    home = BeautifulSoup((site / "public" / "index.html").read_text("utf-8"), "html.parser")
+    titles = {a.get_text() for a in home.select("article h2 a")}
+    assert titles == {f"Article {n}" for n in range(30)}
+    page = site / "public" / "posts" / "article-00003" / "index.html"
+    assert BeautifulSoup(page.read_text("utf-8"), "html.parser").h1.get_text() == "Article 3"
+    feed = feedparser.parse((site / "public" / "index.xml").read_bytes())
+    assert not feed.bozo and len(feed.entries) == 10
+    edits = hugo.server_rerender(binary, site, 1, timeout=120)
+    assert len(edits) == 1
