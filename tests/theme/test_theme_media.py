@@ -41,7 +41,7 @@ def make(folders: tuple[Path, Path, Path]) -> Callable[[], Thumbnailer]:
 def test_thumbnails_in_each_width_never_wider_than_the_original(
     folders: tuple[Path, Path, Path], make: Callable[[], Thumbnailer]
 ) -> None:
-    """A 1200 px photo gets 320, 640 and 960 px thumbnails; 1280 px is the original's job."""
+    """A 1200 px photo gets 320, 640, 720 and 960 px thumbnails; 1280 px is the original's job."""
     content, output, _ = folders
     src = _photo(content / "images" / "ff" / "photo.jpg", (1200, 800))
     thumbs = make()
@@ -52,6 +52,7 @@ def test_thumbnails_in_each_width_never_wider_than_the_original(
     assert [(r.width, r.height) for r in picture.renditions] == [
         (320, 213),
         (640, 427),
+        (720, 480),
         (960, 640),
         (1200, 800),
     ]
@@ -67,6 +68,7 @@ def test_thumbnails_in_each_width_never_wider_than_the_original(
     assert picture.srcset("https://x.example") == (
         f"https://x.example/thumbs/ff/photo-jpg-320-{version}.{FORMAT[1]} 320w, "
         f"https://x.example/thumbs/ff/photo-jpg-640-{version}.{FORMAT[1]} 640w, "
+        f"https://x.example/thumbs/ff/photo-jpg-720-{version}.{FORMAT[1]} 720w, "
         f"https://x.example/thumbs/ff/photo-jpg-960-{version}.{FORMAT[1]} 960w, "
         "https://x.example/images/ff/photo.jpg 1200w"
     )
@@ -148,7 +150,7 @@ def test_a_changed_or_lost_thumbnail_is_made_again(
     assert again.processed == 1
     picture = again(src)
     assert picture is not None
-    assert [r.width for r in picture.renditions] == [320, 640, 900]
+    assert [r.width for r in picture.renditions] == [320, 640, 720, 900]
     # New names (published thumbnails are cached as immutable); the old files are gone.
     new_files = set((output / "thumbs").rglob("*.*"))
     assert new_files and not new_files & old_files
@@ -216,7 +218,7 @@ def test_the_build_makes_thumbnails_once(minimal_copy: Path, build: Callable[...
     thumbs = sorted((output / "thumbs").rglob("*.*"))
     names = [path.name for path in thumbs if path.parent.name == "ff"]
     assert [name.rsplit("-", 1)[0] for name in names] == [
-        f"ada-png-{width}" for width in (320, 640, 960)
+        f"ada-png-{width}" for width in (320, 640, 720, 960)
     ]
     stamps = [path.stat().st_mtime_ns for path in thumbs]
     build(minimal_copy)

@@ -47,7 +47,7 @@ def test_a_cold_build_into_a_new_output_copies_instead_of_encoding(
     src = _photo(tmp_path / "content", "ff/photo.jpg", (200, 80, 40))
     first = make("output-a")
     first.prepare([src])
-    assert first.encoded == 3  # 320, 640 and 960 (1280 is wider than the picture)
+    assert first.encoded == 4  # 320, 640, 720 and 960 (1280 is wider than the picture)
     second = make("output-b")
     second.prepare([src])
     assert second.encoded == 0
