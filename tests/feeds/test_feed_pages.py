@@ -144,7 +144,8 @@ def test_feed_pages_stay_out_of_search(sample_output: Path) -> None:
     ("page", "feed"),
     [
         ("hub/", "feeds/hub.atom.xml"),
-        ("feeds/all/", "feeds/hub.atom.xml"),
+        ("feeds/all/", "feeds/all.atom.xml"),
+        ("feeds/tags/accessibility/", "feeds/tags/accessibility.json"),
         ("tags/", "feeds/hub.rss.xml"),
     ],
 )
