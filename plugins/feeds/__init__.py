@@ -1,5 +1,8 @@
 """feeds: every stream as RSS, Atom and JSON Feed, the feeds page, the OPML blogroll.
 
+Each stream the feeds page lists also gets a feed page (what people see when
+they click a feed link), and the blogroll gets one too.
+
 Pelican's own feeds are off (pelicanconf.py); this plugin reads the model and
 hands it to socialhub.feeds. A feed, like a page, is written again only when
 what it shows has changed.
@@ -20,6 +23,14 @@ from socialhub import cards
 from socialhub.feeds.entries import Entry, SiteInfo, comment_entry, item_entry, tag_authority
 from socialhub.feeds.jsonfeed import render_json
 from socialhub.feeds.opml import render_opml
+from socialhub.feeds.pages import (
+    BLOGROLL_PAGE,
+    LATEST_COUNT,
+    addresses,
+    latest,
+    page_path,
+    reader_links,
+)
 from socialhub.feeds.streams import (
     ItemStreams,
     Stream,
@@ -92,6 +103,8 @@ class FeedsGenerator(Generator):
         self._entries: dict[tuple[str, str], Entry] = {}
         plan = PagePlan("feeds", site, self.settings, self.output_path)
         listed_streams = site_streams(site)
+        # A stream's feed page shows what its feed shows: the same digest and things.
+        shown_of: dict[str, tuple[str, list[Item | Comment]]] = {}
         for stream in listed_streams:
             things = stream.things(site, self.limit)
             # Why not the stream itself: its pick function's repr changes every run.
@@ -101,6 +114,7 @@ class FeedsGenerator(Generator):
                 about += (self.newest,)  # an empty feed is dated with the newest item
             # One short digest per stream, shared by its three formats.
             shown = (digest(about, *[self._digest(site, thing) for thing in things]),)
+            shown_of[stream.path] = (shown[0], things)
             for fmt, (extension, _type) in FORMATS.items():
                 plan.add(stream.path + extension, fmt, shown, stream=stream, things=things)
         for item in site.items:
@@ -123,9 +137,51 @@ class FeedsGenerator(Generator):
         listed = digest(listed, about_items)
         pages.add("feeds/index.html", "feeds", (listed,), groups=groups, formats=FORMATS)
         cards.prepare(self.context, self.settings, pages)
+        # After the cards: a feed page is shared with the company's logo, not a card
+        # of its own (one per blogger, contest and tag would be drawn for noindex pages).
+        self._plan_feed_pages(site, pages, listed_streams, shown_of)
         pages.write_with(self.get_template, self.context)
         self._write_opml(site)
         return (TOTALS.rendered - before[0], TOTALS.skipped - before[1])
+
+    def _plan_feed_pages(
+        self,
+        site: Site,
+        pages: PagePlan,
+        streams: Sequence[Stream],
+        shown_of: dict[str, tuple[str, list[Item | Comment]]],
+    ) -> None:
+        """One feed page per listed stream, and the blogroll's page.
+
+        Why not one per item's comments feed: thousands of pages nobody links to in
+        visible text; the feeds page sends people to the item's comments instead.
+        """
+        base = site_base(self.settings)
+        for stream in streams:
+            shown, things = shown_of[stream.path]
+            pages.add(
+                page_path(stream) + "index.html",
+                "feed_page",
+                (shown,),
+                stream=stream,
+                addresses=addresses(stream, base),
+                readers=reader_links,
+                latest=functools.partial(self._latest, site, things),
+            )
+        bloggers = sorted(site.bloggers.values(), key=lambda b: b.name.lower())
+        about = [(b.slug, b.name, b.blog_name, b.blog_url, b.feed_url) for b in bloggers]
+        pages.add(
+            BLOGROLL_PAGE + "index.html",
+            "blogroll",
+            (digest(about),),
+            bloggers=bloggers,
+            opml_url=f"{base}/bloggers.opml",
+            readers=reader_links,
+        )
+
+    def _latest(self, site: Site, things: Sequence[Item | Comment]) -> list[Any]:
+        """The newest entries of a feed, made from the feed's own entries."""
+        return latest([self._entry(site, thing) for thing in things[:LATEST_COUNT]])
 
     def _digest(self, site: Site, thing: Item | Comment) -> str:
         if isinstance(thing, Item):
@@ -162,7 +218,6 @@ class FeedsGenerator(Generator):
             language=self.settings.get("DEFAULT_LANG", "en"),
             logo=self.info.url(self.settings.get("COMPANY_LOGO", "/favicon.ico")),
             icon=self.info.url("favicon.ico"),
-            stylesheet=f"{self.settings.get('SITEURL', '')}/theme/feed.xsl",
             updated=updated,
         )
         write_if_changed(

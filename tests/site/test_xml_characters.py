@@ -178,7 +178,7 @@ def test_the_feed_writers_drop_forbidden_characters_instead_of_failing(
 ) -> None:
     """The last line of defence: an entry that slips through costs characters, not the build."""
     info = SiteInfo("https://hub.test", "Hub", "Co", "/nonexistent", "hub.test,2026")
-    head = FeedHead(SITE_STREAMS[0], info, "en", "", "", "/theme/feed.xsl", datetime.now(UTC))
+    head = FeedHead(SITE_STREAMS[0], info, "en", "", "", datetime.now(UTC))
     entry = without_forbidden(_hostile_entry(), "content/posts/x.md")
     assert "content/posts/x.md: U+0007, U+0000, U+001B, U+FFFE, U+000C dropped" in caplog.text
     for render in (render_rss, render_atom):

@@ -215,6 +215,9 @@ class ItemStreams(Sequence[Stream]):
 def streams_about(site: Site, subject: object) -> list[Stream]:
     """The streams a page is about, most specific first (its autodiscovery links)."""
     by_path = {stream.path: stream for stream in SITE_STREAMS}
+    if isinstance(subject, Stream):
+        # A feed page: a reader given its address finds that very feed.
+        return [subject]
     if isinstance(subject, FeaturedPost):
         found = [comments_stream(subject), blogger_stream(site.bloggers[subject.blogger])]
     elif isinstance(subject, Video):

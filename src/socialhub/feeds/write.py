@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom 1.0 through feedgen, with Media RSS, WebSub and a stylesheet for browsers."""
+"""RSS 2.0 and Atom 1.0 through feedgen, with Media RSS and WebSub."""
 
 from __future__ import annotations
 
@@ -37,7 +37,6 @@ class FeedHead:
     language: str
     logo: str  # absolute URL
     icon: str  # absolute URL
-    stylesheet: str  # absolute path of the XSLT that shows the feed in a browser
     updated: datetime
 
     def self_url(self, fmt: str) -> str:
@@ -217,20 +216,13 @@ def _add_entry(feed: FeedGenerator, entry: Entry, fmt: str) -> None:
     item.hubmedia.atom_links = links
 
 
-def _with_stylesheet(xml: bytes, stylesheet: str) -> bytes:
-    """Add an xml-stylesheet instruction so that a browser shows a readable page."""
-    declaration, _, rest = xml.partition(b"?>")
-    instruction = f'<?xml-stylesheet type="text/xsl" href="{stylesheet}"?>'.encode()
-    return declaration + b"?>\n" + instruction + rest
-
-
 def render_rss(head: FeedHead, entries: Sequence[Entry]) -> bytes:
     """The stream as RSS 2.0."""
-    xml = _generator(head, entries, "rss").rss_str(pretty=True)
-    return _with_stylesheet(xml, head.stylesheet)
+    # No xml-stylesheet: browsers are dropping XSLT; people who click a feed link
+    # get the stream's feed page instead (socialhub.feeds.pages).
+    return bytes(_generator(head, entries, "rss").rss_str(pretty=True))
 
 
 def render_atom(head: FeedHead, entries: Sequence[Entry]) -> bytes:
     """The stream as Atom 1.0."""
-    xml = _generator(head, entries, "atom").atom_str(pretty=True)
-    return _with_stylesheet(xml, head.stylesheet)
+    return bytes(_generator(head, entries, "atom").atom_str(pretty=True))
