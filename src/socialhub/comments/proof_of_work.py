@@ -12,10 +12,8 @@ honeypot, the form token, the rate limit and the score still apply.
 
 from __future__ import annotations
 
-import fcntl
 import secrets
 import sqlite3
-import threading
 import time
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from socialhub.comments.checks import Refusal
 from socialhub.comments.config import CommentsConfig
 from socialhub.comments.score import Verdict
 from socialhub.comments.secret import derived_key
+from socialhub.comments.sqlitestore import SQLiteStore
 
 FIELD = "altcha"
 ALGORITHM = "PBKDF2/SHA-256"  # bundled with the widget: no extra worker to ship
@@ -39,9 +38,7 @@ class ProofOfWork:
 
     def __init__(self, config: CommentsConfig) -> None:
         self.config = config
-        self.path = Path(config.state_dir) / "altcha-used.sqlite3"
-        self._lock = threading.Lock()
-        self._db: sqlite3.Connection | None = None
+        self.used = UsedChallenges(Path(config.state_dir) / "altcha-used.sqlite3")
 
     def _keys(self, secret: bytes) -> tuple[str, str]:
         return derived_key(secret, "altcha").hex(), derived_key(secret, "altcha-key").hex()
@@ -78,34 +75,25 @@ class ProofOfWork:
             raise Refusal("The form's anti-spam check is too old: reload the page and send again.")
         if not result.verified or not signature:
             raise Refusal(NOT_PASSED)
-        if not self._first_use(signature):
+        if not self.used.first_use(signature, self.config.altcha_expires):
             raise Refusal("This form was already sent once: reload the page to send another.")
         return verdict
 
-    def _connection(self) -> sqlite3.Connection:
-        if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(
-                self.path, timeout=5.0, isolation_level=None, check_same_thread=False
-            )
-            # Why a file lock: see ratelimit.py (workers opening a fresh store together).
-            with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                db.execute("PRAGMA journal_mode=WAL")
-                db.executescript(SCHEMA)
-            self._db = db
-        return self._db
 
-    def _first_use(self, signature: str) -> bool:
+class UsedChallenges(SQLiteStore):
+    """The challenges already answered, until they expire: each is good for one comment."""
+
+    SCHEMA = SCHEMA
+
+    def first_use(self, signature: str, keep_seconds: float) -> bool:
+        """Whether this is the first comment with this challenge (and remember it)."""
         now = time.time()
-        with self._lock:
-            db = self._connection()
-            db.execute("DELETE FROM used WHERE expires < ?", (now,))
-            try:
-                db.execute(
-                    "INSERT INTO used (signature, expires) VALUES (?, ?)",
-                    (signature, now + self.config.altcha_expires),
-                )
-            except sqlite3.IntegrityError:
-                return False
+        self.changed("DELETE FROM used WHERE expires < ?", (now,))
+        try:
+            self.changed(
+                "INSERT INTO used (signature, expires) VALUES (?, ?)",
+                (signature, now + keep_seconds),
+            )
+        except sqlite3.IntegrityError:
+            return False
         return True

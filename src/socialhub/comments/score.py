@@ -8,17 +8,15 @@ over COMMENTS_SPAM_REJECT (when set) it goes straight to rejected/, still kept.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import re
-import sqlite3
-import threading
 import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from socialhub.comments.config import CommentsConfig
+from socialhub.comments.sqlitestore import SQLiteStore
 
 # Addresses in the text: bare, in Markdown links, or written without the scheme.
 _LINK = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]]+", re.IGNORECASE)
@@ -74,28 +72,14 @@ def _folded(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
-class RecentBodies:
+class RecentBodies(SQLiteStore):
     """Digests of recent comment bodies, shared by every worker (SQLite in the state folder)."""
 
-    def __init__(self, path: Path, window_seconds: float) -> None:
-        self.path = Path(path)
-        self.window = window_seconds
-        self._lock = threading.Lock()
-        self._db: sqlite3.Connection | None = None
+    SCHEMA = SCHEMA
 
-    def _connection(self) -> sqlite3.Connection:
-        if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(
-                self.path, timeout=5.0, isolation_level=None, check_same_thread=False
-            )
-            # Why a file lock: see ratelimit.py (workers opening a fresh store together).
-            with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                db.execute("PRAGMA journal_mode=WAL")
-                db.executescript(SCHEMA)
-            self._db = db
-        return self._db
+    def __init__(self, path: Path, window_seconds: float) -> None:
+        super().__init__(path)
+        self.window = window_seconds
 
     def seen(self, digest: str, identifier: str) -> str:
         """The id of a recent comment with the same text ("" for none); remember this one."""

@@ -7,11 +7,9 @@ name may be banned as written (names are public on the page anyway).
 
 from __future__ import annotations
 
-import fcntl
-import sqlite3
-import threading
 import time
-from pathlib import Path
+
+from socialhub.comments.sqlitestore import SQLiteStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS authors (
@@ -31,37 +29,15 @@ CREATE TABLE IF NOT EXISTS bans (
 BAN_KINDS = ("email", "client", "author")
 
 
-class Standing:
+class Standing(SQLiteStore):
     """Approved and trusted authors, and bans, in ``<state>/standing.sqlite3``."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._lock = threading.Lock()
-        self._db: sqlite3.Connection | None = None
-
-    def _connection(self) -> sqlite3.Connection:
-        if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(
-                self.path, timeout=5.0, isolation_level=None, check_same_thread=False
-            )
-            # Why a file lock: workers opening a fresh store together take turns (see
-            # ratelimit.py: SQLite does not wait while a file is switched to WAL).
-            with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                db.execute("PRAGMA journal_mode=WAL")
-                db.executescript(SCHEMA)
-            self._db = db
-        return self._db
-
-    def _run(self, sql: str, parameters: tuple = ()) -> list[tuple]:
-        with self._lock:
-            return self._connection().execute(sql, parameters).fetchall()
+    SCHEMA = SCHEMA
 
     def record_approved(self, email_hash: str) -> None:
         """Count one approved comment of this author (nothing without an email hash)."""
         if email_hash:
-            self._run(
+            self.run(
                 "INSERT INTO authors (email_hash, approved, updated) VALUES (?, 1, ?)"
                 " ON CONFLICT (email_hash) DO UPDATE SET approved = approved + 1,"
                 " updated = excluded.updated",
@@ -71,7 +47,7 @@ class Standing:
     def trust(self, email_hash: str) -> None:
         """Trust this author: with COMMENTS_TRUST = "trusted" their comments skip the queue."""
         if email_hash:
-            self._run(
+            self.run(
                 "INSERT INTO authors (email_hash, trusted, updated) VALUES (?, 1, ?)"
                 " ON CONFLICT (email_hash) DO UPDATE SET trusted = 1, updated = excluded.updated",
                 (email_hash, time.time()),
@@ -79,15 +55,13 @@ class Standing:
 
     def distrust(self, email_hash: str) -> None:
         """Forget that this author was trusted or approved (e.g. on a ban)."""
-        self._run("DELETE FROM authors WHERE email_hash = ?", (email_hash,))
+        self.run("DELETE FROM authors WHERE email_hash = ?", (email_hash,))
 
     def may_skip_queue(self, email_hash: str, policy: str) -> bool:
         """Whether a comment of this author is approved without waiting, under ``policy``."""
         if not email_hash or policy == "off" or self.banned(email_hash=email_hash):
             return False
-        rows = self._run(
-            "SELECT approved, trusted FROM authors WHERE email_hash = ?", (email_hash,)
-        )
+        rows = self.run("SELECT approved, trusted FROM authors WHERE email_hash = ?", (email_hash,))
         if not rows:
             return False
         approved, trusted = rows[0]
@@ -98,7 +72,7 @@ class Standing:
         if kind not in BAN_KINDS:
             raise ValueError(f"a ban is of one of {', '.join(BAN_KINDS)}, not {kind!r}")
         if value:
-            self._run(
+            self.run(
                 "INSERT OR REPLACE INTO bans (kind, value, note, since) VALUES (?, ?, ?, ?)",
                 (kind, _key(kind, value), note, time.time()),
             )
@@ -107,12 +81,12 @@ class Standing:
 
     def unban(self, kind: str, value: str) -> None:
         """Lift a ban."""
-        self._run("DELETE FROM bans WHERE kind = ? AND value = ?", (kind, _key(kind, value)))
+        self.run("DELETE FROM bans WHERE kind = ? AND value = ?", (kind, _key(kind, value)))
 
     def banned(self, *, email_hash: str = "", client_hash: str = "", author: str = "") -> str:
         """Which ban applies ("email", "client" or "author"), or "" for none."""
         for kind, value in (("email", email_hash), ("client", client_hash), ("author", author)):
-            if value and self._run(
+            if value and self.run(
                 "SELECT 1 FROM bans WHERE kind = ? AND value = ?", (kind, _key(kind, value))
             ):
                 return kind
@@ -122,17 +96,10 @@ class Standing:
         """Every ban: kind, value, note, since (a Unix time), newest first."""
         return [
             (str(k), str(v), str(n), float(s))
-            for k, v, n, s in self._run(
+            for k, v, n, s in self.run(
                 "SELECT kind, value, note, since FROM bans ORDER BY since DESC"
             )
         ]
-
-    def close(self) -> None:
-        """Close the connection (a worker shutting down)."""
-        with self._lock:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
 
 
 def _key(kind: str, value: str) -> str:
