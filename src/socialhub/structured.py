@@ -59,6 +59,7 @@ SECTIONS = {
     "tag": ("Tags", "tags/"),
     "feeds": ("Feeds", "feeds/"),
     "search": ("Search", "search/"),
+    "privacy": ("Privacy", "privacy/"),
 }
 
 
@@ -362,6 +363,12 @@ class Builder:
             named = {path.rstrip("/"): (name, path) for name, path in SECTIONS.values()}
             if "/" in output and section in named:
                 steps.append(named[section])
+                # A page below its section (a feed page, the blogroll) ends the trail itself.
+                below = output.removesuffix("index.html")
+                if below.count("/") > 1:
+                    stream = variables.get("stream")
+                    name = str(getattr(stream, "title", "") or below.rstrip("/").rsplit("/")[-1])
+                    steps.append((name, below))
         pager = variables.get("pager")
         if isinstance(pager, Pager) and not pager.is_front:
             steps.append((f"Page {pager.number}", pager.url(pager.number)))

@@ -92,6 +92,10 @@ def test_every_page_has_every_open_graph_and_twitter_tag(sample_output: Path) ->
         assert _meta(soup, "twitter:image:alt") == _meta(soup, "og:image:alt"), name
         assert _meta(soup, "twitter:title") == _meta(soup, "og:title"), name
         # Every page is shared with its card, drawn from its own picture when it has one.
+        if name.startswith("feeds/") and name != "feeds/index.html":
+            # Feed pages are noindex helpers for one stream: they share the company logo.
+            assert _meta(soup, "og:image") == f"{BASE}/images/brand/logo.png", name
+            continue
         assert _meta(soup, "og:image").startswith(f"{BASE}/thumbs/cards/"), name
         assert (_meta(soup, "og:image:width"), _meta(soup, "og:image:height")) == ("1200", "630")
 

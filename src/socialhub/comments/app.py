@@ -56,7 +56,10 @@ from socialhub.comments.webmention import check_request, verify
 
 log = logging.getLogger("socialhub.comments")
 
-STATE_AWAY = "The comment service cannot reach its records just now; please try again later."
+STATE_AWAY = (
+    "The comment service cannot reach its records just now: your comment was not saved; "
+    "please try again in a few minutes."
+)
 
 # How many times a Webmention whose source cannot be reached is tried (once per start
 # of the service) before it is rejected.
@@ -247,7 +250,7 @@ class CommentService:
             self.limiter.give_back(client)  # the state folder failed: nothing was stored
             if isinstance(error, Unavailable):
                 raise
-            raise Unavailable(STATE_AWAY) from error
+            raise Unavailable(STATE_AWAY, RETRY_AFTER) from error
         if folder == "pending" and self.scorer.rejects(verdict):
             # Why keep it: a moderator can still find and approve a false positive.
             folder, submission.reason = "rejected", f"spam (score {verdict.score})"
@@ -269,7 +272,7 @@ class CommentService:
                 self._secret = service_secret(self.config.state_dir)
             except (OSError, ValueError) as error:
                 log.error("cannot read the secret in %s: %s", self.config.state_dir, error)
-                raise Unavailable(STATE_AWAY) from error
+                raise Unavailable(STATE_AWAY, RETRY_AFTER) from error
         return self._secret
 
     def approve_trusted(self, submission: Submission) -> None:
