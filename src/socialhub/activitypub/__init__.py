@@ -1,0 +1,1 @@
+"""The hub on the fediverse: its ActivityPub actor, its inbox and its deliveries."""
