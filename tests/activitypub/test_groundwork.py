@@ -11,6 +11,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from socialhub.activitypub.config import fediverse_config
+from socialhub.activitypub.deliveryqueue import DeliveryQueue
+from socialhub.activitypub.followers import Followers
 from socialhub.activitypub.keys import create_keys, load_keys, load_or_create_keys
 from socialhub.activitypub.signing import body_digest, signed_headers, signing_string
 from socialhub.errors import ConfigError
@@ -73,3 +75,37 @@ def test_the_account_gives_every_address():
     assert fediverse_config({}) is None
     with pytest.raises(ConfigError, match="user@domain"):
         fediverse_config({"ACTIVITYPUB_ACCOUNT": "not an account"})
+
+
+def test_followers_are_delivered_to_once_per_shared_inbox(tmp_path):
+    """Two accounts of one server share its inbox; an Undo forgets the follower."""
+    store = Followers.in_state(tmp_path)
+    store.add(
+        "https://a.example/users/ana",
+        "https://a.example/users/ana/inbox",
+        "https://a.example/inbox",
+    )
+    store.add(
+        "https://a.example/users/bo", "https://a.example/users/bo/inbox", "https://a.example/inbox"
+    )
+    store.add("https://b.example/cy", "https://b.example/cy/inbox")
+    assert store.delivery_inboxes() == ["https://a.example/inbox", "https://b.example/cy/inbox"]
+    assert store.remove("https://b.example/cy")
+    assert not store.remove("https://b.example/cy")
+    assert store.count() == 2
+
+
+def test_a_delivery_job_survives_reopening_and_backs_off(tmp_path):
+    """A job written is read back by a new queue; each failure pushes it later."""
+    queue = DeliveryQueue(tmp_path)
+    activity = {"id": "https://hub.example/activities/1", "type": "Create"}
+    queue.enqueue(activity, "https://a.example/inbox")
+    queue.enqueue(activity, "https://a.example/inbox")  # the same job, not a second
+    reopened = DeliveryQueue(tmp_path)
+    [job] = reopened.due()
+    assert job.activity == activity
+    assert reopened.retry_later(job, "503 Service Unavailable", now=1000.0)
+    [again] = DeliveryQueue(tmp_path).jobs()
+    assert again.attempts == 1 and again.due == 1060.0 and again.last_error.startswith("503")
+    reopened.done(again)
+    assert DeliveryQueue(tmp_path).jobs() == []
