@@ -18,7 +18,7 @@ from socialhub.comments.urls import normal_url
 from socialhub.sanitize import clean_html
 from socialhub.text import xml_safe
 
-_MARKUP = re.compile(r"([\\`*_\[\]#<>!|~])")
+_MARKUP = re.compile(r"([\\`*_\[\]#<>])")
 # The build's documents name each item's ActivityPub object /fediverse/objects/<slug>.json.
 OBJECTS_PATH = "/fediverse/objects/"
 
