@@ -56,7 +56,17 @@ def summary_line(submission: Submission) -> str:
     if submission.source == "webmention":
         shown = submission.mention_type
         kind = f" (webmention: {shown})" if shown and shown != "mention" else " (webmention)"
+    elif submission.source == "fediverse":
+        kind = f" (fediverse: {fediverse_origin(submission)})"
     return f"{submission.id}  {submission.item}  {submission.author}{kind}: {words}"
+
+
+def fediverse_origin(submission: Submission) -> str:
+    """Where a fediverse reply came from: the actor, and the note's page."""
+    origin = submission.extra.get("fediverse") or {}
+    actor = str(origin.get("actor") or submission.website)
+    note = str(origin.get("note_url") or submission.source_url)
+    return f"{actor}, note {note}"
 
 
 def reply_line(config: CommentsConfig, queue: Queue, submission: Submission) -> str:
@@ -135,6 +145,11 @@ def describe(submission: Submission) -> str:
         f"date:     {submission.date}",
         f"source:   {submission.source} {submission.source_url}".rstrip(),
         *([f"type:     {submission.mention_type}"] if submission.mention_type else []),
+        *(
+            [f"origin:   {fediverse_origin(submission)}"]
+            if submission.source == "fediverse"
+            else []
+        ),
         *([f"picture:  {submission.photo_url}"] if submission.photo_url else []),
         f"reply to: {submission.reply_to or '-'}",
         f"client:   {submission.client or '-'}",
