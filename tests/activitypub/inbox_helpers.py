@@ -69,6 +69,7 @@ class Fediverse:
     actors: dict[str, dict[str, Any]] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
     inbox_status: int = 202
+    gone: set[str] = field(default_factory=set)  # paths answered 410 (deleted notes)
 
     def __post_init__(self) -> None:
         server = self
@@ -76,6 +77,11 @@ class Fediverse:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 path = self.path.partition("#")[0]
+                if path in server.gone:
+                    self.send_response(410)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 document = server.actors.get(path)
                 data = json.dumps(document).encode("utf-8") if document else b"{}"
                 self.send_response(200 if document else 404)

@@ -22,10 +22,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from socialhub.activitypub.config import ACTIVITY_JSON, LD_JSON
+from socialhub.activitypub.keys import load_keys
 from socialhub.activitypub.signing import signed_headers
 from socialhub.comments.checks import Refusal, Unreachable
+from socialhub.comments.config import CommentsConfig
 from socialhub.comments.pinned import pinned_client
 from socialhub.comments.sqlitestore import SQLiteStore
+from socialhub.errors import ConfigError
 from socialhub.fieldrules import is_web_url
 
 log = logging.getLogger("socialhub.activitypub")
@@ -178,3 +181,39 @@ def _public_key(pem: str, key_id: str) -> rsa.RSAPublicKey:
     if not isinstance(key, rsa.RSAPublicKey):
         raise Refusal(f"the key {key_id} is not an RSA key", 401)
     return key
+
+
+def fetching_for(config: CommentsConfig) -> Fetching:
+    """How the service fetches: its deadline and private-address switch, signed if it can."""
+    private_key = None
+    key_id = ""
+    if config.fediverse is not None:
+        key_id = config.fediverse.key_id
+        try:
+            private_key = load_keys(config.fediverse.keys_dir).private_key
+        except ConfigError as error:  # unsigned fetches still work on most servers
+            log.warning("fetching unsigned: %s", error)
+    return Fetching(
+        timeout=config.webmention_timeout,
+        allow_private=config.webmention_allow_private,
+        key_id=key_id,
+        private_key=private_key,
+    )
+
+
+def note_gone(url: str, how: Fetching) -> str:
+    """Why a fediverse reply's note is gone (404, 410, a Tombstone), or "" while it stands.
+
+    Unreachable when the note's server cannot be read now (the reply is kept).
+    """
+    try:
+        document = fetch_document(url, how)
+    except Unreachable:
+        raise
+    except Refusal as refusal:
+        if refusal.status == 410:
+            return f"the note is gone ({refusal.reason})"
+        raise Unreachable(refusal.reason) from None
+    if document.get("type") == "Tombstone":
+        return "the note was deleted (a Tombstone)"
+    return ""

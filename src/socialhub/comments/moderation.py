@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from socialhub.activitypub.actorkeys import fetching_for, note_gone
 from socialhub.comments.after_approval import after_approval
 from socialhub.comments.checks import Gone, Refusal, Unreachable
 from socialhub.comments.config import CommentsConfig
@@ -378,6 +379,9 @@ def reverify(config: CommentsConfig, site_url: str, item_urls: dict[str, str]) -
     outcomes = []
     for path in sorted(Path(config.content_dir, "comments").glob("*/*.md")):
         header = read_header(path)
+        if header.get("source") == "fediverse":
+            outcomes.append(_reverify_note(config, path, header))
+            continue
         if header.get("source") != "webmention":
             continue
         item = path.parent.name
@@ -404,6 +408,21 @@ def reverify(config: CommentsConfig, site_url: str, item_urls: dict[str, str]) -
         outcomes.append(Outcome(path.stem, False, f"deleted: {reason}"))
         _forget_photo(config, header.get("author-photo", ""))
     return outcomes
+
+
+def _reverify_note(config: CommentsConfig, path: Path, header: dict[str, str]) -> Outcome:
+    """Fetch a published fediverse reply's note again; delete the reply if the note is gone."""
+    # Why here: comments.verify is the one command that removes what has vanished.
+    try:
+        reason = note_gone(header.get("source-url", ""), fetching_for(config))
+    except Unreachable as unreachable:
+        message = f"kept, could not check: {unreachable.reason}; checked again next time"
+        return Outcome(path.stem, True, message)
+    if not reason:
+        return Outcome(path.stem, True, "the note is still there")
+    path.unlink()
+    _log(config, f"deleted fediverse reply {path.stem} on {path.parent.name}: {reason}")
+    return Outcome(path.stem, False, f"deleted: {reason}")
 
 
 def _forget_photo(config: CommentsConfig, photo: str) -> None:
