@@ -38,6 +38,7 @@ KEYS_FILE = "fediverse-actor-keys.sqlite3"
 # enough that a rotated key is picked up even without a failed signature.
 KEY_TTL_SECONDS = 24 * 3600
 MAX_DOCUMENT_BYTES = 256 * 1024
+MAX_REDIRECTS = 3  # a key or a note one hop or two from its id; more is a loop or a trap
 USER_AGENT = "socialhub-activitypub/1.0 (+inbox key fetch)"
 
 
@@ -73,7 +74,9 @@ def fetch_document(url: str, how: Fetching) -> dict[str, Any]:
         headers.update({k: v for k, v in signed.items() if k != "Host"})
     try:
         with (
-            pinned_client(how.timeout, how.allow_private, follow_redirects=True) as client,
+            pinned_client(
+                how.timeout, how.allow_private, follow_redirects=True, max_redirects=MAX_REDIRECTS
+            ) as client,
             client.stream("GET", address, headers=headers) as response,
         ):
             if response.status_code in (404, 410):

@@ -144,13 +144,18 @@ class Inbox:
 
     def on_inbox(self, request: Request, client: str) -> Response:
         """One activity: checked, then handled by its type."""
-        activity, actor, sender = self.authenticated(request, client)
-        kind = str(activity.get("type", ""))
-        handler = getattr(self, f"on_{kind.lower()}", None) if kind in HANDLED else None
-        if handler is None:
-            log.info("ignored a %s from %s", kind or "typeless activity", actor)
-            return _answer(f"{kind or 'The activity'} is not used by this hub; ignored.")
-        answer: Response = handler(activity, actor, sender, client)
+        try:
+            activity, actor, sender = self.authenticated(request, client)
+            kind = str(activity.get("type", ""))
+            handler = getattr(self, f"on_{kind.lower()}", None) if kind in HANDLED else None
+            if handler is None:
+                log.info("ignored a %s from %s", kind or "typeless activity", actor)
+                return _answer(f"{kind or 'The activity'} is not used by this hub; ignored.")
+            answer: Response = handler(activity, actor, sender, client)
+        except sqlite3.Error as error:
+            # Why 503: a sender retries a 5xx later, and nothing was half done.
+            log.error("the inbox's stores failed: %s", error)
+            raise Unavailable(STATE_AWAY, RETRY_AFTER) from error
         return answer
 
     def read_body(self, request: Request) -> bytes:
