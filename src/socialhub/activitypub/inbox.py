@@ -46,6 +46,7 @@ from socialhub.comments.pinned import pinned_client
 from socialhub.comments.queue import Submission, new_id, same_url
 from socialhub.comments.ratelimit import RateLimit
 from socialhub.comments.score import Verdict
+from socialhub.errors import ConfigError
 from socialhub.fieldrules import is_web_url
 from socialhub.sanitize import clean_text
 from socialhub.text import shorten
@@ -267,7 +268,7 @@ class Inbox:
                 response = http.post(job.inbox, content=body, headers=headers)
             if response.status_code >= 300:
                 raise httpx.HTTPError(f"{job.inbox} answered {response.status_code}")
-        except (httpx.HTTPError, Refusal, OSError) as error:
+        except (httpx.HTTPError, Refusal, OSError, ConfigError) as error:
             reason = getattr(error, "reason", None) or str(error)
             self.deliveries.retry_later(job, reason)
             log.warning(
