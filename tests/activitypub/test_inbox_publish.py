@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import mf2py
 import pytest
 from bs4 import BeautifulSoup
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -91,6 +92,11 @@ def test_a_fediverse_reply_is_moderated_published_and_dropped_once_its_note_is_d
     assert " ".join(origin.get_text().split()) == "Reply from 127.0.0.1 via the fediverse"
     assert origin.a["href"] == f"{ana}/statuses/1"
     assert shown.select_one(".e-content").get_text(strip=True) == "Kept reply"
+    # As microformats consumers read it: a comment of the post, syndicated from the note.
+    entry = mf2py.parse(doc=page.read_text(encoding="utf-8"), url=f"{SITE}/posts/first-post/")
+    comments = [c for item in entry["items"] for c in item["properties"].get("comment", [])]
+    [cite] = [c for c in comments if f"{ana}/statuses/1" in c["properties"].get("syndication", [])]
+    assert cite["properties"]["author"][0]["properties"]["name"] == ["Ana Lima"]
 
     fediverse.actors["/users/ana/statuses/1"] = {"id": f"{ana}/statuses/1", "type": "Note"}
     fediverse.gone.add("/users/ana/statuses/2")
