@@ -57,6 +57,7 @@ def wait_until_healthy(base: str, seconds: float = 60) -> None:
     raise AssertionError(f"gunicorn never answered on {base}")
 
 
+@pytest.mark.slow
 def test_a_follow_through_gunicorn_is_stored_once_and_its_replays_refused_by_every_worker(
     tmp_path: Path, fediverse: Fediverse
 ) -> None:

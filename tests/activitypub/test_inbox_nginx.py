@@ -84,6 +84,7 @@ def wait_for(url: str, seconds: float = 60) -> None:
     raise AssertionError(f"{url} never answered")
 
 
+@pytest.mark.slow
 def test_a_signed_follow_through_the_guides_nginx_lines_is_accepted(
     tmp_path: Path, fediverse: Fediverse
 ) -> None:

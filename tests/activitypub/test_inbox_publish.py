@@ -42,6 +42,7 @@ def note_reply(actor: str, number: int, text: str) -> dict[str, object]:
             "object": note}  # fmt: skip
 
 
+@pytest.mark.slow
 def test_a_fediverse_reply_is_moderated_published_and_dropped_once_its_note_is_deleted(
     tmp_path: Path, minimal_copy: Path, build: Callable[..., Path], fediverse: Fediverse
 ) -> None:
