@@ -70,6 +70,7 @@ class Fediverse:
     received: list[Received] = field(default_factory=list)
     inbox_status: int = 202
     gone: set[str] = field(default_factory=set)  # paths answered 410 (deleted notes)
+    fetched: list[str] = field(default_factory=list)  # the paths asked for, in order
 
     def __post_init__(self) -> None:
         server = self
@@ -77,6 +78,7 @@ class Fediverse:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 path = self.path.partition("#")[0]
+                server.fetched.append(path)
                 if path in server.gone:
                     self.send_response(410)
                     self.send_header("Content-Length", "0")

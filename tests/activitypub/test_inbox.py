@@ -339,17 +339,24 @@ def test_a_like_is_accepted_and_ignored(client, config, fediverse, ana_key):
     assert list(Queue(config.queue_dir).list("pending")) == []
 
 
-def test_a_rotated_key_is_fetched_again(client, config, fediverse, ana_key, other_key):
-    """The cached key fails after the actor rotated it: fetched once more, then accepted."""
+def test_a_rotated_key_is_fetched_again(client, service, fediverse, ana_key, other_key):
+    """The cached key fails after the actor rotated it: fetched once more, then accepted
+    (but not more than once a minute, however many signatures fail)."""
     ana = fediverse.add_actor("ana", ana_key)
     body, headers = signed_post(follow(ana), f"{ana}#main-key", ana_key)
     assert post(client, body, headers).status_code == 202  # Ana's first key is now cached
     fediverse.add_actor("ana", other_key)  # rotated
+    body, headers = signed_post(follow(ana), f"{ana}#main-key", other_key)
+    soon = post(client, body, headers)
+    assert soon.status_code == 401  # fetched a moment ago: not fetched again for one failure
+    fetches = sum(1 for path in fediverse.fetched if path == "/users/ana")
+    assert fetches == 1
+    service.inbox.actor_keys.run("UPDATE keys SET fetched = fetched - 120")  # two minutes on
     undo = {"@context": AS, "id": f"{ana}#undo/1", "type": "Undo", "actor": ana,
             "object": follow(ana)}  # fmt: skip
     body, headers = signed_post(undo, f"{ana}#main-key", other_key)
     assert post(client, body, headers).status_code == 202
-    assert Followers.in_state(config.state_dir).count() == 0
+    assert Followers.in_state(service.config.state_dir).count() == 0
 
 
 def test_an_rfc_9421_signed_request_is_accepted(client, config, fediverse, ana_key):

@@ -38,6 +38,7 @@ KEYS_FILE = "fediverse-actor-keys.sqlite3"
 # enough that a rotated key is picked up even without a failed signature.
 KEY_TTL_SECONDS = 24 * 3600
 MAX_DOCUMENT_BYTES = 256 * 1024
+MIN_REFETCH_SECONDS = 60  # a key fetched this recently is not fetched again for a failure
 MAX_REDIRECTS = 3  # a key or a note one hop or two from its id; more is a loop or a trap
 USER_AGENT = "socialhub-activitypub/1.0 (+inbox key fetch)"
 
@@ -137,13 +138,15 @@ class ActorKeys(SQLiteStore):
         return cls(state_dir / KEYS_FILE, how)
 
     def get(self, key_id: str, fresh: bool = False) -> ActorKey:
-        """The key of ``key_id``: from the cache unless expired or ``fresh``, else fetched."""
-        if not fresh:
-            rows = self.run(
-                "SELECT owner, pem, actor, fetched FROM keys WHERE key_id = ?", (key_id,)
-            )
-            if rows and rows[0][3] + self.ttl > time.time():
-                owner, pem, actor, _ = rows[0]
+        """The key of ``key_id``: from the cache unless expired, else fetched; ``fresh``
+        fetches it again unless it was fetched in the last minute."""
+        rows = self.run("SELECT owner, pem, actor, fetched FROM keys WHERE key_id = ?", (key_id,))
+        if rows:
+            owner, pem, actor, fetched = rows[0]
+            age = time.time() - fetched
+            # Why a minimum age for a fresh fetch: every forged signature asks for one, and
+            # the key's server must not be fetched once per forgery.
+            if age < (MIN_REFETCH_SECONDS if fresh else self.ttl):
                 return ActorKey(key_id, owner, _public_key(pem, key_id), json.loads(actor))
         try:
             document = fetch_document(key_id, self.how)
