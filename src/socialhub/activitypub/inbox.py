@@ -13,6 +13,7 @@ ignored.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import logging
 import sqlite3
@@ -254,7 +255,33 @@ class Inbox:
         }
 
     def send_now(self, job: Job) -> bool:
-        """Deliver one job at once (signed POST); on failure it stays queued for later."""
+        """Deliver one job at once (signed POST); on failure it stays queued for later.
+
+        With the delivery sender installed (activitypub/deliver.py) it sends the job,
+        under the job's lock that the timer's retries and a publish take too;
+        without it, one signed POST is made here.
+        """
+        sender = _delivery_sender()
+        if sender is not None:
+            try:
+                outcome, line = sender(
+                    self.deliveries,
+                    job,
+                    self.keys(),
+                    self.fediverse.key_id,
+                    allow_private=self.config.webmention_allow_private,
+                    timeout=self.config.webmention_timeout,
+                )
+            except Exception:
+                log.exception("delivering %s to %s failed; kept queued", job.name, job.inbox)
+                return False
+            if line:
+                log.warning("%s", line)
+            return bool(outcome == "sent")
+        return self.post_once(job)
+
+    def post_once(self, job: Job) -> bool:
+        """One signed POST of a job; done on a 2xx, else counted and left for a retry."""
         body = json.dumps(job.activity).encode("utf-8")
         try:
             headers = signed_headers(
@@ -429,3 +456,14 @@ class Inbox:
 
 
 HANDLED = ("Follow", "Undo", "Delete", "Create")
+
+
+def _delivery_sender() -> Any:
+    """The delivery queue's sender (``deliver.deliver_one``) when it is installed, else None."""
+    # Why looked up at run time: the sender is its own module and may be absent; the
+    # inbox then sends its Accepts itself.
+    try:
+        module = importlib.import_module("socialhub.activitypub.deliver")
+    except ImportError:
+        return None
+    return getattr(module, "deliver_one", None)
