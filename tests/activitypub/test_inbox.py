@@ -219,6 +219,18 @@ def test_a_reply_to_a_comment_answers_that_comment(client, config, fediverse, an
     assert queued.reply_to == "c-20261102-aaaa"
 
 
+def test_a_reply_to_an_items_activitypub_object_answers_the_item(
+    client, config, fediverse, ana_key
+):
+    """inReplyTo the item's object document (as Mastodon names what it saw): the item."""
+    ana = fediverse.add_actor("ana", ana_key)
+    activity = reply(ana, "<p>Hi</p>", f"{SITE}/fediverse/objects/posts/first-post/index.json")
+    body, headers = signed_post(activity, f"{ana}#main-key", ana_key)
+    assert post(client, body, headers).status_code == 202
+    [queued] = Queue(config.queue_dir).list("pending")
+    assert (queued.item, queued.reply_to) == ("first-post", "")
+
+
 def test_deleting_the_note_drops_its_queued_reply(client, config, fediverse, ana_key):
     """A Delete of the note moves its waiting reply to rejected/."""
     ana = fediverse.add_actor("ana", ana_key)

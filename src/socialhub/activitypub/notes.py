@@ -19,7 +19,7 @@ from socialhub.sanitize import clean_html
 from socialhub.text import xml_safe
 
 _MARKUP = re.compile(r"([\\`*_\[\]#<>])")
-# The build's documents name each item's ActivityPub object /fediverse/objects/<slug>.json.
+# The build writes each item's ActivityPub object as /fediverse/objects/<item path>/index.json.
 OBJECTS_PATH = "/fediverse/objects/"
 
 
@@ -71,7 +71,10 @@ def replied_item(in_reply_to: str, manifest: Manifest, site_url: str) -> tuple[T
         return None
     path = parts.path
     if path.startswith(OBJECTS_PATH) and path.endswith(".json"):
-        target = manifest.item(path[len(OBJECTS_PATH) : -len(".json")].strip("/"))
+        # An item's ActivityPub object stands for its page: /fediverse/objects/posts/x/index.json
+        # (or .../posts/x.json) is /posts/x/.
+        inner = path[len(OBJECTS_PATH) :].removesuffix(".json").removesuffix("/index")
+        target = manifest.item_for_url(f"/{inner.strip('/')}/")
     else:
         target = manifest.item_for_url(in_reply_to)
     if target is None:
