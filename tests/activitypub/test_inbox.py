@@ -266,6 +266,16 @@ def test_a_wrong_signature_is_refused(client, config, fediverse, ana_key, other_
     assert Followers.in_state(config.state_dir).count() == 0
 
 
+def test_a_signature_made_for_another_host_is_refused(client, config, fediverse, ana_key):
+    """Signed for another server's inbox, then sent here: the host it covers is not ours (401)."""
+    ana = fediverse.add_actor("ana", ana_key)
+    body, headers = signed_post(follow(ana), f"{ana}#main-key", ana_key,
+                                url="https://elsewhere.example/inbox")  # fmt: skip
+    answer = post(client, body, headers)
+    assert answer.status_code == 401
+    assert Followers.in_state(config.state_dir).count() == 0
+
+
 def test_a_tampered_body_is_refused_by_its_digest(client, config, fediverse, ana_key):
     """The body changed after signing: 400, the digest does not match."""
     ana = fediverse.add_actor("ana", ana_key)

@@ -1,4 +1,4 @@
-"""The guide's nginx lines for the inbox, run for real: signatures survive the proxy."""
+"""The guide's nginx lines for the inbox, run for real: signatures hold through the proxy."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def wait_for(url: str, seconds: float = 60) -> None:
 def test_a_signed_follow_through_the_guides_nginx_lines_is_accepted(
     tmp_path: Path, fediverse: Fediverse
 ) -> None:
-    """nginx in front, as the guide says: the Host the sender signed reaches the service."""
+    """nginx in front, as the guide says: the signed Follow is accepted, the count served."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     assert Path(nginx).exists(), "nginx is missing: apt-get install nginx"
     site_port, service_port = free_port(), free_port()

@@ -198,6 +198,11 @@ class Inbox:
         if self._banned(actor):
             raise Refusal("This actor may not write to the hub.", 403)
         url = request_url(self.fediverse.inbox_url, request.path, request.query_string.decode())
+        # Why our own host rather than the Host received: a sender signs the host of the
+        # inbox the actor document names, and a proxy may have rewritten the header (nginx's
+        # $host drops the port); a signature made for any other host still fails.
+        headers = {k: v for k, v in headers.items() if k.lower() != "host"}
+        headers["Host"] = urlsplit(self.fediverse.inbox_url).netloc
         signed = verify_request(
             Incoming(request.method, url, headers, body),
             self.actor_keys.public_key,
