@@ -217,7 +217,7 @@ class Comment:
     website: str
     date: datetime
     reply_to: str
-    source: str  # "form" or "webmention"
+    source: str  # "form", "webmention" or "fediverse" (a reply from Mastodon and others)
     source_url: str
     body_html: str
     mention_type: str = "mention"  # a Webmention's: mention, reply, like, repost, bookmark
@@ -231,12 +231,13 @@ class Comment:
 
     @property
     def is_reply(self) -> bool:
-        """Whether it is shown among the comments: a form comment or a Webmention reply."""
-        return self.source == "form" or self.mention_type == "reply"
+        """Whether it is shown among the comments: a form comment, a fediverse reply or a
+        Webmention reply."""
+        return self.source in ("form", "fediverse") or self.mention_type == "reply"
 
     @property
     def source_host(self) -> str:
-        """The site a Webmention came from (its host, without www.), for "from <host>"."""
+        """The site a Webmention or fediverse reply came from (its host, without www.)."""
         host = urlsplit(self.source_url).hostname or ""
         return host.removeprefix("www.")
 

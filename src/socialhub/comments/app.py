@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, Reque
 from werkzeug.routing import Map, RequestRedirect, Rule
 from werkzeug.wrappers import Request, Response
 
+from socialhub.activitypub.inbox import Inbox
 from socialhub.comments.batch import Notifier
 from socialhub.comments.checks import Gone, Refusal, Unavailable, Unreachable, check_comment
 from socialhub.comments.config import CommentsConfig
@@ -115,6 +116,12 @@ class CommentService:
             ]
         )
         self.moderation = ModerationSite(config, self.manifest)
+        # The fediverse inbox (activitypub/inbox.py), at the addresses the actor names.
+        self.inbox: Inbox | None = None
+        if config.fediverse is not None:
+            self.inbox = Inbox(self, config.fediverse)
+            self.urls.add(Rule(self.inbox.inbox_path, endpoint="inbox", methods=["POST"]))
+            self.urls.add(Rule(self.inbox.followers_path, endpoint="followers", methods=["GET"]))
         for leftover in self.queue.list("incoming"):
             self.verifier.submit(self.verify_mention, leftover)
 
@@ -140,13 +147,19 @@ class CommentService:
         """The WSGI entry point."""
         request = Request(environ)
         request.max_content_length = self.config.max_request_bytes
+        if self.inbox is not None and request.path == self.inbox.inbox_path:
+            request.max_content_length = self.config.inbox_max_bytes
         request.max_form_memory_size = self.config.max_request_bytes
         response = self.dispatch(request)
         return response(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:  # noqa: PLR0911 - one answer per case
         """Route a request; turn every refusal into a clear answer."""
-        wants_json = request.path.startswith("/api/") or request.is_json
+        wants_json = (
+            request.path.startswith("/api/")
+            or request.is_json
+            or (self.inbox is not None and request.path == self.inbox.inbox_path)
+        )
         try:
             endpoint, values = self.urls.bind_to_environ(request.environ).match()
             return getattr(self, f"on_{endpoint}")(request, **values)
@@ -418,6 +431,16 @@ class CommentService:
         self.queue.put(submission, "incoming")
         log.info("mention %s kept for later: %s", submission.id, reason)
 
+    def on_inbox(self, request: Request) -> Response:
+        """An activity from the fediverse (activitypub/inbox.py)."""
+        assert self.inbox is not None
+        return self.inbox.on_inbox(request, self.client(request))
+
+    def on_followers(self, request: Request) -> Response:
+        """The hub's followers collection: a count."""
+        assert self.inbox is not None
+        return self.inbox.on_followers(request)
+
     def on_moderation(self, request: Request, rest: str) -> Response:
         """The moderation page and its actions (logged-in moderators only)."""
         return self.moderation.handle(request, rest, self.client(request))
@@ -476,6 +499,8 @@ class CommentService:
     def close(self) -> None:
         """Wait for background verifications (tests and shutdown)."""
         self.verifier.shutdown(wait=True)
+        if self.inbox is not None:
+            self.inbox.close()
         self.rights.close()
         self.limiter.close()
         self.moderation.close()

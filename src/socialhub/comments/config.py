@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from socialhub.activitypub.config import FediverseConfig, fediverse_config
 from socialhub.errors import ConfigError
 
 # COMMENTS_TRUST: who skips the moderation queue (standing.py keeps who is who).
@@ -78,6 +79,12 @@ class CommentsConfig:
     confirm_days: int = 7  # an unconfirmed subscription or deletion request lives this long
     keep_rejected_days: int = 30  # rejected submissions (with their client address) are kept
     keep_approved_days: int = 30  # the queue's copy of an approved one (the file stays in git)
+    # --- The inbox (ActivityPub): on when ACTIVITYPUB_ACCOUNT is set ---
+    fediverse: FediverseConfig | None = None  # from ACTIVITYPUB_* (activitypub/config.py)
+    inbox_max_bytes: int = 256 * 1024  # the largest activity taken (Mastodon's are a few KiB)
+    inbox_date_window: int = 3600  # a signed Date this many seconds off is refused
+    inbox_rate_count: int = 300  # inbox requests per client (a big server sends many)...
+    inbox_rate_seconds: int = 60  # ...within this many seconds
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -92,7 +99,7 @@ PREFIX = "COMMENTS_"
 
 def load_config(settings: Mapping[str, Any], root: Path | None = None) -> CommentsConfig:
     """Read COMMENTS_* settings; every unknown key or wrong type is reported at once."""
-    known = {f.name: f for f in fields(CommentsConfig) if f.name != "extra"}
+    known = {f.name: f for f in fields(CommentsConfig) if f.name not in ("extra", "fediverse")}
     values: dict[str, Any] = {}
     problems = []
     for key, value in settings.items():
@@ -120,6 +127,7 @@ def load_config(settings: Mapping[str, Any], root: Path | None = None) -> Commen
         values.setdefault("service_url", str(settings["COMMENT_SERVICE_URL"]).rstrip("/"))
     if settings.get("TIMEZONE"):
         values.setdefault("timezone", settings["TIMEZONE"])
+    values["fediverse"] = fediverse_config(settings, root)
     config = CommentsConfig(**values)
     if root is not None:
         config = _anchored(config, root)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from socialhub.activitypub.actorkeys import fetching_for, note_gone
 from socialhub.comments.after_approval import after_approval
 from socialhub.comments.checks import Gone, Refusal, Unreachable
 from socialhub.comments.config import CommentsConfig
@@ -56,7 +57,17 @@ def summary_line(submission: Submission) -> str:
     if submission.source == "webmention":
         shown = submission.mention_type
         kind = f" (webmention: {shown})" if shown and shown != "mention" else " (webmention)"
+    elif submission.source == "fediverse":
+        kind = f" (fediverse: {fediverse_origin(submission)})"
     return f"{submission.id}  {submission.item}  {submission.author}{kind}: {words}"
+
+
+def fediverse_origin(submission: Submission) -> str:
+    """Where a fediverse reply came from: the actor, and the note's page."""
+    origin = submission.extra.get("fediverse") or {}
+    actor = str(origin.get("actor") or submission.website)
+    note = str(origin.get("note_url") or submission.source_url)
+    return f"{actor}, note {note}"
 
 
 def reply_line(config: CommentsConfig, queue: Queue, submission: Submission) -> str:
@@ -135,6 +146,11 @@ def describe(submission: Submission) -> str:
         f"date:     {submission.date}",
         f"source:   {submission.source} {submission.source_url}".rstrip(),
         *([f"type:     {submission.mention_type}"] if submission.mention_type else []),
+        *(
+            [f"origin:   {fediverse_origin(submission)}"]
+            if submission.source == "fediverse"
+            else []
+        ),
         *([f"picture:  {submission.photo_url}"] if submission.photo_url else []),
         f"reply to: {submission.reply_to or '-'}",
         f"client:   {submission.client or '-'}",
@@ -363,6 +379,9 @@ def reverify(config: CommentsConfig, site_url: str, item_urls: dict[str, str]) -
     outcomes = []
     for path in sorted(Path(config.content_dir, "comments").glob("*/*.md")):
         header = read_header(path)
+        if header.get("source") == "fediverse":
+            outcomes.append(_reverify_note(config, path, header))
+            continue
         if header.get("source") != "webmention":
             continue
         item = path.parent.name
@@ -389,6 +408,21 @@ def reverify(config: CommentsConfig, site_url: str, item_urls: dict[str, str]) -
         outcomes.append(Outcome(path.stem, False, f"deleted: {reason}"))
         _forget_photo(config, header.get("author-photo", ""))
     return outcomes
+
+
+def _reverify_note(config: CommentsConfig, path: Path, header: dict[str, str]) -> Outcome:
+    """Fetch a published fediverse reply's note again; delete the reply if the note is gone."""
+    # Why here: comments.verify is the one command that removes what has vanished.
+    try:
+        reason = note_gone(header.get("source-url", ""), fetching_for(config))
+    except Unreachable as unreachable:
+        message = f"kept, could not check: {unreachable.reason}; checked again next time"
+        return Outcome(path.stem, True, message)
+    if not reason:
+        return Outcome(path.stem, True, "the note is still there")
+    path.unlink()
+    _log(config, f"deleted fediverse reply {path.stem} on {path.parent.name}: {reason}")
+    return Outcome(path.stem, False, f"deleted: {reason}")
 
 
 def _forget_photo(config: CommentsConfig, photo: str) -> None:

@@ -99,6 +99,7 @@ QUEUE = """{% extends "base" %}{% block content %}
 <ul class="meta">
 <li>On <a href="{{ e.item_url }}">{{ e.item_title }}</a> · {{ e.s.date }} · <code>{{ e.s.id }}</code></li>
 <li>Source: {{ e.source }}{% if e.s.source_url %} ({% if e.source_link %}<a href="{{ e.s.source_url }}" rel="nofollow noreferrer">{{ e.s.source_url }}</a>{% else %}{{ e.s.source_url }}{% endif %}){% endif %}</li>
+{% if e.origin %}<li>From the fediverse: {% if e.origin.actor_link %}<a href="{{ e.origin.actor }}" rel="nofollow noreferrer">{{ e.origin.actor }}</a>{% else %}{{ e.origin.actor }}{% endif %} on {{ e.origin.server }} · {% if e.origin.note_link %}<a href="{{ e.origin.note }}" rel="nofollow noreferrer">the note</a>{% else %}note {{ e.origin.note }}{% endif %}</li>{% endif %}
 {% if e.s.website %}<li>Website: {% if e.website_link %}<a href="{{ e.s.website }}" rel="nofollow noreferrer">{{ e.s.website }}</a>{% else %}{{ e.s.website }}{% endif %}</li>{% endif %}
 <li>Client: <code>{{ e.client or "-" }}</code>{% if e.s.extra.email_hash %} · email hash: <code>{{ e.s.extra.email_hash[:16] }}</code>{% endif %}</li>
 {% if e.spam %}<li class="signals">Spam score {{ e.spam.score }}{% if e.flagged %} (likely spam){% endif %}{% if e.spam.signals %}: {{ e.spam.signals | join("; ") }}{% endif %}</li>{% endif %}

@@ -295,7 +295,7 @@ class ModerationSite:
             total=len(entries),
             filters=filters,
             items=sorted({s.item for s in pending}),
-            sources=sorted({s.source for s in pending} | {"form", "webmention"}),
+            sources=sorted({s.source for s in pending} | {"form", "webmention", "fediverse"}),
         )
         response.delete_cookie("hub_moderation_said", path=self.base)
         return response
@@ -329,6 +329,7 @@ class ModerationSite:
             "item_url": f"{site}{target.url}" if target else f"{site}/",
             "item_title": getattr(target, "title", "") or submission.item,
             "context": self.context(queue, submission),
+            "origin": _fediverse_origin(submission),
         }
 
     def context(self, queue: Queue, submission: Submission) -> dict[str, Any] | None:
@@ -388,7 +389,9 @@ class ModerationSite:
             outcomes = moderation.reject(self.config, ids, reason)
         return notes + [Message(f"{o.id}: {o.message}", not o.ok) for o in outcomes]
 
-    def standing_change(self, action: str, submission: Submission, moderator: str) -> list[Message]:
+    def standing_change(  # noqa: PLR0911 - one answer per kind of change
+        self, action: str, submission: Submission, moderator: str
+    ) -> list[Message]:
         """Trust, distrust or ban the author of a submission."""
         email = submission.extra.get("email_hash", "")
         email = email if isinstance(email, str) else ""
@@ -405,6 +408,12 @@ class ModerationSite:
         if action == "ban-author":
             self.standing.ban("author", submission.author, note)
             return [Message(f"{submission.id}: the name {submission.author!r} is banned")]
+        origin = _fediverse_origin(submission)
+        if origin is not None and origin["actor"]:
+            # Why the actor, not the client: a fediverse reply's client is the sender's
+            # whole server, shared by every account on it.
+            self.standing.ban("author", origin["actor"], note)
+            return [Message(f"{submission.id}: the fediverse actor {origin['actor']} is banned")]
         done = []
         client = client_hash(self.secret, submission.client)
         if client:
@@ -542,3 +551,19 @@ def _passes(entry: dict[str, Any], filters: dict[str, Any]) -> bool:
 
 def _when(since: float) -> str:
     return datetime.fromtimestamp(since, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _fediverse_origin(submission: Submission) -> dict[str, Any] | None:
+    """A fediverse reply's server, actor and note, each a link only if a web address."""
+    origin = submission.extra.get("fediverse")
+    if submission.source != "fediverse" or not isinstance(origin, dict):
+        return None
+    actor = str(origin.get("actor", ""))
+    note = str(origin.get("note_url") or submission.source_url)
+    return {
+        "server": str(origin.get("server", "")),
+        "actor": actor,
+        "actor_link": _web_address(actor),
+        "note": note,
+        "note_link": _web_address(note),
+    }
