@@ -36,6 +36,7 @@ PLUGINS = [
     "comments",
     "feeds",
     "mentions",  # the Webmention outbox, and a tombstone for every deleted item
+    "fediverse",  # WebFinger, the ActivityPub actor and outbox (with ACTIVITYPUB_ACCOUNT)
     "search",  # last: indexes the item pages with Pagefind once they are written
 ]
 STATIC_PATHS = ["images", "media"]
@@ -91,6 +92,20 @@ WEBMENTION_TIMEOUT = 10.0  # seconds for reading a linked page, and for each POS
 WEBMENTION_MAX_BYTES = 1_000_000  # of a linked page read when looking for its endpoint
 # Never send to loopback or private addresses; only the tests turn this on.
 WEBMENTION_ALLOW_PRIVATE = False
+
+# --- The fediverse (ActivityPub): the hub as an account people follow from Mastodon ---
+# The account, user@domain (the domain the site is served from): the build writes
+# WebFinger, the actor and the outbox (docs/operating.md, "The fediverse"). Empty: none.
+# The preview's is on the preview's address (a Mastodon server cannot reach it, but
+# every document can be looked at on http://127.0.0.1:8000).
+ACTIVITYPUB_ACCOUNT = "hub@127.0.0.1:8000"
+# The hub's key pair (made by the first build or `invoke fediverse.keys`); outside git,
+# readable by the build and the comment service. Back it up: a new key costs followers a
+# failed delivery each until their servers fetch the actor again.
+ACTIVITYPUB_KEYS_DIR = "var/activitypub"
+ACTIVITYPUB_OUTBOX_ITEMS = 20  # the latest items the outbox lists
+ACTIVITYPUB_NAME = ""  # the account's display name; empty: COMPANY_NAME
+ACTIVITYPUB_SUMMARY = ""  # its bio; empty: COMPANY_TAGLINE
 
 # --- The collector (invoke collect) -----------------------------------------------
 COLLECT_EXCERPT_LENGTH = 300  # characters of a collected post's excerpt, at most

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from urllib.parse import urlsplit
 
 sys.path.append(os.curdir)
 from pelicanconf import *  # noqa: F403 - publishing extends the local settings
@@ -27,3 +28,9 @@ COMMENTS_TRUSTED_PROXIES = 1  # behind nginx: the client is the last X-Forwarded
 WEBSUB_HUB = os.environ.get("HUB_WEBSUB_HUB", "")
 # The Webmentions' sent state (see pelicanconf.py): keep it where the deploy backs it up.
 WEBMENTION_SENT_FILE = os.environ.get("HUB_WEBMENTION_SENT_FILE", WEBMENTION_SENT_FILE)  # noqa: F405
+# The fediverse account: hub@ the site's host, unless HUB_ACTIVITYPUB_ACCOUNT says otherwise
+# (an empty value keeps the hub off the fediverse). The keys are the service's too.
+ACTIVITYPUB_ACCOUNT = os.environ.get(
+    "HUB_ACTIVITYPUB_ACCOUNT", "hub@" + (urlsplit(SITEURL).hostname or "")
+)
+ACTIVITYPUB_KEYS_DIR = os.environ.get("HUB_ACTIVITYPUB_KEYS_DIR", ACTIVITYPUB_KEYS_DIR)  # noqa: F405

@@ -11,6 +11,7 @@ from pathlib import Path
 from invoke import Collection, task
 from invoke.exceptions import Exit
 
+from socialhub.activitypub.tasks import fediverse as fediverse_tasks
 from socialhub.build import build_and_report, load_settings, run_build
 from socialhub.comments.tasks import comments as comments_tasks
 from socialhub.errors import ConfigError, SocialHubError
@@ -347,3 +348,4 @@ def test(c, args=""):
 ns = Collection(build, serve, new, publish, collect, bench, docs, clean, check, test)
 ns.add_collection(comments_tasks)
 ns.add_collection(mentions_tasks)
+ns.add_collection(fediverse_tasks)

@@ -153,6 +153,8 @@ def build_site(content: Path, output: Path, **settings: object) -> Path:
         "PATH": str(content),
         "OUTPUT_PATH": str(output),
         "CACHE_PATH": str(output.parent / f".cache-{output.name}"),
+        # The fediverse key pair the first build makes: beside the output, never in var/.
+        "ACTIVITYPUB_KEYS_DIR": str(output.parent / f".keys-{output.name}"),
         **settings,
     }
     run_build(ROOT / "pelicanconf.py", overrides)

@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from watchfiles import watch
 
+from socialhub.activitypub.config import ACTIVITY_JSON, JRD_JSON
 from socialhub.errors import ConfigError
 from socialhub.publish import content_type
 
@@ -168,7 +169,13 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             self.send_error(HTTPStatus.NOT_FOUND)
 
     def guess_type(self, path: Any) -> str:
-        """Feeds and the blogroll get their own types (the last suffix alone says .xml)."""
+        """Feeds, the blogroll and the fediverse documents get their own types."""
+        name = Path(str(path)).as_posix()
+        # As nginx serves them (deploy/nginx-hub.conf): WebFinger has no suffix at all.
+        if name.endswith("/.well-known/webfinger"):
+            return JRD_JSON
+        if "/fediverse/" in name and name.endswith(".json"):
+            return ACTIVITY_JSON
         return content_type(str(path))
 
     def _send_page(self, path: Path, status: HTTPStatus) -> None:

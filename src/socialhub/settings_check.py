@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from socialhub.activitypub.config import ACCOUNT_PATTERN
 from socialhub.errors import Problem, SettingsError
 from socialhub.widgets import altcha_problem
 
@@ -36,6 +37,11 @@ DEFAULTS: dict[str, Any] = {
     "COMPANY_LOGO": "/images/brand/logo.png",
     "COMPANY_PROFILES": [],
     "TIMEZONE": "UTC",
+    "ACTIVITYPUB_ACCOUNT": "",
+    "ACTIVITYPUB_KEYS_DIR": "var/activitypub",
+    "ACTIVITYPUB_OUTBOX_ITEMS": 20,
+    "ACTIVITYPUB_NAME": "",
+    "ACTIVITYPUB_SUMMARY": "",
 }
 
 
@@ -146,6 +152,38 @@ def _logo(content_dir: str) -> Callable[[str, Any], str]:
     return check
 
 
+def _account(name: str, value: Any) -> str:
+    example = f"{name} = 'hub@hub.example.com'"
+    if not isinstance(value, str):
+        return f"must be a text, not {_shown(value)}; for example {example}, or '' for none"
+    if value and not ACCOUNT_PATTERN.match(value.strip()):
+        return (
+            f"{value!r} is not a fediverse account; write user@domain (the domain the site "
+            f"is served from), for example {example}, or '' to stay off the fediverse"
+        )
+    return ""
+
+
+def _text(example: str) -> Callable[[str, Any], str]:
+    def check(name: str, value: Any) -> str:
+        if not isinstance(value, str):
+            return f"must be a text, not {_shown(value)}; for example {name} = {example!r}"
+        return ""
+
+    return check
+
+
+def _folder(example: str) -> Callable[[str, Any], str]:
+    def check(name: str, value: Any) -> str:
+        if not isinstance(value, str) or not value.strip():
+            return f"must be a folder's path, not {_shown(value)}; for example {name} = {example!r}"
+        if os.path.exists(value) and not os.path.isdir(value):
+            return f"{value!r} is a file, not a folder; point {name} at a folder, e.g. {example!r}"
+        return ""
+
+    return check
+
+
 def check_settings(settings: MutableMapping[str, Any], settings_file: str) -> None:
     """Fill the hub's missing settings with their defaults; SettingsError naming every bad one."""
     for name, default in DEFAULTS.items():
@@ -169,6 +207,11 @@ def check_settings(settings: MutableMapping[str, Any], settings_file: str) -> No
         "TIMEZONE": _time_zone,
         "COMPANY_PROFILES": _web_addresses,
         "COMMENTS_ALTCHA": altcha_problem,
+        "ACTIVITYPUB_ACCOUNT": _account,
+        "ACTIVITYPUB_KEYS_DIR": _folder("var/activitypub"),
+        "ACTIVITYPUB_OUTBOX_ITEMS": _whole_number(1, 20),
+        "ACTIVITYPUB_NAME": _text("Lumen Mobile"),
+        "ACTIVITYPUB_SUMMARY": _text("News and films from the Lumen community"),
     }
     problems = []
     for name, check in checks.items():

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from socialhub.errors import ConfigError
+from socialhub.urls import site_base
 
 # The preview's address: the site's own when SITEURL is empty (as in pelicanconf.py).
 PREVIEW_URL = "http://127.0.0.1:8000"
@@ -82,7 +83,8 @@ def fediverse_config(
             f"ACTIVITYPUB_ACCOUNT = {account!r} is not an account: write it as "
             "user@domain, for example 'hub@hub.example.com'"
         )
-    base_url = str(settings.get("SITEURL") or "").rstrip("/") or PREVIEW_URL
+    # The same base as every other absolute URL of the build (LOCAL_PREVIEW_URL when local).
+    base_url = site_base(settings)
     keys_dir = Path(str(settings.get("ACTIVITYPUB_KEYS_DIR") or "var/activitypub"))
     if root is not None and not keys_dir.is_absolute():
         keys_dir = root / keys_dir

@@ -1,0 +1,212 @@
+"""The static half of the hub's ActivityPub actor, written by the build.
+
+What the build writes when ``ACTIVITYPUB_ACCOUNT`` is set (paths under the output):
+
+- ``.well-known/webfinger``: the account's JRD (the web server answers it for
+  ``?resource=acct:user@domain`` and for the actor's URL, 404 for anything else);
+  ``.well-known/host-meta``: the XRD that points WebFinger clients at it.
+- ``fediverse/actor.json``: the ``Service`` actor with its public key.
+- ``fediverse/outbox.json``: the latest ``ACTIVITYPUB_OUTBOX_ITEMS`` items, each as
+  a ``Create`` of its object (socialhub.activitypub.objects).
+- ``fediverse/objects/<item path>index.json``: each item's object alone, served for
+  the item's own URL to a client that asks for ``application/activity+json`` (a
+  Mastodon search for the page's address).
+
+And, for the delivery (``invoke fediverse.deliver``), in the build's cache folder
+and named after its output folder like the Webmention outbox (so a local preview
+never overwrites the published build's), ``fediverse-objects-<hash>.json``::
+
+    {"actor": "<actor URL>",
+     "objects": [{"id": "<object id>", "fingerprint": "<32 hex digits>",
+                  "object": {<the object, without @context>}}, ...]}
+
+with every item (newest first), not only the outbox's. A fingerprint changes when
+anything a follower sees of the object changes: a new id is a ``Create``, a new
+fingerprint for a known id an ``Update``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from html import escape
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+from socialhub.activitypub.config import FediverseConfig
+from socialhub.activitypub.keys import KeyPair
+from socialhub.activitypub.objects import (
+    create_activity,
+    fingerprint,
+    item_object,
+    with_context,
+)
+from socialhub.errors import ConfigError
+from socialhub.feeds.entries import SiteInfo
+from socialhub.model import Site
+from socialhub.render import write_if_changed
+from socialhub.urls import absolute
+
+OBJECTS_PREFIX = "fediverse-objects"
+SECURITY_CONTEXT = "https://w3id.org/security/v1"
+# Terms of the actor that neither context defines (Mastodon's and schema.org's).
+ACTOR_TERMS = {
+    "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+    "toot": "http://joinmastodon.org/ns#",
+    "discoverable": "toot:discoverable",
+}
+DEFAULT_OUTBOX_ITEMS = 20
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+IMAGE_TYPES |= {".webp": "image/webp", ".gif": "image/gif", ".svg": "image/svg+xml"}
+
+
+def webfinger(fed: FediverseConfig) -> dict[str, Any]:
+    """The account's JSON Resource Descriptor (RFC 7033)."""
+    return {
+        "subject": fed.resource,
+        "aliases": [fed.actor_url, f"{fed.base_url}/"],
+        "links": [
+            {"rel": "self", "type": "application/activity+json", "href": fed.actor_url},
+            {
+                "rel": "http://webfinger.net/rel/profile-page",
+                "type": "text/html",
+                "href": f"{fed.base_url}/",
+            },
+        ],
+    }
+
+
+def host_meta(fed: FediverseConfig) -> str:
+    """The XRD (RFC 6415) that names the WebFinger template, for older clients."""
+    template = quoteattr(f"{fed.base_url}/.well-known/webfinger?resource={{uri}}")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<XRD xmlns="http://docs.oasis-open.org/ns/xri/xrd-1.0">\n'
+        f'  <Link rel="lrdd" type="application/jrd+json" template={template}/>\n'
+        "</XRD>\n"
+    )
+
+
+def actor(
+    fed: FediverseConfig, keys: KeyPair, *, name: str, summary: str, icon_url: str
+) -> dict[str, Any]:
+    """The hub's ``Service`` actor: who it is, where its boxes are, its public key."""
+    document: dict[str, Any] = {
+        "@context": ["https://www.w3.org/ns/activitystreams", SECURITY_CONTEXT, ACTOR_TERMS],
+        "id": fed.actor_url,
+        "type": "Service",
+        "preferredUsername": fed.user,
+        "name": name,
+        "summary": f"<p>{escape(summary)}</p>" if summary else "",
+        "url": f"{fed.base_url}/",
+        "inbox": fed.inbox_url,
+        "outbox": fed.outbox_url,
+        "followers": fed.followers_url,
+        "endpoints": {"sharedInbox": fed.inbox_url},
+        "manuallyApprovesFollowers": False,
+        "discoverable": True,
+        "publicKey": {"id": fed.key_id, "owner": fed.actor_url, "publicKeyPem": keys.public_pem},
+    }
+    if icon_url:
+        extension = Path(icon_url).suffix.lower()
+        document["icon"] = {
+            "type": "Image",
+            "mediaType": IMAGE_TYPES.get(extension, "image/png"),
+            "url": icon_url,
+        }
+    return document
+
+
+def outbox(fed: FediverseConfig, objects: list[dict[str, Any]], limit: int) -> dict[str, Any]:
+    """The outbox: the latest ``limit`` objects, each in its ``Create``, newest first."""
+    latest = [create_activity(obj) for obj in objects[:limit]]
+    return with_context(
+        {
+            "id": fed.outbox_url,
+            "type": "OrderedCollection",
+            "totalItems": len(latest),
+            "orderedItems": latest,
+        }
+    )
+
+
+def objects_path(settings: Mapping[str, Any]) -> Path:
+    """Where the build of these settings keeps every item's object (beside its caches)."""
+    output = str(Path(settings["OUTPUT_PATH"]).resolve())
+    name = hashlib.sha256(output.encode("utf-8")).hexdigest()[:12]
+    return Path(settings.get("CACHE_PATH") or ".cache").resolve() / f"{OBJECTS_PREFIX}-{name}.json"
+
+
+def object_file(item_url: str) -> str:
+    """The site path of an item's object file, such as fediverse/objects/posts/hello/index.json."""
+    return f"fediverse/objects/{item_url.strip('/')}/index.json"
+
+
+def _json(document: Mapping[str, Any]) -> bytes:
+    # Why sorted and indented: the build is byte for byte the same for the same input.
+    return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def write_documents(
+    site: Site,
+    settings: Mapping[str, Any],
+    fed: FediverseConfig,
+    keys: KeyPair,
+    info: SiteInfo,
+) -> int:
+    """Write every static document and the objects' cache; how many objects were made."""
+    output = Path(settings["OUTPUT_PATH"])
+    objects = [item_object(site, item, info, fed) for item in site.items]
+    logo = str(settings.get("COMPANY_LOGO") or "")
+    name = str(settings.get("ACTIVITYPUB_NAME") or settings.get("COMPANY_NAME") or "")
+    summary = str(settings.get("ACTIVITYPUB_SUMMARY") or settings.get("COMPANY_TAGLINE") or "")
+    documents: dict[str, bytes] = {
+        ".well-known/webfinger": _json(webfinger(fed)),
+        ".well-known/host-meta": host_meta(fed).encode("utf-8"),
+        "fediverse/actor.json": _json(
+            actor(
+                fed,
+                keys,
+                name=name or str(settings.get("SITENAME", "")),
+                summary=summary,
+                icon_url=absolute(settings, logo) if logo else "",
+            )
+        ),
+        "fediverse/outbox.json": _json(outbox(fed, objects, outbox_items(settings))),
+    }
+    for item, obj in zip(site.items, objects, strict=True):
+        documents[object_file(item.url)] = _json(with_context(obj))
+    for path, data in documents.items():
+        target = output / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_if_changed(target, data)
+    cache = {
+        "actor": fed.actor_url,
+        "objects": [{"id": o["id"], "fingerprint": fingerprint(o), "object": o} for o in objects],
+    }
+    cache_file = objects_path(settings)
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    write_if_changed(cache_file, _json(cache), atomic=True)
+    return len(objects)
+
+
+def outbox_items(settings: Mapping[str, Any]) -> int:
+    """How many items the outbox lists (``ACTIVITYPUB_OUTBOX_ITEMS``)."""
+    return int(settings.get("ACTIVITYPUB_OUTBOX_ITEMS", DEFAULT_OUTBOX_ITEMS))
+
+
+def read_objects(settings: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """The actor URL and the objects' entries a build wrote, for the delivery."""
+    path = objects_path(settings)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return str(data["actor"]), list(data["objects"])
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path} is missing: build the site with these settings first "
+            "(invoke build --settings publishconf.py)"
+        ) from None
+    except (ValueError, KeyError, TypeError) as error:
+        raise ConfigError(f"{path} cannot be read ({error}): build the site again") from None
