@@ -196,3 +196,23 @@ def test_no_account_no_documents(tmp_path: Path) -> None:
     assert not (output / "fediverse").exists()
     assert not (output / ".well-known" / "webfinger").exists()
     assert not (tmp_path / ".keys-output").exists()
+
+
+def test_item_pages_point_at_their_object_and_the_footer_names_the_account(
+    sample_output: Path,
+) -> None:
+    """An item's page links its ActivityPub object; every page says whom to follow."""
+    outbox = _read(sample_output, "fediverse/outbox.json")
+    for create in outbox["orderedItems"][:5]:
+        page = BeautifulSoup(_file_of(sample_output, create["object"]["url"]).read_text(), "lxml")
+        link = page.find("link", rel="alternate", type="application/activity+json")
+        assert link is not None, create["object"]["url"]
+        assert (
+            json.loads(_file_of(sample_output, link["href"]).read_text())["id"]
+            == (create["object"]["id"])
+        )
+    home = BeautifulSoup((sample_output / "index.html").read_text(encoding="utf-8"), "lxml")
+    assert home.find("link", type="application/activity+json") is None  # not an item
+    footer = home.select_one(".site-footer__fediverse")
+    assert footer is not None
+    assert "@hub@127.0.0.1:8000" in footer.get_text()
