@@ -88,6 +88,15 @@ class DeliveryQueue:
         self._write(job)
         return True
 
+    def give_up(self, job: Job, error: str) -> Path:
+        """The inbox refused for good (a 4xx): keep the job in failed/ with why; its path there."""
+        job.attempts += 1
+        job.last_error = error
+        self.failed.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._write(job, folder=self.failed)
+        self.done(job)
+        return self.failed / job.name
+
     def _write(self, job: Job, folder: Path | None = None) -> None:
         target = folder or self.folder
         target.mkdir(parents=True, exist_ok=True, mode=0o700)
