@@ -223,7 +223,7 @@ def test_a_deliverer_killed_while_an_inbox_hangs_loses_nothing(tmp_path, keys):
 def test_a_deliverer_killed_while_rewriting_the_queue_leaves_whole_files(tmp_path, keys):
     """Killed among constant retries, every job file left is whole, and none is lost."""
     state = tmp_path / "state"
-    with running_inbox(Inbox(keys.public_pem, then=503, pause=0.05)) as inbox:
+    with running_inbox(Inbox(keys.public_pem, then=503, pause=0.1)) as inbox:
         queue = DeliveryQueue(state)
         names = {queue.enqueue(activity(n), inbox.url).name for n in range(8)}
         process = start_deliverer(tmp_path, rounds=10)
