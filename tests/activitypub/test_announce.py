@@ -155,6 +155,14 @@ def test_a_build_listing_no_item_deletes_nothing(tmp_path, state):
     assert queued(state) == []
 
 
+def test_a_build_for_another_address_is_not_announced(tmp_path, state):
+    """A preview's objects (another actor) would make every published item look deleted."""
+    objects = write_objects(tmp_path / "objects.json", built("a"))
+    with pytest.raises(ConfigError, match=r"was built for the actor .* not https://elsewhere"):
+        announce(objects, state, actor_url="https://elsewhere.example/fediverse/actor.json")
+    assert load_announced(state) is None and queued(state) == []
+
+
 def test_a_missing_or_broken_objects_file_names_the_fix(tmp_path):
     """One line naming the file and the command, no traceback."""
     with pytest.raises(ConfigError, match=r"missing: build the site"):

@@ -195,10 +195,21 @@ def delete_activity(actor: str, object_id: str) -> dict[str, Any]:
 
 
 def announce(
-    objects_file: Path, state_dir: Path, *, progress: Callable[[str], None] = print
+    objects_file: Path,
+    state_dir: Path,
+    *,
+    actor_url: str = "",
+    progress: Callable[[str], None] = print,
 ) -> AnnounceReport:
     """Queue a Create, Update or Delete per follower inbox for what changed since last time."""
     actor, objects = read_objects(objects_file)
+    if actor_url and actor != actor_url:
+        # Why: a build for another address (a preview) would look like a new site, and
+        # every published item like one deleted.
+        raise ConfigError(
+            f"{objects_file} was built for the actor {actor}, not {actor_url}: build with "
+            "the settings you deliver with (invoke build --settings publishconf.py)"
+        )
     before = load_announced(state_dir)
     current = {built.id: built.fingerprint for built in objects}
     report = AnnounceReport()

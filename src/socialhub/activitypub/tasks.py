@@ -45,7 +45,9 @@ def deliver_fediverse(
     state_dir = service.state_dir
     parts = []
     if not retry_only:
-        announced = announce(objects_path(settings), state_dir, progress=progress)
+        announced = announce(
+            objects_path(settings), state_dir, actor_url=config.actor_url, progress=progress
+        )
         parts.append(announced.summary)
     report = deliver_due(
         state_dir,
