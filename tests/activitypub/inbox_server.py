@@ -109,6 +109,7 @@ class Inbox:
     answers: list[int] = field(default_factory=list)
     then: int = 202
     pause: float = 0.0  # seconds each answer waits (a slow server)
+    retry_after: str = ""  # a Retry-After header on every answer
     received: list[Received] = field(default_factory=list)
     # Set: each POST waits until it is cleared (a server that hangs); always set free at the end.
     hold: threading.Event = field(default_factory=threading.Event)
@@ -152,6 +153,8 @@ class _Handler(BaseHTTPRequestHandler):
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.send_response(status)
             self.send_header("Content-Type", "text/plain")
+            if self.inbox.retry_after:
+                self.send_header("Retry-After", self.inbox.retry_after)
             self.send_header("Content-Length", str(len(words)))
             self.end_headers()
             self.wfile.write(words)

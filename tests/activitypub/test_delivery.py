@@ -80,6 +80,19 @@ def test_a_503_is_retried_with_backoff_then_delivered_signed(tmp_path, keys):
     assert last.path == "/users/ana/inbox"
 
 
+def test_a_retry_after_longer_than_the_backoff_is_respected(tmp_path, keys):
+    """A 429 asking for an hour waits an hour, not the first retry's minute."""
+    state = tmp_path / "state"
+    lines: list[str] = []
+    with running_inbox(Inbox(keys.public_pem, answers=[429], retry_after="3600")) as inbox:
+        DeliveryQueue(state).enqueue(activity(), inbox.url)
+        start = time.time()
+        deliver_due(state, keys, KEY_ID, allow_private=True, now=start, progress=lines.append)
+    [job] = DeliveryQueue(state).jobs()
+    assert job.due == pytest.approx(start + 3600)
+    assert lines[0].endswith(": 429, retrying in 60 min (attempt 1)")
+
+
 def test_a_410_gives_up_at_once_and_keeps_the_job_in_failed(tmp_path, keys):
     """A refusal is not tried again; the line says where the job is kept."""
     state = tmp_path / "state"

@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import httpx
@@ -149,8 +150,19 @@ def _reread(queue: DeliveryQueue, job: Job, now: float) -> Job | None:
     return fresh if fresh.due <= now else None
 
 
-def _post(job: Job, keys: KeyPair, key_id: str, client: httpx.Client) -> tuple[int, str]:
-    """POST the job's activity, signed; its status and the start of a refusal's body."""
+def retry_after(value: str, now: float) -> float:
+    """Seconds a Retry-After header asks for (a number or an HTTP date); 0 when unreadable."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - now)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return 0.0
+
+
+def _post(job: Job, keys: KeyPair, key_id: str, client: httpx.Client) -> tuple[int, str, str]:
+    """POST the job's activity, signed; its status, a refusal's first words, Retry-After."""
     body = json.dumps(job.activity, ensure_ascii=False).encode("utf-8")
     headers = signed_headers("POST", job.inbox, body, key_id, keys.private_key)
     headers["Content-Type"] = ACTIVITY_JSON
@@ -160,7 +172,8 @@ def _post(job: Job, keys: KeyPair, key_id: str, client: httpx.Client) -> tuple[i
     with client.stream("POST", job.inbox, content=body, headers=headers) as response:
         code = response.status_code
         said = _first_words(response) if 400 <= code < 600 else ""
-    return code, said
+        wait = response.headers.get("retry-after", "")
+    return code, said, wait
 
 
 def deliver_one(
@@ -191,7 +204,7 @@ def _attempt(
     """POST the job once and file it by the answer: done, retry later, or given up."""
     try:
         with http:
-            code, said = _post(job, keys, key_id, http)
+            code, said, wait = _post(job, keys, key_id, http)
     except Unreachable as failure:  # a name that does not resolve, this time
         return _retry(queue, job, "unreachable for", failure.reason, now)
     except Refusal as refusal:
@@ -211,13 +224,15 @@ def _attempt(
         return GIVEN_UP, (
             f"fediverse: {job.inbox} refused {_label(job)}: {code}{said}, given up (kept in {path})"
         )
-    return _retry(queue, job, "refused", f"{code}{said}", now)
+    return _retry(queue, job, "refused", f"{code}{said}", now, retry_after(wait, now))
 
 
-def _retry(queue: DeliveryQueue, job: Job, verb: str, error: str, now: float) -> tuple[str, str]:
+def _retry(  # noqa: PLR0917 - private; each is one part of the line
+    queue: DeliveryQueue, job: Job, verb: str, error: str, now: float, at_least: float = 0.0
+) -> tuple[str, str]:
     """Count a failed try; the line says when it comes again, or that the queue gave up."""
     attempt = job.attempts + 1
-    if queue.retry_later(job, error, now=now):
+    if queue.retry_later(job, error, now=now, at_least=at_least):
         wait = _wait_words(job.due - now)
         return RETRYING, (
             f"fediverse: {job.inbox} {verb} {_label(job)}: {error}, "
