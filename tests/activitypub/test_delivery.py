@@ -137,6 +137,17 @@ def test_a_public_only_deliverer_never_posts_to_loopback(tmp_path, keys):
     assert "not on the public internet" in lines[0]
 
 
+def test_an_inbox_that_is_not_a_web_address_is_given_up(tmp_path, keys):
+    """A follower's server naming a strange inbox costs one line, not the whole run."""
+    state = tmp_path / "state"
+    lines: list[str] = []
+    DeliveryQueue(state).enqueue(activity(1), "ftp://a.example/inbox")
+    DeliveryQueue(state).enqueue(activity(2), "http://[not-a-host/inbox")
+    report = deliver_due(state, keys, KEY_ID, allow_private=True, progress=lines.append)
+    assert report.given_up == 2 and len(lines) == 2
+    assert all("not a web address, given up" in line for line in lines)
+
+
 def test_two_deliverers_never_send_the_same_job_at_once(tmp_path, keys):
     """While one run waits on a slow inbox, a second run skips the job it is sending."""
     state = tmp_path / "state"

@@ -207,12 +207,13 @@ def _attempt(
             code, said, wait = _post(job, keys, key_id, http)
     except Unreachable as failure:  # a name that does not resolve, this time
         return _retry(queue, job, "unreachable for", failure.reason, now)
-    except Refusal as refusal:
-        # An address that is not on the public internet: no retry will change that.
-        path = queue.give_up(job, refusal.reason)
+    except (Refusal, httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as error:
+        # An address that is not on the public internet, or not a web address at all:
+        # no retry will change that.
+        reason = error.reason if isinstance(error, Refusal) else "not a web address"
+        path = queue.give_up(job, reason)
         return GIVEN_UP, (
-            f"fediverse: {job.inbox} not sent {_label(job)}: {refusal.reason}, "
-            f"given up (kept in {path})"
+            f"fediverse: {job.inbox} not sent {_label(job)}: {reason}, given up (kept in {path})"
         )
     except httpx.HTTPError as error:
         return _retry(queue, job, "unreachable for", describe_http_error(error), now)

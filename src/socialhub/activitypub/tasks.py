@@ -82,6 +82,12 @@ def deliver(c, settings="publishconf.py", retry_only=False):
         )
     except ConfigError as error:
         raise Exit(f"Nothing was delivered: {error}", code=2) from None
+    except OSError as error:  # the state folder: full, gone or not ours
+        raise Exit(
+            f"Delivery stopped: {error.filename or ''} {error.strerror or error}; what was not "
+            "sent stays queued",
+            code=2,
+        ) from None
     if failed:
         raise Exit(code=1)
 
