@@ -147,6 +147,13 @@ def hub(tmp_path: Path) -> Iterator[Hub]:
     output.mkdir()
     nginx = shipped_nginx(tmp_path, output)
     site = f"http://127.0.0.1:{nginx.site_port}"
+    # The shipped configuration names the real account; the test's is on loopback.
+    conf = nginx.conf.read_text(encoding="utf-8")
+    host = rf"127\.0\.0\.1(:|%3A){nginx.site_port}"
+    conf = conf.replace(r"hub\.lumen-mobile\.example", host)
+    # Signatures cover the Host header with its port; $host drops a port (none in production).
+    conf = conf.replace("proxy_set_header Host $host;", "proxy_set_header Host $http_host;")
+    nginx.conf.write_text(conf, encoding="utf-8")
     account = f"hub@127.0.0.1:{nginx.site_port}"
     overrides: dict[str, Any] = {
         "SITEURL": site,
