@@ -129,12 +129,19 @@ def new(c, kind, title, item="", content=None):
         "content": "content folder (default content/)",
         "output": "build folder (default public/)",
         "no-mentions": "do not send the Webmentions of new, changed or deleted items",
+        "no-fediverse": "do not tell fediverse followers of new, changed or deleted items",
     }
 )
 def publish(  # noqa: PLR0917 - invoke passes each command-line option as an argument
-    c, dry_run=False, destination=None, content=None, output=None, no_mentions=False
+    c,
+    dry_run=False,
+    destination=None,
+    content=None,
+    output=None,
+    no_mentions=False,
+    no_fediverse=False,
 ):
-    """Build with publishconf.py, sync it, ping the WebSub hub, send the Webmentions."""
+    """Build with publishconf.py, sync it, ping the WebSub hub, send Webmentions and Creates."""
     from socialhub.publish import describe, parse_destination  # noqa: PLC0415 - see the imports
     from socialhub.publish import publish as publish_site  # noqa: PLC0415
 
@@ -169,6 +176,16 @@ def publish(  # noqa: PLR0917 - invoke passes each command-line option as an arg
             send_mentions(settings)
         except (ConfigError, OSError) as error:
             print(f"Webmentions were not sent: {error}")
+    if not dry_run and not no_fediverse and settings.get("ACTIVITYPUB_ACCOUNT"):
+        from socialhub.activitypub.tasks import deliver_fediverse  # noqa: PLC0415
+
+        # Why after the sync and never fatal: a follower's server fetches what the
+        # activity links to, so the site must be out first; what fails stays queued
+        # for the next publish or the timer's retries.
+        try:
+            deliver_fediverse(settings, ROOT, progress=lambda line: print(f"  {line}"))
+        except (ConfigError, OSError) as error:
+            print(f"Fediverse followers were not told: {error}")
 
 
 @task(

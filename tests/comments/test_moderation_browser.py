@@ -119,6 +119,7 @@ def _hub(tmp_path: Path, box: Any, mail_port: int) -> Iterator[dict[str, Any]]:
             return _invoke(
                 "publish",
                 "--no-mentions",
+                "--no-fediverse",
                 "--content",
                 str(content),
                 "--output",

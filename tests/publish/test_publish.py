@@ -25,13 +25,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _publish(content: Path, output: Path, *options: str) -> subprocess.CompletedProcess[str]:
-    # Why --no-mentions: these tests are about the files; tests/mentions/ sends.
+    # Why --no-mentions and --no-fediverse: these tests are about the files;
+    # tests/mentions/ and tests/activitypub/ send.
     command = [
         sys.executable,
         "-m",
         "invoke",
         "publish",
         "--no-mentions",
+        "--no-fediverse",
         "--content",
         str(content),
     ]

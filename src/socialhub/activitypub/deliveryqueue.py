@@ -74,8 +74,13 @@ class DeliveryQueue:
         with contextlib.suppress(FileNotFoundError):
             (self.folder / job.name).unlink()
 
-    def retry_later(self, job: Job, error: str, now: float | None = None) -> bool:
-        """Count a failed try and set the next; False when the job gave up (moved to failed/)."""
+    def retry_later(
+        self, job: Job, error: str, now: float | None = None, at_least: float = 0.0
+    ) -> bool:
+        """Count a failed try and set the next; False when the job gave up (moved to failed/).
+
+        ``at_least``: seconds the inbox asked to wait (its Retry-After), if longer.
+        """
         moment = time.time() if now is None else now
         job.attempts += 1
         job.last_error = error
@@ -84,9 +89,19 @@ class DeliveryQueue:
             self._write(job, folder=self.failed)
             self.done(job)
             return False
-        job.due = moment + min(MAX_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** (job.attempts - 1))
+        backoff = FIRST_RETRY_SECONDS * 2 ** (job.attempts - 1)
+        job.due = moment + min(MAX_RETRY_SECONDS, max(backoff, at_least))
         self._write(job)
         return True
+
+    def give_up(self, job: Job, error: str) -> Path:
+        """The inbox refused for good (a 4xx): keep the job in failed/ with why; its path there."""
+        job.attempts += 1
+        job.last_error = error
+        self.failed.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._write(job, folder=self.failed)
+        self.done(job)
+        return self.failed / job.name
 
     def _write(self, job: Job, folder: Path | None = None) -> None:
         target = folder or self.folder
