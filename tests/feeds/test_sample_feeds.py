@@ -29,8 +29,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def feeds(output: Path, suffix: str) -> Iterator[Path]:
-    """Every feed file of one format (the search index's files under pagefind/ are not feeds)."""
-    yield from sorted(p for p in output.rglob(f"*{suffix}") if "pagefind" not in p.parts)
+    """Every feed file of one format (the search index and the fediverse documents are not)."""
+    not_feeds = {"pagefind", "fediverse"}
+    yield from sorted(p for p in output.rglob(f"*{suffix}") if not_feeds.isdisjoint(p.parts))
 
 
 def published_at(output: Path, path: Path) -> str:

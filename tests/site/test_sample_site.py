@@ -308,7 +308,13 @@ def test_the_build_is_a_pure_function_of_the_repository(
     again = tmp_path / "again"
     run_build(
         ROOT / "pelicanconf.py",
-        {"PATH": str(CONTENT), "OUTPUT_PATH": str(again), "CACHE_PATH": str(tmp_path / "cache")},
+        {
+            "PATH": str(CONTENT),
+            "OUTPUT_PATH": str(again),
+            "CACHE_PATH": str(tmp_path / "cache"),
+            # The same fediverse key as the first build (the key is the one input not in git).
+            "ACTIVITYPUB_KEYS_DIR": str(sample_output.parent / f".keys-{sample_output.name}"),
+        },
     )
     # Why the search bundle apart: Pagefind writes its filter indexes in no fixed order
     # (Pagefind issue #638), so its names differ; tests/site/test_search.py compares

@@ -182,6 +182,7 @@ def write_documents(
         target = output / path
         target.parent.mkdir(parents=True, exist_ok=True)
         write_if_changed(target, data)
+    _remove_stale_objects(output, documents)
     cache = {
         "actor": fed.actor_url,
         "objects": [{"id": o["id"], "fingerprint": fingerprint(o), "object": o} for o in objects],
@@ -190,6 +191,20 @@ def write_documents(
     cache_file.parent.mkdir(parents=True, exist_ok=True)
     write_if_changed(cache_file, _json(cache), atomic=True)
     return len(objects)
+
+
+def _remove_stale_objects(output: Path, documents: Mapping[str, bytes]) -> None:
+    """Delete the object files of items that are gone (a rebuild equals a clean build)."""
+    folder = output / "fediverse" / "objects"
+    if not folder.is_dir():
+        return
+    for path in folder.rglob("index.json"):
+        if path.relative_to(output).as_posix() not in documents:
+            path.unlink()
+    # Folders left empty, deepest first.
+    for directory in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if directory.is_dir() and not any(directory.iterdir()):
+            directory.rmdir()
 
 
 def outbox_items(settings: Mapping[str, Any]) -> int:
