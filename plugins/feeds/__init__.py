@@ -10,6 +10,7 @@ what it shows has changed.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from socialhub import cards
+from socialhub.feeds.empty import EmptyFeeds
 from socialhub.feeds.entries import Entry, SiteInfo, comment_entry, item_entry, tag_authority
 from socialhub.feeds.jsonfeed import render_json
 from socialhub.feeds.opml import render_opml
@@ -101,6 +103,7 @@ class FeedsGenerator(Generator):
         # a pure function of the repository).
         self.newest = max((item.updated for item in site.items), default=EMPTY_SITE_DATE)
         self._entries: dict[tuple[str, str], Entry] = {}
+        self._empty = EmptyFeeds(functools.partial(self._empty_comments_feed, site))
         plan = PagePlan("feeds", site, self.settings, self.output_path)
         listed_streams = site_streams(site)
         # A stream's feed page shows what its feed shows: the same digest and things.
@@ -203,16 +206,25 @@ class FeedsGenerator(Generator):
 
     def _write_feed(self, site: Site, job: PageJob) -> None:
         item: Item | None = job.variables.get("item")
+        path = Path(self.output_path) / job.save_as
         if item is not None:
             stream = comments_stream(item)
             things = stream.things(site, self.limit)
+            if not things:
+                # Most items have no comment yet: their feeds come from one template.
+                empty = self._empty.feed(job.template, item.url, item.title, item.updated)
+                write_if_changed(path, empty)
+                return
             # An item's comments feed with no comment yet is as new as the item.
             fallback = item.updated
         else:
             stream, things, fallback = job.variables["stream"], job.variables["things"], self.newest
         entries = [self._entry(site, thing) for thing in things]
         updated = max((entry.updated for entry in entries), default=fallback)
-        head = FeedHead(
+        write_if_changed(path, RENDERERS[job.template](self._head(stream, updated), entries))
+
+    def _head(self, stream: Stream, updated: datetime) -> FeedHead:
+        return FeedHead(
             stream=stream,
             info=self.info,
             language=self.settings.get("DEFAULT_LANG", "en"),
@@ -220,9 +232,13 @@ class FeedsGenerator(Generator):
             icon=self.info.url("favicon.ico"),
             updated=updated,
         )
-        write_if_changed(
-            Path(self.output_path) / job.save_as, RENDERERS[job.template](head, entries)
-        )
+
+    def _empty_comments_feed(
+        self, site: Site, fmt: str, url: str, title: str, updated: datetime
+    ) -> bytes:
+        """An item's comments feed with no entry, rendered (the template's slow path)."""
+        item = dataclasses.replace(site.items[0], url=url, title=title)
+        return RENDERERS[fmt](self._head(comments_stream(item), updated), [])
 
     def _write_opml(self, site: Site) -> None:
         title = f"{self.settings.get('COMPANY_NAME', '')} featured bloggers"

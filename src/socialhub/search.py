@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -111,17 +112,29 @@ def build_index(output: Path, pages: dict[str, str], cache: Path) -> IndexReport
         # Why a kept copy: Pagefind writes some files in no fixed order, so indexing
         # the same pages again gives other bytes, and every publish (a fresh output
         # folder) would upload a changed index; the same pages get the same index.
-        _swap_in(output, lambda target: shutil.copytree(kept, target))
+        _swap_in(output, lambda target: shutil.copytree(kept, target, copy_function=_link_or_copy))
         indexed = int(previous.get("pages", 0))
         reindexed = False
     else:
         indexed = _run_pagefind(output, pages)
         shutil.rmtree(kept, ignore_errors=True)
-        shutil.copytree(bundle, kept)
+        shutil.copytree(bundle, kept, copy_function=_link_or_copy)
         reindexed = True
     state = {"digest": wanted, "content": content, "pages": indexed}
     write_atomically(state_file, json.dumps(state).encode("utf-8"))
     return IndexReport(indexed, bundle_size(bundle), reindexed=reindexed)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """A hard link to ``source`` at ``target``, or a copy on a file system without links.
+
+    Why a link: Pagefind's files are written once and never changed in place (a new
+    index is a new folder), so the kept copy and the published one can share them.
+    """
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def content_digest(output: Path, save_as: Iterable[str]) -> str:
@@ -166,7 +179,7 @@ def _run_pagefind(output: Path, pages: dict[str, str]) -> int:
     counted: list[int] = []
 
     def index_into(target: Path) -> None:
-        indexed = _index(output, target)
+        indexed = _index(output, target, item_glob(pages.values()))
         if indexed != len(pages):
             raise SearchError(
                 f"search: Pagefind indexed {indexed} pages but the site has {len(pages)}"
@@ -178,7 +191,35 @@ def _run_pagefind(output: Path, pages: dict[str, str]) -> int:
     return counted[0]
 
 
-def _index(output: Path, target: Path) -> int:
+def item_glob(pages: Iterable[str]) -> str:
+    """Pagefind's ``--glob`` for the item pages' folders (``{posts,videos}/**/*.html``), or "".
+
+    Why: Pagefind reads every HTML file it is given, and item pages are a fifth of a
+    hub's pages; hub, tag and blogger pages have no data-pagefind-body anyway.
+    """
+    folders = sorted({name.split("/", 1)[0] for name in pages})
+    if not folders or not all(re.fullmatch(r"[A-Za-z0-9_-]+", f) for f in folders):
+        return ""  # a page at the top, or a folder name the glob would misread: read all
+    if any("/" not in name for name in pages):
+        return ""
+    joined = folders[0] if len(folders) == 1 else "{" + ",".join(folders) + "}"
+    return f"{joined}/**/*.html"
+
+
+def pagefind_command() -> list[str]:
+    """How to run Pagefind: its binary (from pagefind-bin) or, without it, ``python -m pagefind``.
+
+    Why the binary itself: ``python -m pagefind`` starts Python only to find it.
+    """
+    try:
+        from pagefind_bin import get_executable  # noqa: PLC0415 - only when indexing
+
+        return [str(get_executable())]
+    except (ImportError, FileNotFoundError):
+        return [sys.executable, "-m", "pagefind"]
+
+
+def _index(output: Path, target: Path, glob: str = "") -> int:
     """Run Pagefind's command line over the site, writing the bundle into ``target``.
 
     Why the command line and not the package's Python API: the API answers each
@@ -186,8 +227,10 @@ def _index(output: Path, target: Path) -> int:
     pages), where the command line indexes the whole site in 0.1 s. Pages without
     data-pagefind-body (hub, tags, bloggers, search) are skipped by Pagefind itself.
     """
-    command = [sys.executable, "-m", "pagefind", "--site", str(output)]
+    command = [*pagefind_command(), "--site", str(output)]
     command += ["--output-path", str(target.resolve()), "--quiet"]
+    if glob:
+        command += ["--glob", glob]
     try:
         result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as error:

@@ -166,3 +166,13 @@ def test_a_page_without_the_mark_is_refused_with_a_sentence(tmp_path: Path) -> N
     with pytest.raises(search.SearchError, match=r"posts/a/index.html has no data-pagefind-body"):
         search.build_index(tmp_path / "output", {"/posts/a/": "posts/a/index.html"}, tmp_path)
     assert not (tmp_path / "output" / "pagefind").exists()
+
+
+def test_pagefind_reads_only_the_folders_of_item_pages() -> None:
+    """The glob names the item pages' folders; a page it could not name makes Pagefind read all."""
+    pages = ["posts/a/index.html", "bloggers/kari/b/index.html", "posts/c/index.html"]
+    assert search.item_glob(pages) == "{bloggers,posts}/**/*.html"
+    assert search.item_glob(["videos/a/index.html"]) == "videos/**/*.html"
+    assert search.item_glob(["index.html", "posts/a/index.html"]) == ""
+    assert search.item_glob(["odd,name/a/index.html"]) == ""
+    assert search.item_glob([]) == ""

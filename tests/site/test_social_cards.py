@@ -297,3 +297,36 @@ def test_missing_fonts_still_draw_a_card(
     assert brand.fonts == ("", "")
     assert "DejaVuSans.ttf" in caplog.text and "restore them" in caplog.text
     assert cards.draw(cards.Subject("Tags", "Topics"), brand).size == (1200, 630)
+
+
+def _forget_drawn() -> None:
+    """What a fresh process knows: no picture, palette or background kept yet."""
+    for cached in (cards._fitted, cards._upright_width, cards._palette, cards._text_background):
+        cached.cache_clear()
+
+
+def test_cards_are_the_same_bytes_in_any_order_and_with_or_without_workers(
+    tmp_path: Path,
+) -> None:
+    """Palettes and pictures kept between cards never change one: order and pool do not matter."""
+    pictures = sorted((SAMPLE / "images" / "follow-friday").glob("*.jpg"))[:2]
+    avatar = sorted((SAMPLE / "images" / "avatars").iterdir())[0]
+    subjects = {f"t{n}/index.html": cards.Subject(f"Tag {n}", "Tag") for n in range(6)}
+    for number, picture in enumerate([*pictures, avatar] * 2):
+        subjects[f"p{number}/index.html"] = cards.Subject(
+            f"Picture {number}", "#FF shout-out", str(picture), "1", "alt"
+        )
+    made: list[dict[str, bytes]] = []
+    for workers, order in ((1, 1), (1, -1), (2, 1)):
+        _forget_drawn()
+        folder = tmp_path / f"{workers}-{order}"
+        maker = cards.CardMaker(_brand(), folder, workers=workers)
+        paths = maker.prepare(dict(list(subjects.items())[::order]))
+        assert maker.drawn == len(subjects) >= cards.PARALLEL_THRESHOLD
+        made.append({path: (folder / path.lstrip("/")).read_bytes() for path in paths})
+    assert made[0] == made[1] == made[2]
+    first = made[0]
+    with PILImage.open(tmp_path / "1-1" / next(iter(first)).lstrip("/")) as card:
+        assert card.size == (cards.WIDTH, cards.HEIGHT) and card.mode == "P"
+    # Cards of different pictures are different pictures.
+    assert len(set(first.values())) == len(first)
