@@ -5,13 +5,18 @@ from __future__ import annotations
 import errno
 import json
 import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from helpers import free_port, wait_for_port
 from werkzeug.test import Client
 
 from socialhub.comments import groupcommit
@@ -184,3 +189,86 @@ def test_a_failed_fsync_fails_its_whole_batch_with_the_same_503(
     # Only the first batch's comments are in the queue; nothing of the second anywhere.
     assert service.queue.ids() == {json.loads(body)["id"] for _, body in saved}
     assert list((config.queue_dir / "tmp").iterdir()) == []
+
+
+# Each gunicorn worker imports this module; its threads share the queue's group commit.
+APP = """
+from pathlib import Path
+from socialhub.comments.app import create_app
+from socialhub.comments.config import CommentsConfig
+
+root = Path(__file__).resolve().parent
+application = create_app(CommentsConfig(
+    queue_dir=root / "queue", state_dir=root / "state", content_dir=root / "content",
+    manifest_path=root / "manifest.json", site_url="http://127.0.0.1:8000",
+    allowed_origins=("http://127.0.0.1:8000",), rate_limit_count=1_000_000,
+))
+"""
+
+
+@pytest.mark.slow
+def test_kill_minus_nine_under_concurrent_load_keeps_every_202(
+    config: CommentsConfig, tmp_path: Path
+) -> None:
+    """gthread workers batching fsyncs, killed with SIGKILL (master and workers) mid-load."""
+    assert config.manifest_path == tmp_path / "manifest.json"  # the app above reads it
+    (tmp_path / "hubapp.py").write_text(APP, encoding="utf-8")
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--threads", "8"]
+    command += ["--workers", "2", "--bind", f"127.0.0.1:{port}", "--chdir", str(tmp_path)]
+    acknowledged: list[str] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def post(client_number: int) -> None:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            number = 0
+            while not stop.is_set():
+                number += 1
+                fields = {
+                    "item": "first-post",
+                    "author": f"Reader {client_number}",
+                    "body": f"Comment {client_number}-{number} " * 10,
+                }
+                try:
+                    answer = client.post("/api/comments", json=fields, headers=ORIGIN)
+                except httpx.TransportError:
+                    continue  # killed under us: not acknowledged, nothing promised
+                if answer.status_code == 202:
+                    with lock:
+                        acknowledged.append(answer.json()["id"])
+
+    with open(tmp_path / "gunicorn.log", "wb") as log:
+        server = subprocess.Popen(
+            [*command, "hubapp:application"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own group: one SIGKILL takes master and workers
+        )
+    clients = [threading.Thread(target=post, args=(n,)) for n in range(16)]
+    try:
+        wait_for_port(port, 60)
+        for thread in clients:
+            thread.start()
+        deadline = time.monotonic() + 90
+        while len(acknowledged) < 200 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+        with lock:
+            answered = list(acknowledged)  # answered before the kill (nothing answers after)
+    finally:
+        stop.set()
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=30)
+        for thread in clients:
+            thread.join(timeout=60)
+    log_text = (tmp_path / "gunicorn.log").read_text(errors="replace")
+    assert len(answered) >= 200, log_text[-3000:]
+    queue = Queue(tmp_path / "queue")
+    queued = {submission.id for submission in queue.list()}  # every file parses, or this raises
+    missing = set(answered) - queued
+    assert not missing, f"{len(missing)} of {len(answered)} answered 202 are not in the queue"
+    queue.clean_temporary(older_than=0)  # what a restart does with tmp/
+    assert list((tmp_path / "queue" / "tmp").iterdir()) == []
