@@ -1,8 +1,10 @@
 """The moderation queue: one JSON file per submission, written atomically, shared by workers.
 
-A submission is written to tmp/, flushed and fsynced, then moved into its folder
-with os.replace (atomic on POSIX): a crash at any moment leaves either no file
-or a whole one, never half of one. Folders: incoming/ (Webmentions waiting for
+A submission is written to tmp/, fsynced, then moved into its folder with
+os.replace (atomic on POSIX) and the folder fsynced: a crash at any moment leaves
+either no file or a whole one, never half of one. Writes made at the same moment
+by threads of one process share those fsyncs (groupcommit.py); put() returns only
+once its own file is durable. Folders: incoming/ (Webmentions waiting for
 verification), pending/ (waiting for a moderator), approved/, rejected/.
 
 A write the disk refuses (full, out of inodes, read-only) removes what it began
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from socialhub.comments.disk import Unwritable, remove_quietly, trouble
+from socialhub.comments.groupcommit import GroupCommit
 from socialhub.comments.names import BadName, comment_id, is_comment_id, item_slug
 from socialhub.comments.urls import normal_url
 
@@ -104,6 +107,7 @@ class Queue:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._ready = False
+        self._group = GroupCommit()
         # Why not fail here: on a read-only or full disk the service must still start,
         # answer 503 and say why (problem()); the folders are made again at each write.
         with contextlib.suppress(OSError):
@@ -160,22 +164,19 @@ class Queue:
         submission.check_names()
         target = self._path(folder, submission.id)
         temporary = self.root / "tmp" / f"{submission.id}.{secrets.token_hex(4)}.json"
-        placed = False
         try:
             self.ensure_folders()
-            with open(temporary, "wb") as handle:
-                handle.write(submission.to_json())
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, target)
-            placed = True
-            _fsync_folder(target.parent)
+            try:
+                with open(temporary, "wb") as handle:
+                    handle.write(submission.to_json())
+            except OSError:
+                # Why remove: a full disk otherwise keeps a 0-byte file per refused comment.
+                remove_quietly(temporary)
+                raise
+            # Fsynced, renamed and its folder fsynced together with the other threads'
+            # writes of this moment; it removes both names itself when that fails.
+            self._group.commit(temporary, target)
         except OSError as error:
-            # Why remove: a full disk otherwise keeps a 0-byte file per refused comment,
-            # and a file whose rename is not durable is not a promise we can keep.
-            remove_quietly(temporary)
-            if placed:
-                remove_quietly(target)
             if error.errno == errno.ENOENT:
                 self._ready = False  # a folder was removed: make it again at the next write
             raise self._unwritable(error, f"writing {target.name}") from error
