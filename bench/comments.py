@@ -140,6 +140,8 @@ def gunicorn(server: Server, folder: Path) -> Iterator[int]:
     ready, log_path = folder / f"{server.name}.ready", folder / f"{server.name}.log"
     config = folder / "gunicorn_conf.py"
     config.write_text(GUNICORN_CONFIG, encoding="utf-8")
+    # Why: a ready file left by an earlier round would pass the wait before this one binds.
+    ready.unlink(missing_ok=True)
     bind = ["--bind", f"127.0.0.1:{port}", "--workers", str(server.workers), "-c", str(config)]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
@@ -322,7 +324,7 @@ def bench_isso(folder: Path, site: str, python: Path, args: argparse.Namespace) 
 
     server = Server(
         label="isso 0.14 (sync)",
-        name="isso",
+        name=f"isso-r{args.round}",
         command=[str(python), "-m", "gunicorn", "isso.run:application"],
         env=env,
         workers=2,
