@@ -24,7 +24,7 @@ import os
 import secrets
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -64,7 +64,9 @@ class Submission:
 
     def to_json(self) -> bytes:
         """The submission as the bytes of its queue file."""
-        return json.dumps(asdict(self), ensure_ascii=False, indent=1).encode("utf-8")
+        # Why not asdict(): it deep-copies every value first, a tenth of a comment's cost.
+        fields = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return json.dumps(fields, ensure_ascii=False, indent=1).encode("utf-8")
 
     @classmethod
     def from_json(cls, data: bytes) -> Submission:
