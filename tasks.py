@@ -247,7 +247,7 @@ def bench(c, sizes="1000,10000", runs=3, quick=False, comments=True):
     options = "--quick" if quick else f"--sizes {sizes} --runs {runs}"
     c.run(f"{sys.executable} bench/build.py {options}", pty=False)
     if comments:
-        reference = "--quick --no-isso" if quick else ""
+        reference = "--quick --no-isso" if quick else f"--rounds {runs}"
         c.run(f"{sys.executable} bench/comments.py {reference}", pty=False)
 
 
