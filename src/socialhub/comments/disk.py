@@ -63,3 +63,12 @@ def remove_quietly(path: Path) -> None:
     """Remove what a failed write left; a disk that refuses even that is already reported."""
     with contextlib.suppress(OSError):
         path.unlink(missing_ok=True)
+
+
+def fsync_path(path: Path) -> None:
+    """Fsync a file or a folder by its path (a folder: the names in it, e.g. a rename)."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -20,7 +20,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from socialhub.comments.disk import remove_quietly
+from socialhub.comments.disk import fsync_path, remove_quietly
 
 
 @dataclass
@@ -79,15 +79,15 @@ def _commit(batch: list[_Write]) -> OSError | None:
     renamed: list[Path] = []
     try:
         for write in batch:
-            _fsync_path(write.temporary, os.O_RDONLY)
+            fsync_path(write.temporary)
         # The files' entries in tmp/: one fsync for the whole batch.
         for folder in sorted({write.temporary.parent for write in batch}):
-            _fsync_path(folder, os.O_RDONLY)
+            fsync_path(folder)
         for write in batch:
             os.replace(write.temporary, write.target)
             renamed.append(write.target)
         for folder in sorted({write.target.parent for write in batch}):
-            _fsync_path(folder, os.O_RDONLY)
+            fsync_path(folder)
     except OSError as error:
         # Why remove the renamed ones too: a rename whose folder was not fsynced may
         # or may not survive a crash, and its writer is told "not saved".
@@ -97,12 +97,3 @@ def _commit(batch: list[_Write]) -> OSError | None:
             remove_quietly(path)
         return error
     return None
-
-
-def _fsync_path(path: Path, flags: int) -> None:
-    """Fsync a file or a folder by its path."""
-    descriptor = os.open(path, flags)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

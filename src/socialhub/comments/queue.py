@@ -29,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from socialhub.comments.disk import Unwritable, remove_quietly, trouble
+from socialhub.comments.disk import Unwritable, fsync_path, remove_quietly, trouble
 from socialhub.comments.groupcommit import GroupCommit
 from socialhub.comments.names import BadName, comment_id, is_comment_id, item_slug
 from socialhub.comments.urls import normal_url
@@ -203,8 +203,8 @@ class Queue:
         except OSError as error:
             raise self._unwritable(error, f"moving {old.name} to {target}/") from error
         try:
-            _fsync_folder(new.parent)
-            _fsync_folder(old.parent)
+            fsync_path(new.parent)
+            fsync_path(old.parent)
         except OSError as error:
             with contextlib.suppress(OSError):
                 os.replace(new, old)  # not durable: undo it rather than half-promise it
@@ -290,12 +290,3 @@ class Queue:
     def ids(self, folder: str = "pending") -> set[str]:
         """The ids in a folder."""
         return {path.stem for path in (self.root / folder).glob("c-*.json")}
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (the folder's entry)."""
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
