@@ -143,7 +143,7 @@ def test_a_new_item_touches_only_the_last_part(content: Path) -> None:
     assert _page_count(parts[3]) == len(_item_urls(output)) - 30
 
 
-def test_removed_items_remove_their_part(content: Path, tmp_path: Path) -> None:
+def test_removed_items_remove_their_part(content: Path) -> None:
     """With fewer items the last part goes: its bundle, its entry on the search page, its cache."""
     output = _build(content)
     cache = output.parent / f".cache-{output.name}" / "search"
