@@ -47,6 +47,7 @@ THEME_STATIC_PATHS: list[str] = []
 
 # --- The hub -------------------------------------------------------------------
 HUB_PAGE_SIZE = 12  # cards per hub page
+SEARCH_PART_SIZE = 2_000  # item pages per part of the search index
 HUB_BUILD_WORKERS = 0  # processes that read and render; 0 uses every core
 FEED_ITEM_COUNT = 50  # items per feed
 # An item's content in a feed is cut after this many characters of HTML and ends

@@ -26,7 +26,10 @@ class SearchGenerator(Generator):
         """Write the search page (its words come from the theme, not from content)."""
         site: Site = self.context["hub"]
         plan = PagePlan("search", site, self.settings, self.output_path)
-        plan.add("search/index.html", "search", ())
+        # Why from the model, not the index: this page is written before Pagefind runs,
+        # and how many parts there are follows from the number of items alone.
+        merged = search.merged_folders(len(site.items), _part_size(self.settings))
+        plan.add("search/index.html", "search", (merged,), search_merged=merged)
         cards.prepare(self.context, self.settings, plan)
         plan.write_with(self.get_template, self.context)
 
@@ -37,10 +40,16 @@ def index_items(pelican: Any) -> None:
     if not _SITE:
         return
     site = _SITE.pop()
-    pages = {f"/{item.url}": f"{item.url}index.html" for item in site.items}
+    pages = search.item_pages(site.items)
     output = Path(pelican.settings["OUTPUT_PATH"])
     cache = Path(pelican.settings.get("CACHE_PATH", ".cache"))
-    search.LAST.append(search.build_index(output, pages, cache))
+    report = search.build_index(output, pages, cache, _part_size(pelican.settings))
+    search.LAST.append(report)
+
+
+def _part_size(settings: dict[str, Any]) -> int:
+    """SEARCH_PART_SIZE (checked with the other settings before the build began)."""
+    return int(settings.get("SEARCH_PART_SIZE", search.PART_SIZE))
 
 
 def keep_site(generators: list[Generator]) -> None:

@@ -24,6 +24,7 @@ _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Defaults of the settings the hub adds to Pelican's (pelicanconf.py sets each too).
 DEFAULTS: dict[str, Any] = {
     "HUB_PAGE_SIZE": 12,
+    "SEARCH_PART_SIZE": 2_000,
     "FEED_ITEM_COUNT": 50,
     "HUB_BUILD_WORKERS": 0,
     "FEED_CONTENT_MAX_CHARS": 30_000,
@@ -190,6 +191,7 @@ def check_settings(settings: MutableMapping[str, Any], settings_file: str) -> No
         settings.setdefault(name, default)
     checks: dict[str, Callable[[str, Any], str]] = {
         "HUB_PAGE_SIZE": _whole_number(1, 12),
+        "SEARCH_PART_SIZE": _whole_number(1, 2_000),
         "FEED_ITEM_COUNT": _whole_number(1, 50),
         "HUB_BUILD_WORKERS": _whole_number(0, 0),
         "FEED_CONTENT_MAX_CHARS": _whole_number(0, 30_000),

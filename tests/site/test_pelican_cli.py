@@ -62,7 +62,9 @@ def test_pelican_s_closing_summary_counts_the_hub_s_items(
     assert result.returncode == 0, result.stderr
     assert "Processed" not in result.stdout + result.stderr
     *_, summary, search_line = result.stdout.strip().splitlines()
-    assert re.fullmatch(r"Search index: 5 pages, \d+ KB \(rebuilt\)\.", search_line), search_line
+    assert re.fullmatch(r"Search index: 5 pages in 1 part, \d+ KB \(rebuilt\)\.", search_line), (
+        search_line
+    )
     assert re.fullmatch(
         rf"Built {re.escape(str(tmp_path / 'out'))} in \d+\.\d\d s: 5 items, 1 blogger,"
         r" 1 contest, 3 comments; (\d+) pages rendered, 0 unchanged, 0 warnings\.",

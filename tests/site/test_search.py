@@ -154,8 +154,14 @@ def test_a_rebuilt_index_holds_what_a_clean_one_does(minimal_copy: Path, tmp_pat
 
 def test_the_summary_prints_the_index_size() -> None:
     """The build's closing lines name the pages and size of the index, and whether it was redone."""
-    report = BuildReport(Path("output"), 1.0, 3, 4, search=search.IndexReport(36, 684_000, False))
-    assert summary(report).splitlines()[1] == "Search index: 36 pages, 668 KB (unchanged)."
+    report = BuildReport(Path("output"), 1.0, 3, 4, search=search.IndexReport(36, 684_000))
+    assert (
+        summary(report).splitlines()[1] == "Search index: 36 pages in 1 part, 668 KB (unchanged)."
+    )
+    parts = search.IndexReport(5000, 12_000_000, parts=3, parts_reindexed=1)
+    assert search.summary_line(parts) == (
+        "Search index: 5000 pages in 3 parts, 11719 KB (1 of 3 parts rebuilt)."
+    )
 
 
 def test_a_page_without_the_mark_is_refused_with_a_sentence(tmp_path: Path) -> None:

@@ -4,10 +4,16 @@
 
   var root = document.getElementById("search");
   if (!root || typeof PagefindUI === "undefined") { return; }
+  var baseUrl = root.getAttribute("data-base-url");
+  // The index's other parts (space-separated bundle paths), searched as one with the first.
+  var merged = (root.getAttribute("data-merge") || "").split(" ").filter(Boolean).map(function (path) {
+    return { bundlePath: path, baseUrl: baseUrl };
+  });
   var ui = new PagefindUI({
     element: "#search",
     bundlePath: root.getAttribute("data-bundle"),
-    baseUrl: root.getAttribute("data-base-url"),
+    baseUrl: baseUrl,
+    mergeIndex: merged,
     showImages: true,
     showSubResults: false,
     excerptLength: 24,
