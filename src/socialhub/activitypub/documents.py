@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Mapping
 from html import escape
 from pathlib import Path
@@ -63,7 +64,7 @@ from socialhub.errors import ConfigError
 from socialhub.feeds.entries import SiteInfo
 from socialhub.model import Site
 from socialhub.render import delete_stale, digest, write_if_changed
-from socialhub.stampcache import Stamp, file_stamp
+from socialhub.stampcache import Stamp, file_stamp, write_atomically
 from socialhub.urls import absolute
 
 OBJECTS_PREFIX = "fediverse-objects"
@@ -213,6 +214,7 @@ class _ObjectsBuild:
         self.paths = [object_file(item.url) for item in site.items]
         self.objects: dict[int, dict[str, Any]] = {}
         self._old_lines: dict[str, bytes] | None = None
+        self._old_delivery = b""  # the last build's delivery file, when read
 
     def write(self) -> None:
         """Write the changed object files, the outbox and the delivery file; drop stale files."""
@@ -221,8 +223,10 @@ class _ObjectsBuild:
         known = previous.files if previous.basis == self.basis else {}
         files: dict[str, tuple[str, Stamp]] = {}
         changed: list[int] = []
+        # Why strings, not Paths: this loop runs for every item of every build.
+        root = str(self.output) + os.sep
         for index, (path, item_digest) in enumerate(zip(self.paths, digests, strict=True)):
-            stamp = file_stamp_or_none(self.output / path)
+            stamp = file_stamp_or_none(root + path)
             last = known.get(path)
             if stamp is None or last is None or last != (item_digest, stamp):
                 changed.append(index)
@@ -257,9 +261,8 @@ class _ObjectsBuild:
             if self.previous.basis == self.basis and self.previous.delivery is not None:
                 stamp = file_stamp_or_none(self.delivery_file)
                 if stamp == self.previous.delivery:
-                    lines = delivery_lines(
-                        self.delivery_file.read_bytes(), len(self.previous.order)
-                    )
+                    self._old_delivery = self.delivery_file.read_bytes()
+                    lines = delivery_lines(self._old_delivery, len(self.previous.order))
                     self._old_lines = dict(zip(self.previous.order, lines or [], strict=False))
         return self._old_lines.get(path)
 
@@ -279,7 +282,11 @@ class _ObjectsBuild:
                 obj = self._object(index)
                 line = entry_line(obj, fingerprint(obj))
             lines.append(line)
-        write_if_changed(self.delivery_file, delivery_bytes(self.fed.actor_url, lines), atomic=True)
+        data = delivery_bytes(self.fed.actor_url, lines)
+        if not self._old_delivery:
+            write_if_changed(self.delivery_file, data, atomic=True)
+        elif data != self._old_delivery:  # an object made again can come out the same
+            write_atomically(self.delivery_file, data)
         state.delivery = file_stamp(self.delivery_file.stat())
 
     def _write_outbox(self, state: ObjectState, digests: list[str]) -> None:
