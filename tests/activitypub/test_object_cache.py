@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from helpers import SAMPLE, build_site
 
-from socialhub.activitypub import documents
+from socialhub.activitypub import announce, documents
 from socialhub.activitypub.documents import objects_path, read_objects
+from socialhub.activitypub.objectcache import delivery_bytes, delivery_lines, entry_line
 
 POST = "night-mode-update"
 
@@ -107,6 +108,10 @@ def test_one_changed_item_makes_only_its_object(
     }
     delivered = objects_path(_settings(output)).read_bytes()
     assert objects_path(_settings(clean)).read_bytes() == delivered
+    # The delivery reads the rebuilt file as it read the old one: every item, the new text.
+    _actor, built = announce.read_objects(objects_path(_settings(output)))
+    assert [b.fingerprint for b in built] == list(now.values())
+    assert "A line the editor added." in next(b for b in built if POST in b.id).object["content"]
     for name in ("outbox.json", "actor.json"):
         rebuilt = (output / "fediverse" / name).read_bytes()
         assert (clean / "fediverse" / name).read_bytes() == rebuilt
@@ -196,3 +201,20 @@ def test_the_company_name_makes_every_object_again(
     made.clear()
     _build(content, output, COMPANY_NAME="Lumen Phones")
     assert len(made) == count
+
+
+def test_delivery_entries_are_one_a_line_and_read_back_whole() -> None:
+    """Newlines and line separators inside an object stay escaped: one entry, one line."""
+    objects = [
+        {"id": "https://hub.example/a/", "content": "<p>one\ntwo\u2028three</p>"},
+        {"id": "https://hub.example/b/", "content": "<p>\u00e6\u00f8\u00e5, done.</p>"},
+    ]
+    lines = [entry_line(obj, f"{number:032x}") for number, obj in enumerate(objects)]
+    data = delivery_bytes("https://hub.example/fediverse/actor.json", lines)
+    assert delivery_lines(data, 2) == lines
+    assert delivery_lines(data, 3) is None  # not the file the record describes
+    read = json.loads(data)
+    assert [entry["object"] for entry in read["objects"]] == objects
+    assert read["objects"][1]["fingerprint"] == f"{1:032x}"
+    empty = delivery_bytes("https://hub.example/fediverse/actor.json", [])
+    assert json.loads(empty)["objects"] == [] and delivery_lines(empty, 0) == []
