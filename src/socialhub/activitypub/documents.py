@@ -214,7 +214,7 @@ class _ObjectsBuild:
         self.paths = [object_file(item.url) for item in site.items]
         self.objects: dict[int, dict[str, Any]] = {}
         self._old_lines: dict[str, bytes] | None = None
-        self._old_delivery = b""  # the last build's delivery file, when read
+        self._old_read = False  # True once the last build's delivery file was read whole
 
     def write(self) -> None:
         """Write the changed object files, the outbox and the delivery file; drop stale files."""
@@ -261,8 +261,10 @@ class _ObjectsBuild:
             if self.previous.basis == self.basis and self.previous.delivery is not None:
                 stamp = file_stamp_or_none(self.delivery_file)
                 if stamp == self.previous.delivery:
-                    self._old_delivery = self.delivery_file.read_bytes()
-                    lines = delivery_lines(self._old_delivery, len(self.previous.order))
+                    lines = delivery_lines(
+                        self.delivery_file.read_bytes(), len(self.previous.order)
+                    )
+                    self._old_read = lines is not None
                     self._old_lines = dict(zip(self.previous.order, lines or [], strict=False))
         return self._old_lines.get(path)
 
@@ -276,17 +278,19 @@ class _ObjectsBuild:
         if intact and not changed and self.paths == self.previous.order:
             return
         lines = []
+        same = intact and self.paths == self.previous.order
         for index, path in enumerate(self.paths):
-            line = None if index in self.objects else self._old_line(path)
+            old = self._old_line(path)
+            line = old if index not in self.objects else None
             if line is None:
                 obj = self._object(index)
                 line = entry_line(obj, fingerprint(obj))
+                # An object made again can come out the same (its file was only touched).
+                same = same and line == old
             lines.append(line)
-        data = delivery_bytes(self.fed.actor_url, lines)
-        if not self._old_delivery:
-            write_if_changed(self.delivery_file, data, atomic=True)
-        elif data != self._old_delivery:  # an object made again can come out the same
-            write_atomically(self.delivery_file, data)
+        if same and self._old_read:
+            return
+        write_atomically(self.delivery_file, delivery_bytes(self.fed.actor_url, lines))
         state.delivery = file_stamp(self.delivery_file.stat())
 
     def _write_outbox(self, state: ObjectState, digests: list[str]) -> None:
