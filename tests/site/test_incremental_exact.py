@@ -452,10 +452,15 @@ CASES: dict[str, Case] = {
 
 # change → files that a clean build does not make any more (the rebuild must delete them).
 GONE = {
-    "deleted film": ["videos/moth-and-lamp/index.html", "videos/moth-and-lamp/comments.json"],
+    "deleted film": [
+        "videos/moth-and-lamp/index.html",
+        "videos/moth-and-lamp/comments.json",
+        "fediverse/objects/videos/moth-and-lamp/index.json",
+    ],
     "deleted item": [
         "follow-friday/ff-oskar-message-in-a-bottle/index.html",
         "follow-friday/ff-oskar-message-in-a-bottle/comments.atom.xml",
+        "fediverse/objects/follow-friday/ff-oskar-message-in-a-bottle/index.json",
     ],
 }
 

@@ -16,19 +16,24 @@ And, for the delivery (``invoke fediverse.deliver``), in the build's cache folde
 and named after its output folder like the Webmention outbox (so a local preview
 never overwrites the published build's), ``fediverse-objects-<hash>.json``::
 
-    {"actor": "<actor URL>",
-     "objects": [{"id": "<object id>", "fingerprint": "<32 hex digits>",
-                  "object": {<the object, without @context>}}, ...]}
+    {"actor": "<actor URL>", "objects": [
+    {"fingerprint": "<32 hex digits>", "id": "<object id>", "object": {<without @context>}},
+    ...
+    ]}
 
-with every item (newest first), not only the outbox's. A fingerprint changes when
-anything a follower sees of the object changes: a new id is a ``Create``, a new
-fingerprint for a known id an ``Update``.
+with every item (newest first), not only the outbox's, one entry a line. A
+fingerprint changes when anything a follower sees of the object changes: a new id
+is a ``Create``, a new fingerprint for a known id an ``Update``.
+
+An unchanged item's object is not made again on a rebuild: socialhub.activitypub.objectcache
+keeps a digest of its inputs and its file's stamp, and the entries' lines are copied.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Mapping
 from html import escape
 from pathlib import Path
@@ -37,6 +42,18 @@ from xml.sax.saxutils import quoteattr
 
 from socialhub.activitypub.config import FediverseConfig
 from socialhub.activitypub.keys import KeyPair
+from socialhub.activitypub.objectcache import (
+    ObjectState,
+    basis,
+    delivery_bytes,
+    delivery_lines,
+    entry_line,
+    file_stamp_or_none,
+    item_digests,
+    load_state,
+    save_state,
+    state_path,
+)
 from socialhub.activitypub.objects import (
     create_activity,
     fingerprint,
@@ -46,7 +63,8 @@ from socialhub.activitypub.objects import (
 from socialhub.errors import ConfigError
 from socialhub.feeds.entries import SiteInfo
 from socialhub.model import Site
-from socialhub.render import write_if_changed
+from socialhub.render import delete_stale, digest, write_if_changed
+from socialhub.stampcache import Stamp, file_stamp, write_atomically
 from socialhub.urls import absolute
 
 OBJECTS_PREFIX = "fediverse-objects"
@@ -156,9 +174,8 @@ def write_documents(
     keys: KeyPair,
     info: SiteInfo,
 ) -> int:
-    """Write every static document and the objects' cache; how many objects were made."""
+    """Write every static document and the objects' cache; how many objects there are."""
     output = Path(settings["OUTPUT_PATH"])
-    objects = [item_object(site, item, info, fed) for item in site.items]
     logo = str(settings.get("COMPANY_LOGO") or "")
     name = str(settings.get("ACTIVITYPUB_NAME") or settings.get("COMPANY_NAME") or "")
     summary = str(settings.get("ACTIVITYPUB_SUMMARY") or settings.get("COMPANY_TAGLINE") or "")
@@ -174,27 +191,124 @@ def write_documents(
                 icon_url=absolute(settings, logo) if logo else "",
             )
         ),
-        "fediverse/outbox.json": _json(outbox(fed, objects, outbox_items(settings))),
     }
-    for item, obj in zip(site.items, objects, strict=True):
-        documents[object_file(item.url)] = _json(with_context(obj))
     for path, data in documents.items():
-        target = output / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_if_changed(target, data)
-    _remove_stale_objects(output, documents)
-    cache = {
-        "actor": fed.actor_url,
-        "objects": [{"id": o["id"], "fingerprint": fingerprint(o), "object": o} for o in objects],
-    }
-    cache_file = objects_path(settings)
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
-    write_if_changed(cache_file, _json(cache), atomic=True)
-    return len(objects)
+        write_if_changed(output / path, data)
+    _ObjectsBuild(site, settings, fed, info).write()
+    return len(site.items)
 
 
-def _remove_stale_objects(output: Path, documents: Mapping[str, bytes]) -> None:
-    """Delete the object files of items that are gone (a rebuild equals a clean build)."""
+class _ObjectsBuild:
+    """One build's objects: made again only for the items whose digest or file changed."""
+
+    def __init__(
+        self, site: Site, settings: Mapping[str, Any], fed: FediverseConfig, info: SiteInfo
+    ) -> None:
+        self.site, self.fed, self.info = site, fed, info
+        self.output = Path(settings["OUTPUT_PATH"])
+        self.limit = outbox_items(settings)
+        self.delivery_file = objects_path(settings)
+        self.state_file = state_path(self.delivery_file)
+        self.previous = load_state(self.state_file)
+        self.basis = basis(info, fed)
+        self.paths = [object_file(item.url) for item in site.items]
+        self.objects: dict[int, dict[str, Any]] = {}
+        self._old_lines: dict[str, bytes] | None = None
+        self._old_read = False  # True once the last build's delivery file was read whole
+
+    def write(self) -> None:
+        """Write the changed object files, the outbox and the delivery file; drop stale files."""
+        site, previous = self.site, self.previous
+        digests = item_digests(site, site.items, self.info, self.basis)
+        known = previous.files if previous.basis == self.basis else {}
+        files: dict[str, tuple[str, Stamp]] = {}
+        changed: list[int] = []
+        # Why strings, not Paths: this loop runs for every item of every build.
+        root = str(self.output) + os.sep
+        for index, (path, item_digest) in enumerate(zip(self.paths, digests, strict=True)):
+            stamp = file_stamp_or_none(root + path)
+            last = known.get(path)
+            if stamp is None or last is None or last != (item_digest, stamp):
+                changed.append(index)
+            files[path] = (item_digest, stamp or (0, 0))
+        for index in changed:
+            path = self.paths[index]
+            obj = self._object(index)
+            target = self.output / path
+            write_if_changed(target, _json(with_context(obj)))
+            files[path] = (digests[index], file_stamp(target.stat()))
+        state = ObjectState(self.basis, files, list(self.paths), previous.delivery, previous.outbox)
+        self._write_delivery(state, changed)
+        self._write_outbox(state, digests)
+        if previous.recorded:
+            delete_stale(self.output, set(previous.files) - set(files))
+        else:
+            _remove_stale_objects(self.output, files)
+        if state != previous or not previous.recorded:
+            save_state(self.state_file, state)
+
+    def _object(self, index: int) -> dict[str, Any]:
+        """The item's object, made once in this build."""
+        if index not in self.objects:
+            item = self.site.items[index]
+            self.objects[index] = item_object(self.site, item, self.info, self.fed)
+        return self.objects[index]
+
+    def _old_line(self, path: str) -> bytes | None:
+        """The entry the last build's delivery file holds for this object file, if it is intact."""
+        if self._old_lines is None:
+            self._old_lines = {}
+            if self.previous.basis == self.basis and self.previous.delivery is not None:
+                stamp = file_stamp_or_none(self.delivery_file)
+                if stamp == self.previous.delivery:
+                    lines = delivery_lines(
+                        self.delivery_file.read_bytes(), len(self.previous.order)
+                    )
+                    self._old_read = lines is not None
+                    self._old_lines = dict(zip(self.previous.order, lines or [], strict=False))
+        return self._old_lines.get(path)
+
+    def _write_delivery(self, state: ObjectState, changed: list[int]) -> None:
+        """Rewrite the delivery file only when an entry, their order or the file itself changed."""
+        intact = (
+            state.delivery is not None
+            and state.delivery == file_stamp_or_none(self.delivery_file)
+            and self.previous.basis == self.basis
+        )
+        if intact and not changed and self.paths == self.previous.order:
+            return
+        lines = []
+        same = intact and self.paths == self.previous.order
+        for index, path in enumerate(self.paths):
+            old = self._old_line(path)
+            line = old if index not in self.objects else None
+            if line is None:
+                obj = self._object(index)
+                line = entry_line(obj, fingerprint(obj))
+                # An object made again can come out the same (its file was only touched).
+                same = same and line == old
+            lines.append(line)
+        if same and self._old_read:
+            return
+        write_atomically(self.delivery_file, delivery_bytes(self.fed.actor_url, lines))
+        state.delivery = file_stamp(self.delivery_file.stat())
+
+    def _write_outbox(self, state: ObjectState, digests: list[str]) -> None:
+        """Rewrite the outbox only when one of its latest items changed (or its file did)."""
+        target = self.output / "fediverse" / "outbox.json"
+        wanted = digest(self.basis, self.limit, digests[: self.limit])
+        if state.outbox is not None and state.outbox == (wanted, file_stamp_or_none(target)):
+            return
+        latest = []
+        for index in range(min(self.limit, len(self.paths))):
+            line = None if index in self.objects else self._old_line(self.paths[index])
+            latest.append(self._object(index) if line is None else json.loads(line)["object"])
+        write_if_changed(target, _json(outbox(self.fed, latest, self.limit)))
+        state.outbox = (wanted, file_stamp(target.stat()))
+
+
+def _remove_stale_objects(output: Path, documents: Mapping[str, Any]) -> None:
+    """Delete the object files of items that are gone, when no build recorded what it wrote."""
     folder = output / "fediverse" / "objects"
     if not folder.is_dir():
         return
