@@ -173,6 +173,11 @@ class Queue:
             try:
                 with open(temporary, "wb") as handle:
                     handle.write(submission.to_json())
+                    handle.flush()
+                    # Why here, not in the batch: each writer's fsync runs beside the
+                    # others' (the file system joins them into one journal commit),
+                    # where the committer would run them one after another.
+                    os.fsync(handle.fileno())
             except OSError:
                 # Why remove: a full disk otherwise keeps a 0-byte file per refused comment.
                 remove_quietly(temporary)
