@@ -27,16 +27,20 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 URL_SCHEMES: set[str] = {"http", "https", "mailto"}
 
 
+# Built once: nh3.clean() builds the same policy again on every call, about two
+# thirds of its cost on a comment (every comment and collected post passes here).
+_OUTSIDE = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel="nofollow ugc noopener",
+    strip_comments=True,
+)
+
+
 def clean_html(html: str) -> str:
     """Sanitize outside HTML: allowed tags only, safe links marked nofollow ugc."""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="nofollow ugc noopener",
-        strip_comments=True,
-    )
+    return _OUTSIDE.clean(html)
 
 
 def clean_text(text: str) -> str:

@@ -22,6 +22,7 @@ from werkzeug.test import Client
 from socialhub.comments import groupcommit
 from socialhub.comments.app import CommentService
 from socialhub.comments.config import CommentsConfig
+from socialhub.comments.disk import Unwritable
 from socialhub.comments.queue import Queue, Submission
 
 WRITERS = 12
@@ -43,7 +44,9 @@ class Recorder:
 
         def fsync(descriptor: int) -> None:
             path = os.readlink(f"/proc/self/fd/{descriptor}")
-            if len(self.batches) == 1:
+            # Only the batch's own fsyncs (of folders) hold: each writer fsyncs its file
+            # before it joins a batch, and must be able to join the next one.
+            if len(self.batches) == 1 and os.path.isdir(path):
                 self.hold_until_everyone_waits()
             if self.fail_after_first_batch and len(self.batches) > 1:
                 raise OSError(errno.EIO, os.strerror(errno.EIO))
@@ -191,11 +194,40 @@ def test_a_failed_fsync_fails_its_whole_batch_with_the_same_503(
     assert list((config.queue_dir / "tmp").iterdir()) == []
 
 
+def test_a_writer_whose_own_file_fails_to_sync_alone_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its file never joins a batch: it gets the error, the others are saved, nothing is left."""
+    queue = Queue(tmp_path / "queue")
+    doomed = submission(5).id
+    real_fsync = os.fsync
+
+    def fsync(descriptor: int) -> None:
+        if f"/tmp/{doomed}." in os.readlink(f"/proc/self/fd/{descriptor}"):
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    refused: list[int] = []
+
+    def write(number: int) -> None:
+        try:
+            queue.put(submission(number))
+        except Unwritable:
+            refused.append(number)
+
+    at_once(WRITERS, write)
+    assert refused == [5]
+    assert queue.ids() == {submission(n).id for n in range(WRITERS) if n != 5}
+    assert list((tmp_path / "queue" / "tmp").iterdir()) == []
+
+
 # Each gunicorn worker imports this module; its threads share the queue's group commit.
 APP = """
 from pathlib import Path
 from socialhub.comments.app import create_app
 from socialhub.comments.config import CommentsConfig
+from socialhub.comments.disk import Unwritable
 
 root = Path(__file__).resolve().parent
 application = create_app(CommentsConfig(

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import stat
 from pathlib import Path
 
+import pytest
+
+from socialhub.comments import secret
 from socialhub.comments.identity import client_hash, email_hash
 from socialhub.comments.secret import SECRET_FILE, derived_key, service_secret
 
@@ -52,3 +56,32 @@ def test_purposes_and_client_hashes_differ(tmp_path: Path) -> None:
     assert client_hash(secret, "203.0.113.7") != client_hash(secret, "203.0.113.8")
     assert len(client_hash(secret, "203.0.113.7")) == 16
     assert client_hash(secret, "") == ""
+
+
+def test_the_secret_is_read_again_only_when_its_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "state"
+    first = service_secret(folder)
+    reads: list[Path] = []
+    real_read = secret._read
+
+    def counted(path: Path) -> bytes:
+        reads.append(path)
+        return real_read(path)
+
+    monkeypatch.setattr(secret, "_read", counted)
+    assert [service_secret(folder) for _ in range(5)] == [first] * 5
+    assert reads == []  # unchanged: not read again
+    # A new key put in place (a rotation) is the one used from the next request on.
+    new_key = bytes(range(32))
+    (folder / "secret.new").write_text(new_key.hex(), encoding="ascii")
+    os.replace(folder / "secret.new", folder / SECRET_FILE)
+    assert service_secret(folder) == new_key
+    assert service_secret(folder) == new_key
+    assert len(reads) == 1
+    # A removed key file is made anew, as on first use.
+    (folder / SECRET_FILE).unlink()
+    third = service_secret(folder)
+    assert third not in (first, new_key)
+    assert (folder / SECRET_FILE).read_text(encoding="ascii") == third.hex()

@@ -101,6 +101,24 @@ def test_the_same_text_twice_is_a_signal(config: CommentsConfig) -> None:
     assert f"same text as {first['id']}" in second["extra"]["spam"]["signals"]
 
 
+def test_a_text_older_than_the_window_is_new_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recent = RecentBodies(tmp_path / "recent.sqlite3", window_seconds=3600)
+    now = 1_800_000_000.0
+    monkeypatch.setattr(time, "time", lambda: now)
+    digest = body_digest("the same words")
+    assert recent.seen(digest, "c-1") == ""
+    now += 3599
+    assert recent.seen(digest, "c-2") == "c-1"  # within the hour: the first one is named
+    assert recent.seen(digest, "c-1") == "c-1"  # asked again for the first: it was seen
+    now += 2  # the first is now past the window
+    assert recent.seen(digest, "c-3") == ""
+    now += 10
+    assert recent.seen(digest, "c-4") == "c-3"  # the new text took the place of the old
+    assert recent.seen(body_digest("other words"), "c-5") == ""
+
+
 def _remember(path: str, identifier: str, results: multiprocessing.Queue) -> None:
     results.put(RecentBodies(Path(path), 3600).seen(body_digest("same words"), identifier))
 

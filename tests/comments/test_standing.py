@@ -50,3 +50,15 @@ def test_two_stores_on_one_file_see_each_other(tmp_path: Path) -> None:
     two = Standing(tmp_path / "standing.sqlite3")
     one.trust("ada")
     assert two.may_skip_queue("ada", "trusted")
+
+
+def test_of_several_bans_the_email_one_is_named_first_then_the_client(tmp_path: Path) -> None:
+    standing = Standing(tmp_path / "standing.sqlite3")
+    standing.ban("author", "Spam Bot")
+    standing.ban("client", "0123abcd")
+    assert standing.banned(email_hash="e1", client_hash="0123abcd", author="spam bot") == "client"
+    standing.ban("email", "e1")
+    assert standing.banned(email_hash="e1", client_hash="0123abcd", author="spam bot") == "email"
+    assert standing.banned(email_hash="e2", client_hash="ffff", author="Spam Bot ") == "author"
+    assert standing.banned(email_hash="e2", client_hash="ffff", author="Ada") == ""
+    assert standing.banned() == ""

@@ -1,16 +1,19 @@
-"""Group commit: concurrent queue writes of one process share their fsyncs.
+"""Group commit: concurrent queue writes of one process share their folders' fsyncs.
 
-Each writer has already written its file under a temporary name; commit() adds
-it to the next batch and waits. The first waiter finding no batch in progress
-becomes the committer: it fsyncs every file of the batch, the temporary folder
-once, renames every file into place, fsyncs each target folder once, and only
-then wakes the batch's writers. While it works, new writers gather into the
-following batch, so under load one round of fsyncs serves many requests and
-nobody is answered before their file and its name are on disk.
+Each writer has already written and fsynced its file under a temporary name
+(queue.py: the writers' own fsyncs run side by side, and the file system joins
+them into one journal commit, where a committer would run them in turn);
+commit() adds it to the next batch and waits. The first waiter finding no batch
+in progress becomes the committer: it fsyncs the temporary folder once, renames
+every file into place, fsyncs each target folder once, and only then wakes the
+batch's writers. While it works, new writers gather into the following batch,
+so under load one round of folder fsyncs serves many requests and nobody is
+answered before their file and its name are on disk.
 
 A failure anywhere in a batch fails the whole batch the same way: every file
 of it (temporary or already renamed) is removed and every writer gets the same
 OSError, so no one is told "saved" about a file whose durability is unknown.
+(A writer whose own fsync fails never joins a batch: it alone is refused.)
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ class GroupCommit:
         self.largest = 0
 
     def commit(self, temporary: Path, target: Path) -> None:
-        """Make ``temporary`` durable as ``target``; return once it is (OSError if it is not)."""
+        """Make ``temporary`` (written and fsynced) durable as ``target``; OSError if not."""
         mine = _Write(temporary, target)
         with self._changed:
             self._waiting.append(mine)
@@ -75,11 +78,9 @@ class GroupCommit:
 
 
 def _commit(batch: list[_Write]) -> OSError | None:
-    """Fsync, rename and fsync the folders of a batch; on failure undo all of it."""
+    """Fsync the temporary folder, rename, fsync the target folders; on failure undo it all."""
     renamed: list[Path] = []
     try:
-        for write in batch:
-            fsync_path(write.temporary)
         # The files' entries in tmp/: one fsync for the whole batch.
         for folder in sorted({write.temporary.parent for write in batch}):
             fsync_path(folder)
