@@ -23,7 +23,7 @@ from socialhub.kinds import STREAM_KINDS
 from socialhub.model import Site
 from socialhub.pages import paginate
 from socialhub.render import PagePlan, item_digest, items_digest, keep_outputs, write_if_changed
-from socialhub.sitemap import sitemap_xml
+from socialhub.sitemap import sitemap_files
 from socialhub.staticfiles import published
 from socialhub.urls import absolute
 from socialhub.widgets import altcha_files
@@ -136,7 +136,11 @@ class HubGenerator(Generator):
         return f"User-agent: *\nAllow: /\n\nSitemap: {absolute(self.settings, 'sitemap.xml')}\n"
 
     def _write_sitemap(self, site: Site) -> None:
-        self._write_text("sitemap.xml", sitemap_xml(site, self.settings))
+        files = sitemap_files(site, self.settings)
+        for save_as, text in files.items():
+            self._write_text(save_as, text)
+        # Why recorded: a hub that shrinks below 50,000 URLs must lose its old parts.
+        keep_outputs(self.settings, "sitemaps", list(files))
 
 
 def comments_manifest(site: Site, settings: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 The sitemaps.org 0.9 protocol, with Google's image (1.1) and video (1.1)
 extensions: ``image:image`` for each item's pictures, ``video:video`` for each
-contest film.
+contest film. The protocol allows 50,000 URLs and 50 MB in one file: a bigger
+hub gets ``sitemap.xml`` as a sitemap index of ``sitemap-1.xml``,
+``sitemap-2.xml``, ... (robots.txt names sitemap.xml either way).
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ VIDEO_NS = "http://www.google.com/schemas/sitemap-video/1.1"
 # Google's video sitemap: a description of at most 2,048 characters, a title of 100.
 VIDEO_DESCRIPTION_MAX = 2048
 VIDEO_TITLE_MAX = 100
+# sitemaps.org: at most 50,000 URLs and 50 MB (52,428,800 bytes) uncompressed per file.
+MAX_URLS = 50_000
+MAX_BYTES = 52_428_800
+INDEX = "sitemap.xml"
 
 
 @dataclass
@@ -100,13 +106,52 @@ def _video(parent: ET.Element, video: Video, settings: Mapping[str, Any]) -> Non
     _text(element, f"{{{VIDEO_NS}}}publication_date", w3c_datetime(video.date))
 
 
-def sitemap_xml(site: Site, settings: Mapping[str, Any]) -> str:
-    """The text of sitemap.xml for the site."""
+def sitemap_files(site: Site, settings: Mapping[str, Any]) -> dict[str, str]:
+    """The sitemap files (site path → text): sitemap.xml alone, or an index and its parts."""
+    listed = entries(site)
+    parts = _split(listed, settings, MAX_URLS)
+    if len(parts) == 1:
+        return {INDEX: parts[0]}
+    files = {f"sitemap-{number}.xml": text for number, text in enumerate(parts, start=1)}
+    files[INDEX] = _index(list(files), settings, latest(site.items))
+    return files
+
+
+def _split(listed: list[Entry], settings: Mapping[str, Any], limit: int) -> list[str]:
+    """The urlsets of ``listed`` in order, each within the protocol's count and size."""
+    texts = []
+    for start in range(0, len(listed), limit):
+        chunk = listed[start : start + limit]
+        text = _urlset(chunk, settings)
+        if len(text.encode("utf-8")) > MAX_BYTES and len(chunk) > 1:
+            # Why halve: pages with many pictures make a file too big before it has
+            # 50,000 URLs; the halves keep the site's order.
+            texts += _split(chunk, settings, (len(chunk) + 1) // 2)
+        else:
+            texts.append(text)
+    return texts
+
+
+def _index(names: list[str], settings: Mapping[str, Any], changed: datetime | None) -> str:
+    """A sitemapindex of the parts (each with the site's last change as its lastmod)."""
+    root = ET.Element(f"{{{SITEMAP_NS}}}sitemapindex")
+    for name in names:
+        part = ET.SubElement(root, f"{{{SITEMAP_NS}}}sitemap")
+        _text(part, f"{{{SITEMAP_NS}}}loc", absolute(settings, name))
+        if changed is not None:
+            _text(part, f"{{{SITEMAP_NS}}}lastmod", w3c_datetime(changed))
+    ET.indent(root, space="")
+    body = ET.tostring(root, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
+
+
+def _urlset(listed: Iterable[Entry], settings: Mapping[str, Any]) -> str:
+    """A urlset of these entries."""
     ET.register_namespace("", SITEMAP_NS)
     ET.register_namespace("image", IMAGE_NS)
     ET.register_namespace("video", VIDEO_NS)
     root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
-    for entry in entries(site):
+    for entry in listed:
         url = ET.SubElement(root, f"{{{SITEMAP_NS}}}url")
         _text(url, f"{{{SITEMAP_NS}}}loc", absolute(settings, entry.path))
         if entry.lastmod is not None:
