@@ -21,7 +21,7 @@ import multiprocessing
 import os
 import re
 from collections.abc import Callable, Mapping, MutableMapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -154,10 +154,14 @@ def _font_files(theme_fonts: Path) -> tuple[Path, Path] | None:
     return None
 
 
+_INDEX_PAGE = re.compile(r"(^|/)index\.html$")
+_UNSAFE = re.compile(r"[^A-Za-z0-9_/-]+")
+
+
 def card_key(save_as: str) -> str:
     """The stem of a page's card: its output path without index.html, as safe characters."""
-    stem = re.sub(r"(^|/)index\.html$", "", save_as).removesuffix(".html").strip("/")
-    return re.sub(r"[^A-Za-z0-9_/-]+", "-", stem) or "index"
+    stem = _INDEX_PAGE.sub("", save_as).removesuffix(".html").strip("/")
+    return _UNSAFE.sub("-", stem) or "index"
 
 
 def card_path(save_as: str, subject: Subject, brand: Brand) -> str:
@@ -169,7 +173,10 @@ def card_path(save_as: str, subject: Subject, brand: Brand) -> str:
             brand.fingerprint,
             subject.title,
             subject.kind,
-            Path(subject.picture).name,
+            # Why os.path and not Path here and below: these run for every page of
+            # every rebuild (100,000 pages and more), and Path objects cost several
+            # times as much as the strings.
+            os.path.basename(subject.picture),
             subject.picture_version,
         ]
     ).encode("utf-8", "surrogatepass")
@@ -392,6 +399,7 @@ class CardMaker:
         jobs: list[_DrawJob] = []
         paths: list[str] = []
         drawn: dict[Subject, Card] = {}  # why: "/" and "/hub/" show the same card
+        output_dir = str(self.output_dir)
         for save_as, subject in subjects.items():
             if subject in drawn:
                 self.cards[save_as] = drawn[subject]
@@ -402,11 +410,11 @@ class CardMaker:
             alt = subject.alt or alt
             self.cards[save_as] = drawn[subject] = Card(src, WIDTH, HEIGHT, alt)
             paths.append(src)
-            target = self.output_dir / src.lstrip("/")
-            if target.is_file():
+            target = os.path.join(output_dir, src.lstrip("/"))
+            if os.path.isfile(target):
                 self.kept += 1
             else:
-                jobs.append((str(target), subject, self.brand))
+                jobs.append((target, subject, self.brand))
         if len(jobs) >= PARALLEL_THRESHOLD and self.workers > 1:
             with multiprocessing.get_context("fork").Pool(min(self.workers, len(jobs))) as pool:
                 pool.map(_draw_file, jobs)
@@ -477,13 +485,13 @@ def subject(
     image = own_picture(template, variables)
     if image is None or not has_picture(image):
         return found
-    path = Path(str(settings.get("PATH", "content"))) / image.src.lstrip("/")
+    path = os.path.join(str(settings.get("PATH", "content")), image.src.lstrip("/"))
     try:
-        stamp = path.stat()
+        stamp = os.stat(path)
     except OSError:  # the build's checks name a missing picture
         return found
     version = f"{stamp.st_size}:{stamp.st_mtime_ns}"
-    return replace(found, picture=str(path), picture_version=version, alt=image.alt)
+    return Subject(found.title, found.kind, picture=path, picture_version=version, alt=image.alt)
 
 
 def plain_subject(
