@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from helpers import SAMPLE, build_site, served
+from search_ui import RESULT, films_only, result_count, wait_for_count
 
 from socialhub import search
 from socialhub.build import run_build
@@ -24,7 +25,6 @@ from socialhub.errors import SettingsError
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZE = 10  # the sample's 36 items make four parts: 10, 10, 10 and 6
-RESULT = ".pagefind-ui__result"
 
 
 def _parts(output: Path) -> list[Path]:
@@ -215,28 +215,9 @@ def test_the_search_page_finds_items_of_every_part(
         for url in (first, last):
             assert _found(page, site_url, _unique_word(output, url))[0] == url
         everything = _found(page, site_url, "night")
-        page.wait_for_function(
-            "/^[0-9]+ result/.test(document.querySelector('.pagefind-ui__message')?.textContent)"
-        )
-        total = int(page.locator(".pagefind-ui__message").inner_text().split()[0])
+        total = wait_for_count(page)
         assert any(not url.startswith("/videos/") for url in everything), everything
-        block = page.locator(
-            "details.pagefind-ui__filter-block",
-            has=page.locator(".pagefind-ui__filter-name", has_text="kind"),
-        )
-        block.locator("input[type=checkbox]").first.wait_for(state="attached", timeout=120_000)
-        if not block.evaluate("el => el.open"):
-            block.locator("summary").click()
-        block.get_by_label("Film", exact=False).first.check()
-        page.wait_for_function(
-            "n => parseInt(document.querySelector('.pagefind-ui__message').textContent) < n",
-            arg=total,
-        )
-        page.wait_for_load_state("networkidle")
-        films = [
-            urlsplit(href).path
-            for href in page.locator(f"{RESULT}-link").evaluate_all("els => els.map(e => e.href)")
-        ]
+        films = films_only(page, total)
         assert films and all(url.startswith("/videos/") for url in films), films
         # The count spans the parts: more films than any one part has with the word.
         per_part = [
@@ -247,7 +228,7 @@ def test_the_search_page_finds_items_of_every_part(
             )
             for bundle in _parts(output)
         ]
-        filtered = int(page.locator(".pagefind-ui__message").inner_text().split()[0])
+        filtered = result_count(page)
         assert max(per_part) < filtered <= sum(per_part), (filtered, per_part)
     finally:
         context.close()

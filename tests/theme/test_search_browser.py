@@ -8,12 +8,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from search_ui import RESULT, films_only, open_filter, result_count, wait_for_count
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-RESULT = ".pagefind-ui__result"
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -82,55 +81,14 @@ def test_a_word_from_a_picture_shows_its_thumbnail(page: Any, site_url: str) -> 
     assert page.evaluate("document.querySelector('.pagefind-ui__result img').naturalWidth") > 0
 
 
-def _count(page: Any) -> int:
-    """The number of results Pagefind says it found ("12 results for night")."""
-    message = page.locator(".pagefind-ui__message").inner_text()
-    return int(message.split()[0])
-
-
-def _open_filter(page: Any, name: str) -> Any:
-    """Open the filter block called *name* as a reader does, by its summary; the block."""
-    block = page.locator(
-        "details.pagefind-ui__filter-block",
-        has=page.locator(".pagefind-ui__filter-name", has_text=name),
-    )
-    # Why a long bound: the filters come after the results, once Pagefind has read its
-    # filter index; on a loaded machine that took longer than the default 30 s.
-    block.locator("input[type=checkbox]").first.wait_for(state="attached", timeout=120_000)
-    # Why a loop: Pagefind re-renders the block while its counts arrive, which can close a
-    # block opened a moment before; a reader would click the summary again.
-    for _ in range(20):
-        if not block.evaluate("el => el.open"):
-            block.locator("summary").click()
-        try:
-            block.locator("input[type=checkbox]").first.wait_for(state="visible", timeout=3_000)
-            return block
-        except PlaywrightTimeout:
-            continue
-    raise AssertionError(f"the {name!r} filter never opened")
-
-
 def test_a_filter_narrows_the_results(page: Any, site_url: str) -> None:
     """Choosing the kind "Film" keeps only films among the results of a common word."""
     everything = _search(page, site_url, "night")
-    page.wait_for_function(
-        "/^[0-9]+ result/.test(document.querySelector('.pagefind-ui__message')?.textContent)"
-    )
-    total = _count(page)
+    total = wait_for_count(page)
     assert any(not url.startswith("/videos/") for url in everything), everything
-    film = _open_filter(page, "kind").get_by_label("Film", exact=False).first
-    film.check()
-    page.wait_for_function(
-        "n => parseInt(document.querySelector('.pagefind-ui__message').textContent) < n",
-        arg=total,
-    )
-    page.wait_for_load_state("networkidle")
-    films = [
-        urlsplit(href).path
-        for href in page.locator(f"{RESULT}-link").evaluate_all("els => els.map(e => e.href)")
-    ]
+    films = films_only(page, total)
     assert films and all(url.startswith("/videos/") for url in films), films
-    assert 0 < _count(page) < total
+    assert 0 < result_count(page) < total
 
 
 def test_the_header_box_leads_to_the_search(page: Any, site_url: str) -> None:
@@ -151,7 +109,7 @@ def test_axe_finds_no_violation_on_the_search_page(page: Any, site_url: str, sch
     assert AXE.is_file(), "node_modules is missing: run npm ci"
     page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
     _search(page, site_url, "night")
-    _open_filter(page, "kind")
+    open_filter(page, "kind")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
