@@ -38,6 +38,14 @@ def sample_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """A fresh copy of the sample content, to edit."""
+    target = tmp_path / "content"
+    shutil.copytree(SAMPLE, target)
+    return target
+
+
+@pytest.fixture
 def minimal_copy(tmp_path: Path) -> Path:
     """A fresh copy of the minimal test site's content, to break on purpose."""
     target = tmp_path / "content"

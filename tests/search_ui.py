@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 RESULT = ".pagefind-ui__result"
 MESSAGE = ".pagefind-ui__message"
+
+
+def result_paths(page: Any) -> list[str]:
+    """The paths of the result links, in order."""
+    links = page.locator(f"{RESULT}-link").evaluate_all("els => els.map(e => e.href)")
+    return [urlsplit(href).path for href in links]
+
+
+def search_for(page: Any, site_url: str, words: str) -> list[str]:
+    """Open /search/?q=<words> as the header's box does; the paths of the results, in order."""
+    page.goto(f"{site_url}/search/?q={quote(words)}")
+    page.wait_for_selector(f"{RESULT}-link", timeout=15_000)
+    page.wait_for_load_state("networkidle")
+    return result_paths(page)
 
 
 def result_count(page: Any) -> int:
@@ -53,5 +67,4 @@ def films_only(page: Any, total: int) -> list[str]:
         f"n => parseInt(document.querySelector('{MESSAGE}').textContent) < n", arg=total
     )
     page.wait_for_load_state("networkidle")
-    links = page.locator(f"{RESULT}-link").evaluate_all("els => els.map(e => e.href)")
-    return [urlsplit(href).path for href in links]
+    return result_paths(page)

@@ -137,8 +137,8 @@ class HubGenerator(Generator):
 
     def _write_sitemap(self, site: Site) -> None:
         files = sitemap_files(site, self.settings)
-        for save_as, text in files.items():
-            self._write_text(save_as, text)
+        for save_as, data in files.items():
+            write_if_changed(Path(self.output_path) / save_as, data, atomic=True)
         # Why recorded: a hub that shrinks below 50,000 URLs must lose its old parts.
         keep_outputs(self.settings, "sitemaps", list(files))
 

@@ -106,8 +106,8 @@ def _video(parent: ET.Element, video: Video, settings: Mapping[str, Any]) -> Non
     _text(element, f"{{{VIDEO_NS}}}publication_date", w3c_datetime(video.date))
 
 
-def sitemap_files(site: Site, settings: Mapping[str, Any]) -> dict[str, str]:
-    """The sitemap files (site path → text): sitemap.xml alone, or an index and its parts."""
+def sitemap_files(site: Site, settings: Mapping[str, Any]) -> dict[str, bytes]:
+    """The sitemap files (site path → bytes): sitemap.xml alone, or an index and its parts."""
     listed = entries(site)
     parts = _split(listed, settings, MAX_URLS)
     if len(parts) == 1:
@@ -117,13 +117,13 @@ def sitemap_files(site: Site, settings: Mapping[str, Any]) -> dict[str, str]:
     return files
 
 
-def _split(listed: list[Entry], settings: Mapping[str, Any], limit: int) -> list[str]:
+def _split(listed: list[Entry], settings: Mapping[str, Any], limit: int) -> list[bytes]:
     """The urlsets of ``listed`` in order, each within the protocol's count and size."""
     texts = []
     for start in range(0, len(listed), limit):
         chunk = listed[start : start + limit]
         text = _urlset(chunk, settings)
-        if len(text.encode("utf-8")) > MAX_BYTES and len(chunk) > 1:
+        if len(text) > MAX_BYTES and len(chunk) > 1:
             # Why halve: pages with many pictures make a file too big before it has
             # 50,000 URLs; the halves keep the site's order.
             texts += _split(chunk, settings, (len(chunk) + 1) // 2)
@@ -132,7 +132,7 @@ def _split(listed: list[Entry], settings: Mapping[str, Any], limit: int) -> list
     return texts
 
 
-def _index(names: list[str], settings: Mapping[str, Any], changed: datetime | None) -> str:
+def _index(names: list[str], settings: Mapping[str, Any], changed: datetime | None) -> bytes:
     """A sitemapindex of the parts (each with the site's last change as its lastmod)."""
     root = ET.Element(f"{{{SITEMAP_NS}}}sitemapindex")
     for name in names:
@@ -140,12 +140,17 @@ def _index(names: list[str], settings: Mapping[str, Any], changed: datetime | No
         _text(part, f"{{{SITEMAP_NS}}}loc", absolute(settings, name))
         if changed is not None:
             _text(part, f"{{{SITEMAP_NS}}}lastmod", w3c_datetime(changed))
+    return _document(root)
+
+
+def _document(root: ET.Element) -> bytes:
+    """The UTF-8 bytes of an XML file with ``root`` as its element."""
     ET.indent(root, space="")
     body = ET.tostring(root, encoding="unicode")
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'.encode()
 
 
-def _urlset(listed: Iterable[Entry], settings: Mapping[str, Any]) -> str:
+def _urlset(listed: Iterable[Entry], settings: Mapping[str, Any]) -> bytes:
     """A urlset of these entries."""
     ET.register_namespace("", SITEMAP_NS)
     ET.register_namespace("image", IMAGE_NS)
@@ -161,6 +166,4 @@ def _urlset(listed: Iterable[Entry], settings: Mapping[str, Any]) -> str:
             _text(image, f"{{{IMAGE_NS}}}loc", absolute(settings, src))
         if entry.video is not None:
             _video(url, entry.video, settings)
-    ET.indent(root, space="")
-    body = ET.tostring(root, encoding="unicode")
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
+    return _document(root)

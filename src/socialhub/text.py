@@ -71,8 +71,8 @@ def plain_text(html: str) -> str:
     if not html:
         return ""
     try:
-        # Why lxml: six times faster than Beautiful Soup, and the sitemap and the
-        # fediverse objects ask it for every item on every build.
+        # Why lxml: six times faster than Beautiful Soup, and the sitemap asks it for
+        # every film on every build (feeds and structured data for each page written).
         root = lxml.html.fragment_fromstring(html, create_parent="div")
         for hidden in root.iter(*_NOT_TEXT):
             for child in list(hidden):

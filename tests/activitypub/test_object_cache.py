@@ -8,21 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import SAMPLE, build_site
+from helpers import build_site
 
 from socialhub.activitypub import announce, documents
 from socialhub.activitypub.documents import objects_path, read_objects
 from socialhub.activitypub.objectcache import delivery_bytes, delivery_lines, entry_line
 
 POST = "night-mode-update"
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    """A copy of the sample content, to change."""
-    target = tmp_path / "content"
-    shutil.copytree(SAMPLE, target)
-    return target
 
 
 @pytest.fixture
@@ -57,38 +49,38 @@ def _fingerprints(output: Path) -> dict[str, str]:
     return {entry["id"]: entry["fingerprint"] for entry in entries}
 
 
-def _build(content: Path, output: Path, **settings: object) -> Path:
+def _build(sample_copy: Path, output: Path, **settings: object) -> Path:
     keys = output.parent / "keys"  # one key pair for every output folder of a test
-    return build_site(content, output, ACTIVITYPUB_KEYS_DIR=str(keys), **settings)
+    return build_site(sample_copy, output, ACTIVITYPUB_KEYS_DIR=str(keys), **settings)
 
 
 def test_a_rebuild_without_change_makes_no_object_and_writes_nothing(
-    content: Path, tmp_path: Path, made: list[str]
+    sample_copy: Path, tmp_path: Path, made: list[str]
 ) -> None:
     """No object made, no object file, outbox or delivery file written again."""
-    output = _build(content, tmp_path / "output")
+    output = _build(sample_copy, tmp_path / "output")
     assert len(made) > 20
     before = _objects(output)
     delivery = objects_path(_settings(output))
     outbox = output / "fediverse" / "outbox.json"
     stamps = (delivery.stat().st_mtime_ns, outbox.stat().st_mtime_ns)
     made.clear()
-    _build(content, output)
+    _build(sample_copy, output)
     assert made == []
     assert _objects(output) == before
     assert (delivery.stat().st_mtime_ns, outbox.stat().st_mtime_ns) == stamps
 
 
 def test_one_changed_item_makes_only_its_object(
-    content: Path, tmp_path: Path, made: list[str]
+    sample_copy: Path, tmp_path: Path, made: list[str]
 ) -> None:
     """Its file and its delivery entry change; every other object file keeps its bytes and time."""
-    output = _build(content, tmp_path / "output")
+    output = _build(sample_copy, tmp_path / "output")
     before, fingerprints = _objects(output), _fingerprints(output)
-    post = content / "posts" / f"{POST}.md"
+    post = sample_copy / "posts" / f"{POST}.md"
     post.write_text(post.read_text(encoding="utf-8") + "\nA line the editor added.\n", "utf-8")
     made.clear()
-    _build(content, output)
+    _build(sample_copy, output)
     assert made == [POST]
     after = _objects(output)
     mine = f"posts/{POST}/index.json"
@@ -102,7 +94,7 @@ def test_one_changed_item_makes_only_its_object(
     shown = [create["object"] for create in outbox["orderedItems"]]
     assert any("A line the editor added." in obj["content"] for obj in shown)
 
-    clean = _build(content, tmp_path / "clean")
+    clean = _build(sample_copy, tmp_path / "clean")
     assert {name: data for name, (data, _time) in _objects(clean).items()} == {
         name: data for name, (data, _time) in after.items()
     }
@@ -118,10 +110,12 @@ def test_one_changed_item_makes_only_its_object(
 
 
 @pytest.mark.parametrize("cache", ["kept", "deleted"])
-def test_a_removed_item_loses_its_object_file(content: Path, tmp_path: Path, cache: str) -> None:
+def test_a_removed_item_loses_its_object_file(
+    sample_copy: Path, tmp_path: Path, cache: str
+) -> None:
     """Its file and its empty folder go, and the delivery no longer lists it (record or not)."""
-    output = _build(content, tmp_path / "output")
-    shoutout = next((content / "follow-friday").glob("*.md"))
+    output = _build(sample_copy, tmp_path / "output")
+    shoutout = next((sample_copy / "follow-friday").glob("*.md"))
     slug = shoutout.stem
     folder = output / "fediverse" / "objects" / "follow-friday" / slug
     assert (folder / "index.json").is_file()
@@ -132,45 +126,45 @@ def test_a_removed_item_loses_its_object_file(content: Path, tmp_path: Path, cac
         assert len(records) == 2  # the delivery file and the record
         for record in records:
             record.unlink()
-    _build(content, output)
+    _build(sample_copy, output)
     assert not folder.exists()
     assert not any(slug in url for url in _fingerprints(output))
-    clean = _build(content, tmp_path / "clean")
+    clean = _build(sample_copy, tmp_path / "clean")
     assert sorted(_objects(output)) == sorted(_objects(clean))
 
 
 def test_a_lost_object_file_or_delivery_file_is_written_again(
-    content: Path, tmp_path: Path, made: list[str]
+    sample_copy: Path, tmp_path: Path, made: list[str]
 ) -> None:
     """A file deleted from the output or the cache comes back with the same bytes."""
-    output = _build(content, tmp_path / "output")
+    output = _build(sample_copy, tmp_path / "output")
     before = _objects(output)
     delivery = objects_path(_settings(output))
     kept = delivery.read_bytes()
     lost = output / "fediverse" / "objects" / "posts" / POST / "index.json"
     lost.unlink()
     made.clear()
-    _build(content, output)
+    _build(sample_copy, output)
     assert made == [POST]
     assert lost.read_bytes() == before[f"posts/{POST}/index.json"][0]
     delivery.unlink()
-    _build(content, output)
+    _build(sample_copy, output)
     assert delivery.read_bytes() == kept
     shutil.rmtree(output)
-    _build(content, output)
+    _build(sample_copy, output)
     assert {name: data for name, (data, _t) in _objects(output).items()} == {
         name: data for name, (data, _t) in before.items()
     }
 
 
 def test_the_base_url_makes_every_object_again(
-    content: Path, tmp_path: Path, made: list[str]
+    sample_copy: Path, tmp_path: Path, made: list[str]
 ) -> None:
     """Every object names the site's address: a new one makes them all, with the new ids."""
-    output = _build(content, tmp_path / "output")
+    output = _build(sample_copy, tmp_path / "output")
     count = len(made)
     made.clear()
-    _build(content, output, SITEURL="https://hub.example.com")
+    _build(sample_copy, output, SITEURL="https://hub.example.com")
     assert len(made) == count
     assert all(url.startswith("https://hub.example.com/") for url in _fingerprints(output))
     mine_file = output / "fediverse" / "objects" / "posts" / POST / "index.json"
@@ -179,13 +173,13 @@ def test_the_base_url_makes_every_object_again(
 
 
 def test_the_account_name_changes_the_actor_not_the_objects(
-    content: Path, tmp_path: Path, made: list[str]
+    sample_copy: Path, tmp_path: Path, made: list[str]
 ) -> None:
     """ACTIVITYPUB_NAME is the actor's: its document changes, no object is made again."""
-    output = _build(content, tmp_path / "output")
+    output = _build(sample_copy, tmp_path / "output")
     before = _objects(output)
     made.clear()
-    _build(content, output, ACTIVITYPUB_NAME="Lumen on the fediverse")
+    _build(sample_copy, output, ACTIVITYPUB_NAME="Lumen on the fediverse")
     actor = json.loads((output / "fediverse" / "actor.json").read_text(encoding="utf-8"))
     assert actor["name"] == "Lumen on the fediverse"
     assert made == []
@@ -193,13 +187,13 @@ def test_the_account_name_changes_the_actor_not_the_objects(
 
 
 def test_the_company_name_makes_every_object_again(
-    content: Path, tmp_path: Path, made: list[str]
+    sample_copy: Path, tmp_path: Path, made: list[str]
 ) -> None:
     """The site's facts (SiteInfo) are inputs of every object: a change makes them all again."""
-    output = _build(content, tmp_path / "output")
+    output = _build(sample_copy, tmp_path / "output")
     count = len(made)
     made.clear()
-    _build(content, output, COMPANY_NAME="Lumen Phones")
+    _build(sample_copy, output, COMPANY_NAME="Lumen Phones")
     assert len(made) == count
 
 

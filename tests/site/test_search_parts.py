@@ -5,18 +5,16 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 from helpers import SAMPLE, build_site, served
-from search_ui import RESULT, films_only, result_count, wait_for_count
+from search_ui import films_only, result_count, search_for, wait_for_count
 
 from socialhub import search
 from socialhub.build import run_build
@@ -72,21 +70,13 @@ def _part_of(output: Path, url: str) -> int:
     return found[0]
 
 
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    """A fresh copy of the sample hub's content, to change."""
-    target = tmp_path / "content"
-    shutil.copytree(SAMPLE, target)
-    return target
+def _build(sample_copy: Path, size: int = SIZE) -> Path:
+    return build_site(sample_copy, sample_copy.parent / "output", SEARCH_PART_SIZE=size)
 
 
-def _build(content: Path, size: int = SIZE) -> Path:
-    return build_site(content, content.parent / "output", SEARCH_PART_SIZE=size)
-
-
-def test_every_item_is_in_exactly_one_part(content: Path) -> None:
+def test_every_item_is_in_exactly_one_part(sample_copy: Path) -> None:
     """Four parts of at most ten pages, oldest items first; the search page merges parts 2 to 4."""
-    output = _build(content)
+    output = _build(sample_copy)
     parts = _parts(output)
     assert [p.name for p in parts] == ["pagefind", "pagefind-2", "pagefind-3", "pagefind-4"]
     counts = [_page_count(bundle) for bundle in parts]
@@ -109,14 +99,14 @@ def test_every_item_is_in_exactly_one_part(content: Path) -> None:
     assert str(box["data-merge"]).split() == ["/pagefind-2/", "/pagefind-3/", "/pagefind-4/"]
 
 
-def test_one_changed_item_reindexes_only_its_part(content: Path) -> None:
+def test_one_changed_item_reindexes_only_its_part(sample_copy: Path) -> None:
     """An edit to one item's body runs Pagefind for its part; the others keep every file."""
-    output = _build(content)
+    output = _build(sample_copy)
     number = _part_of(output, "/posts/night-mode-update/")
     before = [_stamps(bundle) for bundle in _parts(output)]
-    post = content / "posts" / "night-mode-update.md"
+    post = sample_copy / "posts" / "night-mode-update.md"
     post.write_text(post.read_text(encoding="utf-8") + "\nPlatypuses approve.\n", "utf-8")
-    _build(content)
+    _build(sample_copy)
     assert search.LAST[0].parts_reindexed == 1
     after = [_stamps(bundle) for bundle in _parts(output)]
     for n, (old, new) in enumerate(zip(before, after, strict=True), 1):
@@ -125,16 +115,16 @@ def test_one_changed_item_reindexes_only_its_part(content: Path) -> None:
     assert "Platypuses" in record["content"]
 
 
-def test_a_new_item_touches_only_the_last_part(content: Path) -> None:
+def test_a_new_item_touches_only_the_last_part(sample_copy: Path) -> None:
     """A new newest item lands in the last part; the parts before it keep every file."""
-    output = _build(content)
+    output = _build(sample_copy)
     before = [_stamps(bundle) for bundle in _parts(output)]
-    (content / "posts" / "zebras-arrive.md").write_text(
+    (sample_copy / "posts" / "zebras-arrive.md").write_text(
         "Title: Zebras arrive\nDate: 2030-01-01 10:00\nAuthor: Lumen team\n"
         "Summary: Stripes.\n\nThe zebras arrived on time.\n",
         "utf-8",
     )
-    _build(content)
+    _build(sample_copy)
     parts = _parts(output)
     assert len(parts) == 4 and search.LAST[0].parts_reindexed == 1
     assert [_stamps(bundle) for bundle in parts[:3]] == before[:3]
@@ -143,17 +133,19 @@ def test_a_new_item_touches_only_the_last_part(content: Path) -> None:
     assert _page_count(parts[3]) == len(_item_urls(output)) - 30
 
 
-def test_removed_items_remove_their_part(content: Path) -> None:
+def test_removed_items_remove_their_part(sample_copy: Path) -> None:
     """With fewer items the last part goes: its bundle, its entry on the search page, its cache."""
-    output = _build(content)
+    output = _build(sample_copy)
     cache = output.parent / f".cache-{output.name}" / "search"
     assert len(list(cache.glob("*-4.json"))) == 1
     # Blogger posts nobody commented on, so nothing else names them.
-    commented = {path.name for path in (content / "comments").iterdir()}
-    removable = [p for p in sorted((content / "featured").glob("*.md")) if p.stem not in commented]
+    commented = {path.name for path in (sample_copy / "comments").iterdir()}
+    removable = [
+        p for p in sorted((sample_copy / "featured").glob("*.md")) if p.stem not in commented
+    ]
     for path in removable[:7]:
         path.unlink()
-    _build(content)
+    _build(sample_copy)
     parts = _parts(output)
     assert [p.name for p in parts] == ["pagefind", "pagefind-2", "pagefind-3"]
     assert sum(_page_count(bundle) for bundle in parts) == len(_item_urls(output))
@@ -162,9 +154,13 @@ def test_removed_items_remove_their_part(content: Path) -> None:
     assert str(box.select_one("#search")["data-merge"]).split() == ["/pagefind-2/", "/pagefind-3/"]
 
 
-def test_a_bad_part_size_is_named(content: Path, tmp_path: Path) -> None:
+def test_a_bad_part_size_is_named(sample_copy: Path, tmp_path: Path) -> None:
     """SEARCH_PART_SIZE must be a whole number of 1 or more; the error names it and the fix."""
-    overrides = {"PATH": str(content), "OUTPUT_PATH": str(tmp_path / "out"), "SEARCH_PART_SIZE": 0}
+    overrides = {
+        "PATH": str(sample_copy),
+        "OUTPUT_PATH": str(tmp_path / "out"),
+        "SEARCH_PART_SIZE": 0,
+    }
     with pytest.raises(SettingsError, match=r"SEARCH_PART_SIZE: must be 1 or more, not 0"):
         run_build(ROOT / "pelicanconf.py", overrides)
     assert not (tmp_path / "out" / "pagefind").exists()
@@ -191,15 +187,6 @@ def _unique_word(output: Path, url: str) -> str:
     raise AssertionError(f"no word only {url} has")
 
 
-def _found(page: Any, site_url: str, words: str) -> list[str]:
-    """Open /search/?q=<words>; the paths of the result links, in order."""
-    page.goto(f"{site_url}/search/?q={quote(words)}")
-    page.wait_for_selector(f"{RESULT}-link", timeout=15_000)
-    page.wait_for_load_state("networkidle")
-    links = page.locator(f"{RESULT}-link")
-    return [urlsplit(href).path for href in links.evaluate_all("els => els.map(e => e.href)")]
-
-
 @pytest.mark.slow
 @pytest.mark.browser
 def test_the_search_page_finds_items_of_every_part(
@@ -213,8 +200,8 @@ def test_the_search_page_finds_items_of_every_part(
     try:
         page = context.new_page()
         for url in (first, last):
-            assert _found(page, site_url, _unique_word(output, url))[0] == url
-        everything = _found(page, site_url, "night")
+            assert search_for(page, site_url, _unique_word(output, url))[0] == url
+        everything = search_for(page, site_url, "night")
         total = wait_for_count(page)
         assert any(not url.startswith("/videos/") for url in everything), everything
         films = films_only(page, total)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -178,14 +177,6 @@ def test_items_with_a_picture_are_shared_with_it(sample_output: Path) -> None:
 def _cards(output: Path) -> dict[str, int]:
     folder = output / "thumbs" / "cards"
     return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*.png")}
-
-
-@pytest.fixture
-def sample_copy(tmp_path: Path) -> Path:
-    """A fresh copy of the sample content, to edit."""
-    target = tmp_path / "content"
-    shutil.copytree(SAMPLE, target)
-    return target
 
 
 def test_cards_are_drawn_once_and_again_only_when_their_page_changes(

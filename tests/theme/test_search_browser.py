@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from search_ui import RESULT, films_only, open_filter, result_count, wait_for_count
+from search_ui import RESULT, films_only, open_filter, result_count, search_for, wait_for_count
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -41,15 +41,6 @@ def page(chromium: Any, site_url: str) -> Iterator[Any]:
         context.close()
 
 
-def _search(page: Any, site_url: str, words: str) -> list[str]:
-    """Open /search/?q=<words> as the header's box does; the result links, in order."""
-    page.goto(f"{site_url}/search/?q={words}")
-    page.wait_for_selector(f"{RESULT}-link", timeout=15_000)
-    page.wait_for_load_state("networkidle")
-    links = page.locator(f"{RESULT}-link")
-    return [urlsplit(href).path for href in links.evaluate_all("els => els.map(e => e.href)")]
-
-
 @pytest.mark.parametrize(
     ("words", "item", "kind"),
     [
@@ -62,7 +53,7 @@ def test_a_word_finds_its_item_first(
     page: Any, site_url: str, words: str, item: str, kind: str
 ) -> None:
     """A word found in one place only finds that item, first, with its kind, date and picture."""
-    found = _search(page, site_url, words)
+    found = search_for(page, site_url, words)
     assert found[0] == item, found
     first = page.locator(RESULT).first
     text = first.inner_text()
@@ -72,7 +63,7 @@ def test_a_word_finds_its_item_first(
 
 def test_a_word_from_a_picture_shows_its_thumbnail(page: Any, site_url: str) -> None:
     """A #FF result shows its picture, a thumbnail served by the site."""
-    _search(page, site_url, "dozen")
+    search_for(page, site_url, "dozen")
     image = page.locator(f"{RESULT} img").first
     image.wait_for(timeout=10_000)
     src = image.get_attribute("src") or ""
@@ -83,7 +74,7 @@ def test_a_word_from_a_picture_shows_its_thumbnail(page: Any, site_url: str) -> 
 
 def test_a_filter_narrows_the_results(page: Any, site_url: str) -> None:
     """Choosing the kind "Film" keeps only films among the results of a common word."""
-    everything = _search(page, site_url, "night")
+    everything = search_for(page, site_url, "night")
     total = wait_for_count(page)
     assert any(not url.startswith("/videos/") for url in everything), everything
     films = films_only(page, total)
@@ -108,7 +99,7 @@ def test_axe_finds_no_violation_on_the_search_page(page: Any, site_url: str, sch
     """The search page, with results and filters shown, passes axe in both colour schemes."""
     assert AXE.is_file(), "node_modules is missing: run npm ci"
     page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
-    _search(page, site_url, "night")
+    search_for(page, site_url, "night")
     open_filter(page, "kind")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(

@@ -29,8 +29,9 @@ from typing import Any
 import socialhub
 from socialhub.activitypub.config import FediverseConfig
 from socialhub.feeds.entries import SiteInfo
-from socialhub.model import FeaturedPost, Item, Post, Shoutout, Site, Video
+from socialhub.model import FeaturedPost, Item, Site, Video
 from socialhub.render import code_stamp, digest, identity
+from socialhub.sitemap import item_pictures
 from socialhub.stampcache import Stamp, file_stamp, read_pickle, write_atomically
 
 # Bump when the objects or the files' format change in a way the code stamp may miss
@@ -93,17 +94,6 @@ def basis(info: SiteInfo, fed: FediverseConfig) -> str:
     return digest(FORMAT_VERSION, info, fed, code_stamp([CODE_FOLDER]))
 
 
-def _pictures(item: Item) -> Sequence[str]:
-    """The pictures whose sizes the item's object carries."""
-    if isinstance(item, Post):
-        return (item.cover.src,) if item.cover else ()
-    if isinstance(item, Shoutout):
-        return tuple(image.src for image in item.images)
-    if isinstance(item, Video):
-        return (item.poster.src,)
-    return ()
-
-
 def item_digests(site: Site, items: Sequence[Item], info: SiteInfo, common: str) -> list[str]:
     """Each item's digest: its file, its blogger's or contest's, its pictures' stamps, the basis."""
     found = []
@@ -114,7 +104,8 @@ def item_digests(site: Site, items: Sequence[Item], info: SiteInfo, common: str)
         elif isinstance(item, Video):
             related = site.contests.get(item.contest)
         parts = [common, identity(site, item), identity(site, related) if related else "-"]
-        for src in _pictures(item):
+        # The pictures whose sizes the object carries: the same as the sitemap lists.
+        for src in item_pictures(item):
             stamp = file_stamp_or_none(os.path.join(info.content_dir, src.lstrip("/")))
             parts.append(f"{src}:{stamp}")
         joined = "\x00".join(parts).encode("utf-8", "surrogatepass")
